@@ -1,0 +1,121 @@
+//! `/auth/token` (sign in) and `/me` (who am I).
+
+use actix_web::{HttpResponse, web};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::ApiJson;
+use crate::auth::{Viewer, password};
+use crate::db::users;
+use crate::domain::Role;
+use crate::error::{AppError, AppResult, Problem};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/token", web::post().to(issue_token))
+        .route("/me", web::get().to(who_am_i));
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "admin", "password": "the password printed at first start"}))]
+pub struct TokenRequest {
+    pub username: String,
+    #[schema(value_type = String, format = Password)]
+    pub password: SecretString,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the token expires.
+    pub expires_in: i64,
+    pub role: Role,
+}
+
+/// Exchange a username and password for a bearer token. The answer to a wrong password and to an
+/// unknown account is the same.
+#[utoipa::path(
+    post, path = "/api/v1/auth/token", tag = "auth",
+    request_body = TokenRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is missing", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+pub async fn issue_token(state: web::Data<AppState>, body: ApiJson<TokenRequest>) -> AppResult<HttpResponse> {
+    let TokenRequest { username, password: secret } = body.into_inner();
+    let user = state
+        .blocking(move |db| {
+            let user = db.read(|conn| users::find_by_username(conn, username.trim()))?;
+            let candidate = secret.expose_secret();
+            match user {
+                Some(u) if !u.disabled && password::verify(candidate, &u.password_hash) => Ok(Some(u)),
+                Some(_) => Ok(None),
+                None => {
+                    password::verify_against_nothing(candidate);
+                    Ok(None)
+                }
+            }
+        })
+        .await?
+        .ok_or_else(|| AppError::Unauthorized("wrong username or password".into()))?;
+    let role = Role::parse(&user.role).ok_or_else(|| AppError::internal("stored role is unknown"))?;
+    let token = state
+        .tokens
+        .issue(user.id, &user.username, role, user.enterprise_code.clone(), user.organisation_id, state.clock.now().timestamp())
+        .map_err(AppError::internal)?;
+    tracing::info!(user = %user.username, role = %role, "token issued");
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(TokenResponse {
+            access_token: token,
+            token_type: "Bearer".into(),
+            expires_in: state.tokens.ttl_seconds,
+            role,
+        }))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct MeResponse {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enterprise: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+}
+
+/// The signed-in account.
+#[utoipa::path(
+    get, path = "/api/v1/me", tag = "auth",
+    responses(
+        (status = 200, description = "The caller's account", body = MeResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn who_am_i(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
+    let principal = viewer.require_login()?.clone();
+    let organisation_id = principal.organisation;
+    let organisation = match organisation_id {
+        Some(id) => state.blocking(move |db| db.read(|conn| users::organisation_name(conn, id))).await?,
+        None => None,
+    };
+    Ok(HttpResponse::Ok().json(MeResponse {
+        user_id: principal.user_id,
+        username: principal.username,
+        role: principal.role,
+        enterprise: principal.enterprise,
+        organisation,
+    }))
+}

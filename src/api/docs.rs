@@ -1,0 +1,85 @@
+//! The OpenAPI document, generated from the handlers and types. The committed copy in
+//! `openapi/openapi.json` must equal it (a test checks); regenerate it with
+//! `cargo run -- openapi > openapi/openapi.json`.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{auth, enterprises, health, history, records};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ecredit",
+        description = "E-commerce enterprise credit registry and scoring service. Sign in at \
+            `POST /api/v1/auth/token` and send the token as `Authorization: Bearer …`. Errors are \
+            RFC 9457 problem details (`application/problem+json`). Writes to an existing record \
+            need `If-Match` with the record's ETag.",
+        license(name = "Apache-2.0"),
+    ),
+    paths(
+        auth::issue_token,
+        auth::who_am_i,
+        enterprises::list_enterprises,
+        enterprises::create_enterprise,
+        enterprises::get_enterprise,
+        enterprises::update_enterprise,
+        records::list_operating_records,
+        records::create_operating_record,
+        records::get_operating_record,
+        records::correct_operating_record,
+        records::list_credit_events,
+        records::create_credit_event,
+        records::get_credit_event,
+        records::correct_credit_event,
+        records::list_sentiment_records,
+        records::create_sentiment_record,
+        records::get_sentiment_record,
+        records::correct_sentiment_record,
+        records::list_associations,
+        records::create_association,
+        records::get_association,
+        records::correct_association,
+        history::get_history,
+        health::health,
+        health::ready,
+        health::metrics,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Sign in"),
+        (name = "enterprises", description = "The registry of e-commerce enterprises"),
+        (name = "operating records", description = "Operating figures per period (confidential)"),
+        (name = "credit events", description = "Penalties, listings, honours"),
+        (name = "sentiment", description = "Public sentiment (舆情) items"),
+        (name = "associations", description = "Shareholders, guarantees, supply chains"),
+        (name = "history", description = "Every change, with before and after"),
+        (name = "operations", description = "Health and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("A token from POST /api/v1/auth/token"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document as committed: pretty JSON with a final newline.
+pub fn openapi_json() -> String {
+    let mut json = ApiDoc::openapi().to_pretty_json().expect("the document serialises");
+    json.push('\n');
+    json
+}

@@ -1,0 +1,56 @@
+//! Operational endpoints outside the versioned API: liveness, readiness, metrics.
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{AppError, AppResult, Problem};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/health", web::get().to(health))
+        .route("/ready", web::get().to(ready))
+        .route("/metrics", web::get().to(metrics));
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HealthStatus {
+    /// `ok`.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+}
+
+/// Liveness: the process answers.
+#[utoipa::path(get, path = "/health", tag = "operations",
+    responses((status = 200, description = "Alive", body = HealthStatus)), security(()))]
+pub async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(HealthStatus { status: "ok".into(), database: None })
+}
+
+/// Readiness: the database answers a query.
+#[utoipa::path(get, path = "/ready", tag = "operations",
+    responses(
+        (status = 200, description = "Ready to serve", body = HealthStatus),
+        (status = 503, description = "The database is unreachable", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(()))]
+pub async fn ready(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let backend = state.db.backend().to_string();
+    state
+        .blocking(|db| db.ping())
+        .await
+        .map_err(|e| AppError::Unavailable(format!("database not reachable: {e}")))?;
+    Ok(HttpResponse::Ok().json(HealthStatus { status: "ok".into(), database: Some(backend) }))
+}
+
+/// Prometheus metrics: requests by route and status, latency histograms, pool use.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain")),
+    security(()))]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let body = state.metrics.render(state.db.pool_state());
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(body)
+}

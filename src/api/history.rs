@@ -1,0 +1,71 @@
+//! `/enterprises/{code}/history`: every change with who, when, source, before and after.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::views::HistoryEntryView;
+use super::{Page, PageRequest, path_code};
+use crate::auth::Viewer;
+use crate::db::{enterprises, history};
+use crate::error::{AppError, AppResult, Problem};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/enterprises/{code}/history", web::get().to(get_history));
+}
+
+const ENTITIES: [&str; 5] = ["enterprise", "operating_record", "credit_event", "sentiment_record", "association"];
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    /// Only changes to this kind of record: `enterprise`, `operating_record`, `credit_event`,
+    /// `sentiment_record` or `association`.
+    pub entity: Option<String>,
+    #[param(minimum = 1, example = 1)]
+    pub page: Option<u32>,
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub per_page: Option<u32>,
+}
+
+/// The change history of an enterprise and its records, oldest first. Regulators, admins and
+/// the enterprise itself; personal data in it is masked for all but admins.
+#[utoipa::path(
+    get, path = "/api/v1/enterprises/{code}/history", tag = "history",
+    params(("code" = String, Path, description = "Unified social credit code"), HistoryQuery),
+    responses(
+        (status = 200, description = "One page of changes", body = Page<HistoryEntryView>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the enterprise or a regulator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter or paging", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_history(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    code: web::Path<String>,
+    query: web::Query<HistoryQuery>,
+) -> AppResult<HttpResponse> {
+    let code = path_code(&code)?;
+    viewer.require_private_of(&code)?;
+    let query = query.into_inner();
+    let paging = PageRequest::new(query.page, query.per_page)?;
+    if let Some(entity) = &query.entity
+        && !ENTITIES.contains(&entity.as_str())
+    {
+        return Err(AppError::validation("entity", format!("must be one of: {}", ENTITIES.join(", "))));
+    }
+    let (rows, total) = state
+        .blocking(move |db| {
+            db.read(|conn| {
+                enterprises::get(conn, &code)?;
+                history::list(conn, &code, query.entity.as_deref(), paging.offset(), paging.limit())
+            })
+        })
+        .await?;
+    let items = rows.into_iter().map(|row| HistoryEntryView::of(row, &viewer)).collect();
+    Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+}

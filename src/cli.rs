@@ -1,0 +1,176 @@
+//! The command line: `serve`, `migrate`, `user add`, `openapi`.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use secrecy::SecretString;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{self, Settings};
+use crate::db::DatabaseTarget;
+use crate::domain::Role;
+use crate::startup::{self, Application, NewAccount};
+use crate::telemetry::{self, LogFormat};
+
+#[derive(Parser)]
+#[command(name = "ecredit", version, about = "E-commerce enterprise credit registry and scoring service")]
+pub struct Cli {
+    /// Database to use: sqlite://PATH (the embedded default, under --data-dir) or
+    /// postgres://USER@HOST/DB (needs a build with `--features postgres`).
+    #[arg(long, global = true, env = "ECREDIT_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Where the embedded database and generated secrets are kept.
+    #[arg(long, global = true, env = "ECREDIT_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Log line format.
+    #[arg(long, global = true, env = "ECREDIT_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the HTTP service (migrating the database first). With no accounts yet, creates `admin`
+    /// and prints its password once (or takes it from ECREDIT_ADMIN_PASSWORD).
+    Serve(ServeArgs),
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Print the OpenAPI document (the committed openapi/openapi.json is this output).
+    Openapi,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "ECREDIT_BIND", default_value = config::DEFAULT_BIND)]
+    pub bind: String,
+    /// Lifetime of issued tokens, in seconds.
+    #[arg(long, env = "ECREDIT_TOKEN_TTL", default_value_t = config::DEFAULT_TOKEN_TTL_SECONDS)]
+    pub token_ttl: i64,
+    /// Database connections kept in the pool.
+    #[arg(long, env = "ECREDIT_POOL_SIZE", default_value_t = 16)]
+    pub pool_size: u32,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "ECREDIT_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input (one line), never from the
+    /// command line, where other users of the machine could see it.
+    Add(UserAddArgs),
+}
+
+#[derive(Args)]
+pub struct UserAddArgs {
+    #[arg(long)]
+    pub username: String,
+    #[arg(long, value_parser = parse_role)]
+    pub role: Role,
+    /// For enterprise users: the unified social credit code of their (registered) enterprise.
+    #[arg(long)]
+    pub enterprise: Option<String>,
+    /// For bank and regulator users: their organisation (created on first use).
+    #[arg(long)]
+    pub organisation: Option<String>,
+    /// Read the password from standard input.
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    text.parse()
+}
+
+impl Cli {
+    fn database(&self) -> anyhow::Result<DatabaseTarget> {
+        let url = self
+            .database_url
+            .clone()
+            .unwrap_or_else(|| config::default_database_url(&self.data_dir));
+        DatabaseTarget::parse(&url).map_err(anyhow::Error::msg)
+    }
+
+    fn settings(&self, serve: Option<&ServeArgs>) -> anyhow::Result<Settings> {
+        let jwt_secret = config::resolve_jwt_secret(std::env::var("ECREDIT_JWT_SECRET").ok(), &self.data_dir)?;
+        Ok(Settings {
+            database: self.database()?,
+            bind: serve.map(|s| s.bind.clone()).unwrap_or_else(|| config::DEFAULT_BIND.into()),
+            data_dir: self.data_dir.clone(),
+            jwt_secret,
+            token_ttl_seconds: serve.map(|s| s.token_ttl).unwrap_or(config::DEFAULT_TOKEN_TTL_SECONDS),
+            pool_size: serve.map(|s| s.pool_size).unwrap_or(4),
+            workers: serve.and_then(|s| s.workers),
+        })
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    telemetry::init_tracing(cli.log_format);
+    match &cli.command {
+        Command::Openapi => {
+            print!("{}", crate::api::docs::openapi_json());
+            Ok(())
+        }
+        Command::Migrate => {
+            let settings = cli.settings(None)?;
+            let db = startup::open_database(&settings)?;
+            drop(db);
+            println!("database {} is up to date", settings.database.redacted());
+            Ok(())
+        }
+        Command::User(UserCommand::Add(args)) => {
+            let settings = cli.settings(None)?;
+            let db = startup::open_database(&settings)?;
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            let password = SecretString::from(line.trim_end_matches(['\r', '\n']).to_string());
+            let id = startup::add_user(
+                &db,
+                &NewAccount {
+                    username: &args.username,
+                    role: args.role,
+                    enterprise: args.enterprise.as_deref(),
+                    organisation: args.organisation.as_deref(),
+                    password: &password,
+                },
+                &SystemClock,
+            )?;
+            println!("created {} user {} (id {id})", args.role, args.username.trim());
+            Ok(())
+        }
+        Command::Serve(args) => serve(&cli, args),
+    }
+}
+
+fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
+    let settings = cli.settings(Some(args))?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(&settings, clock.clone())?;
+        let admin_password = std::env::var("ECREDIT_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()).map(SecretString::from);
+        if let Some(password) = startup::ensure_first_admin(app.db(), admin_password, clock.as_ref())? {
+            println!("created the first account: username `admin`, password {password}");
+            println!("(shown once: keep it, or set ECREDIT_ADMIN_PASSWORD before the first start)");
+        }
+        let host = settings.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
+        println!(
+            "ecredit listening on http://{host}:{port} ({db})\n  API docs: http://{host}:{port}/docs/\n  sign in:  curl -X POST http://{host}:{port}/api/v1/auth/token -H 'Content-Type: application/json' -d '{{\"username\":\"admin\",\"password\":\"…\"}}'",
+            port = app.port(),
+            db = settings.database.redacted(),
+        );
+        tracing::info!(port = app.port(), database = %settings.database.redacted(), "listening");
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}

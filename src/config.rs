@@ -1,0 +1,84 @@
+//! Settings: from the command line and `ECREDIT_*` environment variables. Secrets are held as
+//! `SecretString`, which never prints.
+
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+
+use crate::db::DatabaseTarget;
+
+#[derive(Clone)]
+pub struct Settings {
+    pub database: DatabaseTarget,
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub jwt_secret: SecretString,
+    pub token_ttl_seconds: i64,
+    pub pool_size: u32,
+    pub workers: Option<usize>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("database", &self.database.redacted())
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("jwt_secret", &"***")
+            .field("token_ttl_seconds", &self.token_ttl_seconds)
+            .field("pool_size", &self.pool_size)
+            .finish()
+    }
+}
+
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_TOKEN_TTL_SECONDS: i64 = 3600;
+
+/// `sqlite://DATA_DIR/ecredit.db`: the embedded default.
+pub fn default_database_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("ecredit.db").display())
+}
+
+/// The token signing secret: `ECREDIT_JWT_SECRET` when set, else a random secret kept in
+/// `DATA_DIR/jwt-secret` (created on first use, readable by the owner only), so tokens survive a
+/// restart of a single embedded instance. Several instances must share a configured secret.
+pub fn resolve_jwt_secret(configured: Option<String>, data_dir: &Path) -> anyhow::Result<SecretString> {
+    if let Some(secret) = configured.filter(|s| !s.is_empty()) {
+        if secret.len() < 32 {
+            anyhow::bail!("ECREDIT_JWT_SECRET must be at least 32 characters");
+        }
+        return Ok(SecretString::from(secret));
+    }
+    let path = data_dir.join("jwt-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim().to_string();
+        if existing.len() >= 32 {
+            return Ok(SecretString::from(existing));
+        }
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let secret = random_hex(32);
+    write_private(&path, &secret)?;
+    Ok(SecretString::from(secret))
+}
+
+fn random_hex(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(content.as_bytes())?;
+    Ok(())
+}

@@ -1,0 +1,245 @@
+//! The enterprises table: basic records, searched, read and corrected with optimistic concurrency.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::history::{self, ChangeContext, Entity};
+use super::schema::enterprises;
+use super::{DbBackend, DbConnection, RecordMeta};
+use crate::domain::CreditCode;
+use crate::domain::enterprise::{BusinessModel, Enterprise, EnterpriseStatus};
+use crate::domain::patch::{self, FieldChange};
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = enterprises)]
+pub struct EnterpriseRow {
+    pub code: String,
+    pub name: String,
+    pub legal_representative: String,
+    pub legal_rep_id_number: Option<String>,
+    pub legal_rep_phone: Option<String>,
+    pub registered_capital: f64,
+    pub established_on: chrono::NaiveDate,
+    pub region_code: String,
+    pub industry: String,
+    pub business_models: String,
+    pub platforms: String,
+    pub status: String,
+    pub source: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub updated_at: NaiveDateTime,
+    pub updated_by: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredEnterprise {
+    pub enterprise: Enterprise,
+    /// Where the current values came from.
+    pub source: String,
+    pub meta: RecordMeta,
+}
+
+impl EnterpriseRow {
+    fn into_stored(self) -> StoredEnterprise {
+        let enterprise = Enterprise {
+            code: CreditCode::parse(&self.code).expect("stored codes were validated"),
+            name: self.name,
+            legal_representative: self.legal_representative,
+            legal_rep_id_number: self.legal_rep_id_number,
+            legal_rep_phone: self.legal_rep_phone,
+            registered_capital: self.registered_capital,
+            established_on: self.established_on,
+            region_code: self.region_code,
+            industry: self.industry,
+            business_models: serde_json::from_str(&self.business_models).unwrap_or_default(),
+            platforms: serde_json::from_str(&self.platforms).unwrap_or_default(),
+            status: EnterpriseStatus::from_stored(&self.status),
+        };
+        StoredEnterprise {
+            enterprise,
+            source: self.source,
+            meta: RecordMeta {
+                version: self.version,
+                created_at: self.created_at,
+                created_by: self.created_by,
+                updated_at: self.updated_at,
+                updated_by: self.updated_by,
+            },
+        }
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain data serialises")
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EnterpriseFilter {
+    /// A GB/T 2260 code; a province or city code matches everything inside it.
+    pub region_code: Option<String>,
+    pub industry: Option<String>,
+    pub status: Option<EnterpriseStatus>,
+    pub business_model: Option<BusinessModel>,
+    /// Part of the name, or the start of the credit code.
+    pub search: Option<String>,
+}
+
+/// `330000` (a province) → `33`, `330100` (a city) → `3301`, a district stays whole.
+pub fn region_prefix(code: &str) -> &str {
+    let mut prefix = code;
+    while prefix.len() > 2 && prefix.ends_with("00") {
+        prefix = &prefix[..prefix.len() - 2];
+    }
+    prefix
+}
+
+/// Escapes LIKE wildcards so a search for `50%` means the text `50%`.
+fn like_literal(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+fn filtered(filter: &EnterpriseFilter) -> enterprises::BoxedQuery<'static, DbBackend> {
+    let mut q = enterprises::table.into_boxed();
+    if let Some(region) = &filter.region_code {
+        q = q.filter(enterprises::region_code.like(format!("{}%", region_prefix(region))));
+    }
+    if let Some(industry) = &filter.industry {
+        q = q.filter(enterprises::industry.eq(industry.clone()));
+    }
+    if let Some(status) = filter.status {
+        q = q.filter(enterprises::status.eq(status.as_str()));
+    }
+    if let Some(model) = filter.business_model {
+        q = q.filter(enterprises::business_models.like(format!("%\"{}\"%", model.as_str())));
+    }
+    if let Some(search) = &filter.search {
+        let literal = like_literal(search);
+        q = q.filter(
+            enterprises::name
+                .like(format!("%{literal}%"))
+                .escape('\\')
+                .or(enterprises::code.like(format!("{}%", literal.to_uppercase())).escape('\\')),
+        );
+    }
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &EnterpriseFilter,
+    offset: i64,
+    limit: i64,
+) -> AppResult<(Vec<StoredEnterprise>, i64)> {
+    let total = filtered(filter).count().get_result(conn)?;
+    let rows = filtered(filter)
+        .order(enterprises::code.asc())
+        .offset(offset)
+        .limit(limit)
+        .select(EnterpriseRow::as_select())
+        .load(conn)?;
+    Ok((rows.into_iter().map(EnterpriseRow::into_stored).collect(), total))
+}
+
+pub fn find(conn: &mut DbConnection, code: &str) -> AppResult<Option<StoredEnterprise>> {
+    Ok(enterprises::table
+        .find(code)
+        .select(EnterpriseRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(EnterpriseRow::into_stored))
+}
+
+pub fn get(conn: &mut DbConnection, code: &str) -> AppResult<StoredEnterprise> {
+    find(conn, code)?.ok_or_else(|| AppError::NotFound(format!("no enterprise {code}")))
+}
+
+pub fn exists(conn: &mut DbConnection, code: &str) -> AppResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(enterprises::table.find(code))).get_result(conn)?)
+}
+
+/// Registers a new enterprise and records its creation; call inside a write transaction.
+pub fn insert(
+    conn: &mut DbConnection,
+    enterprise: &Enterprise,
+    source: &str,
+    ctx: &ChangeContext,
+) -> AppResult<StoredEnterprise> {
+    let code = enterprise.code.as_str();
+    if exists(conn, code)? {
+        return Err(AppError::Conflict(format!("enterprise {code} is already registered")));
+    }
+    let row = EnterpriseRow {
+        code: code.to_string(),
+        name: enterprise.name.clone(),
+        legal_representative: enterprise.legal_representative.clone(),
+        legal_rep_id_number: enterprise.legal_rep_id_number.clone(),
+        legal_rep_phone: enterprise.legal_rep_phone.clone(),
+        registered_capital: enterprise.registered_capital,
+        established_on: enterprise.established_on,
+        region_code: enterprise.region_code.clone(),
+        industry: enterprise.industry.clone(),
+        business_models: to_json(&enterprise.business_models),
+        platforms: to_json(&enterprise.platforms),
+        status: enterprise.status.as_str().to_string(),
+        source: source.to_string(),
+        version: 1,
+        created_at: ctx.at,
+        created_by: ctx.actor.clone(),
+        updated_at: ctx.at,
+        updated_by: ctx.actor.clone(),
+    };
+    diesel::insert_into(enterprises::table).values(&row).execute(conn)?;
+    let changes = patch::created(enterprise);
+    history::record(conn, ctx, code, Entity::Enterprise, code, "create", source, &changes)?;
+    Ok(row.into_stored())
+}
+
+/// Replaces the basic record if it is still at `expected_version`; records what changed.
+/// Returns the stored record and the changes (empty when nothing differed).
+pub fn update(
+    conn: &mut DbConnection,
+    before: &StoredEnterprise,
+    after: &Enterprise,
+    expected_version: i64,
+    source: &str,
+    ctx: &ChangeContext,
+) -> AppResult<(StoredEnterprise, Vec<FieldChange>)> {
+    let code = after.code.as_str();
+    let changes = patch::diff(&before.enterprise, after);
+    if changes.is_empty() {
+        return Ok((before.clone(), changes));
+    }
+    let updated = diesel::update(
+        enterprises::table
+            .filter(enterprises::code.eq(code))
+            .filter(enterprises::version.eq(expected_version)),
+    )
+    .set((
+        enterprises::name.eq(&after.name),
+        enterprises::legal_representative.eq(&after.legal_representative),
+        enterprises::legal_rep_id_number.eq(&after.legal_rep_id_number),
+        enterprises::legal_rep_phone.eq(&after.legal_rep_phone),
+        enterprises::registered_capital.eq(after.registered_capital),
+        enterprises::established_on.eq(after.established_on),
+        enterprises::region_code.eq(&after.region_code),
+        enterprises::industry.eq(&after.industry),
+        enterprises::business_models.eq(to_json(&after.business_models)),
+        enterprises::platforms.eq(to_json(&after.platforms)),
+        enterprises::status.eq(after.status.as_str()),
+        enterprises::source.eq(source),
+        enterprises::version.eq(expected_version + 1),
+        enterprises::updated_at.eq(ctx.at),
+        enterprises::updated_by.eq(&ctx.actor),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        return Err(AppError::PreconditionFailed(format!(
+            "enterprise {code} was changed by someone else; read it again and retry"
+        )));
+    }
+    history::record(conn, ctx, code, Entity::Enterprise, code, "correct", source, &changes)?;
+    Ok((get(conn, code)?, changes))
+}

@@ -1,0 +1,174 @@
+//! Table definitions, written by hand to match both `migrations/sqlite` and `migrations/postgres`
+//! (SQLite's `INTEGER PRIMARY KEY` is a 64-bit rowid, read here as `BigInt`).
+
+diesel::table! {
+    organisations (id) {
+        id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        enterprise_code -> Nullable<Text>,
+        organisation_id -> Nullable<BigInt>,
+        disabled -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enterprises (code) {
+        code -> Text,
+        name -> Text,
+        legal_representative -> Text,
+        legal_rep_id_number -> Nullable<Text>,
+        legal_rep_phone -> Nullable<Text>,
+        registered_capital -> Double,
+        established_on -> Date,
+        region_code -> Text,
+        industry -> Text,
+        business_models -> Text,
+        platforms -> Text,
+        status -> Text,
+        source -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    operating_records (id) {
+        id -> BigInt,
+        enterprise_code -> Text,
+        period -> Text,
+        period_start -> Date,
+        period_end -> Date,
+        online_sales -> Double,
+        orders -> BigInt,
+        refund_rate -> Nullable<Double>,
+        complaints -> Nullable<BigInt>,
+        on_time_delivery_rate -> Nullable<Double>,
+        positive_review_rate -> Nullable<Double>,
+        employees -> Nullable<BigInt>,
+        tax_paid -> Nullable<Double>,
+        cross_border_trade -> Nullable<Double>,
+        quality_checks -> Nullable<BigInt>,
+        quality_checks_failed -> Nullable<BigInt>,
+        source -> Text,
+        review_status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    credit_events (id) {
+        id -> BigInt,
+        enterprise_code -> Text,
+        kind -> Text,
+        polarity -> Text,
+        severity -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        authority -> Text,
+        document_number -> Nullable<Text>,
+        decided_on -> Date,
+        publicity_until -> Nullable<Date>,
+        status -> Text,
+        source -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    sentiment_records (id) {
+        id -> BigInt,
+        enterprise_code -> Text,
+        source_kind -> Text,
+        source_name -> Text,
+        title -> Text,
+        excerpt -> Nullable<Text>,
+        url -> Nullable<Text>,
+        published_at -> Timestamp,
+        polarity -> Double,
+        polarity_computed -> Bool,
+        topic -> Nullable<Text>,
+        source -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    associations (id) {
+        id -> BigInt,
+        enterprise_code -> Text,
+        kind -> Text,
+        related_code -> Nullable<Text>,
+        related_name -> Text,
+        share_ratio -> Nullable<Double>,
+        amount -> Nullable<Double>,
+        valid_from -> Nullable<Date>,
+        valid_until -> Nullable<Date>,
+        note -> Nullable<Text>,
+        source -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    change_history (id) {
+        id -> BigInt,
+        enterprise_code -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        action -> Text,
+        actor -> Text,
+        actor_role -> Text,
+        source -> Text,
+        reason -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        changes -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(users -> organisations (organisation_id));
+diesel::joinable!(operating_records -> enterprises (enterprise_code));
+diesel::joinable!(credit_events -> enterprises (enterprise_code));
+diesel::joinable!(sentiment_records -> enterprises (enterprise_code));
+diesel::joinable!(associations -> enterprises (enterprise_code));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
+    users,
+    enterprises,
+    operating_records,
+    credit_events,
+    sentiment_records,
+    associations,
+    change_history,
+);

@@ -1,0 +1,95 @@
+//! Accounts and the organisations (banks, regulators) they belong to.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{organisations, users};
+use crate::error::AppResult;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+    pub enterprise_code: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub enterprise_code: Option<&'a str>,
+    pub organisation: Option<&'a str>,
+    pub at: NaiveDateTime,
+}
+
+pub fn count(conn: &mut DbConnection) -> AppResult<i64> {
+    Ok(users::table.count().get_result(conn)?)
+}
+
+pub fn find_by_username(conn: &mut DbConnection, username: &str) -> AppResult<Option<UserRow>> {
+    Ok(users::table
+        .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_by_id(conn: &mut DbConnection, id: i64) -> AppResult<Option<UserRow>> {
+    Ok(users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn organisation_name(conn: &mut DbConnection, id: i64) -> AppResult<Option<String>> {
+    Ok(organisations::table
+        .find(id)
+        .select(organisations::name)
+        .first(conn)
+        .optional()?)
+}
+
+/// The id of the organisation with this name, registering it on first use.
+fn organisation_id(conn: &mut DbConnection, name: &str, at: NaiveDateTime) -> AppResult<i64> {
+    let existing = organisations::table
+        .filter(organisations::name.eq(name))
+        .select(organisations::id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    Ok(diesel::insert_into(organisations::table)
+        .values((organisations::name.eq(name), organisations::created_at.eq(at)))
+        .returning(organisations::id)
+        .get_result(conn)?)
+}
+
+/// Inserts the user (and its organisation if new); call inside a write transaction.
+pub fn insert(conn: &mut DbConnection, user: &NewUser<'_>) -> AppResult<i64> {
+    let organisation_id = match user.organisation {
+        Some(name) => Some(organisation_id(conn, name, user.at)?),
+        None => None,
+    };
+    Ok(diesel::insert_into(users::table)
+        .values((
+            users::username.eq(user.username),
+            users::password_hash.eq(user.password_hash),
+            users::role.eq(user.role),
+            users::enterprise_code.eq(user.enterprise_code),
+            users::organisation_id.eq(organisation_id),
+            users::disabled.eq(false),
+            users::created_at.eq(user.at),
+        ))
+        .returning(users::id)
+        .get_result(conn)?)
+}

@@ -1,0 +1,16 @@
+//! Validated types and the rules of the registry. Nothing here knows about HTTP or SQL.
+
+pub mod credit_code;
+pub mod enterprise;
+pub mod identity;
+pub mod patch;
+pub mod records;
+pub mod region;
+pub mod role;
+pub mod sentiment;
+pub mod text_enum;
+pub mod validation;
+
+pub use credit_code::CreditCode;
+pub use role::Role;
+pub use validation::{FieldError, Violations};

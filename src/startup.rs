@@ -1,0 +1,179 @@
+//! Builds the running service from settings: pool, migrations, shared state, HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use secrecy::{ExposeSecret, SecretString};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::api::{self, docs::ApiDoc, health, json::MAX_BODY_BYTES};
+use crate::auth::{TokenKeys, password};
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::{Db, users};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::telemetry::{self, Metrics};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: Db,
+}
+
+/// Connects to the configured database (never another) and brings its schema up to date.
+pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    let db = Db::connect(&settings.database, settings.pool_size).map_err(anyhow::Error::msg)?;
+    let applied = db.migrate().map_err(|e| anyhow::anyhow!("{e}"))?;
+    if !applied.is_empty() {
+        tracing::info!(versions = ?applied, "database migrated");
+    }
+    Ok(db)
+}
+
+impl Application {
+    /// Binds the listener (port 0 picks a free port) and prepares the server without running it.
+    pub fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let db = open_database(settings)?;
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            tokens: TokenKeys::new(&settings.jwt_secret, settings.token_ttl_seconds),
+            clock,
+            metrics: Metrics::new(),
+        });
+        let openapi = ApiDoc::openapi();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+                .app_data(api::query_config())
+                .app_data(api::path_config())
+                .wrap(from_fn(telemetry::observe_request))
+                .wrap(TracingLogger::default())
+                .configure(health::routes)
+                // Before the /api/v1 scope, which would otherwise claim /api/v1/openapi.json.
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()))
+                .configure(api::configure)
+                .route("/docs", web::get().to(redirect_to_docs))
+                .default_service(web::to(no_route))
+        })
+        .listen(listener)?;
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        Ok(Application { port, server: server.run(), db })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+async fn redirect_to_docs() -> HttpResponse {
+    HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
+}
+
+async fn no_route(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound(format!("no route for {} {}", req.method(), req.path())))
+}
+
+/// Validated account data for `user add` and the first admin.
+pub struct NewAccount<'a> {
+    pub username: &'a str,
+    pub role: Role,
+    pub enterprise: Option<&'a str>,
+    pub organisation: Option<&'a str>,
+    pub password: &'a SecretString,
+}
+
+/// Creates an account after checking it against the rules: enterprise users name a registered
+/// enterprise, bank and regulator users an organisation, passwords meet the minimum.
+pub fn add_user(db: &Db, account: &NewAccount<'_>, clock: &dyn Clock) -> anyhow::Result<i64> {
+    let username = account.username.trim();
+    if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c)) {
+        anyhow::bail!("username must be 1-64 letters, digits or . _ - @");
+    }
+    password::check_strength(account.password.expose_secret()).map_err(anyhow::Error::msg)?;
+    let enterprise = match (account.role, account.enterprise) {
+        (Role::Enterprise, Some(code)) => Some(
+            crate::domain::CreditCode::parse(code)
+                .map_err(|e| anyhow::anyhow!("--enterprise: {e}"))?
+                .to_string(),
+        ),
+        (Role::Enterprise, None) => anyhow::bail!("an enterprise user needs --enterprise CODE"),
+        (_, Some(_)) => anyhow::bail!("only enterprise users belong to an enterprise"),
+        (_, None) => None,
+    };
+    let organisation = account.organisation.map(str::trim).filter(|o| !o.is_empty());
+    match (account.role, organisation) {
+        (Role::Bank | Role::Regulator, None) => {
+            anyhow::bail!("bank and regulator users need --organisation NAME")
+        }
+        (Role::Enterprise, Some(_)) => anyhow::bail!("enterprise users belong to their enterprise, not an organisation"),
+        _ => {}
+    }
+    let hash = password::hash(account.password.expose_secret()).map_err(anyhow::Error::msg)?;
+    let at = clock.now_naive();
+    let role = account.role.as_str();
+    db.write(|conn| {
+        if users::find_by_username(conn, username)?.is_some() {
+            return Err(AppError::Conflict(format!("user {username} already exists")));
+        }
+        if let Some(code) = &enterprise
+            && !crate::db::enterprises::exists(conn, code)?
+        {
+            return Err(AppError::validation("enterprise", format!("enterprise {code} is not registered")));
+        }
+        users::insert(
+            conn,
+            &users::NewUser {
+                username,
+                password_hash: &hash,
+                role,
+                enterprise_code: enterprise.as_deref(),
+                organisation,
+                at,
+            },
+        )
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// With no accounts yet, creates `admin` with the given password or a generated one, which is
+/// returned so it can be shown once.
+pub fn ensure_first_admin(db: &Db, configured: Option<SecretString>, clock: &dyn Clock) -> anyhow::Result<Option<String>> {
+    let existing = db.read(users::count).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if existing > 0 {
+        return Ok(None);
+    }
+    let (secret, generated) = match configured {
+        Some(s) => (s, None),
+        None => {
+            let p = password::generate();
+            (SecretString::from(p.clone()), Some(p))
+        }
+    };
+    add_user(
+        db,
+        &NewAccount { username: "admin", role: Role::Admin, enterprise: None, organisation: None, password: &secret },
+        clock,
+    )?;
+    Ok(Some(generated.unwrap_or_else(|| "(from ECREDIT_ADMIN_PASSWORD)".to_string())))
+}

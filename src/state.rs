@@ -1,0 +1,34 @@
+//! What every request handler shares, and the bridge from async handlers to blocking diesel.
+
+use std::sync::Arc;
+
+use actix_web::web;
+
+use crate::auth::TokenKeys;
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use crate::telemetry::Metrics;
+
+pub struct AppState {
+    pub db: Db,
+    pub tokens: TokenKeys,
+    pub clock: Arc<dyn Clock>,
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    /// Runs blocking work (diesel, argon2) on actix's blocking thread pool, so the async workers
+    /// keep serving, and keeps the request's tracing span (and with it the request id).
+    pub async fn blocking<T, F>(&self, work: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&crate::db::Db) -> AppResult<T> + Send + 'static,
+    {
+        let span = tracing::Span::current();
+        let db = self.db.clone();
+        web::block(move || span.in_scope(|| work(&db)))
+            .await
+            .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
+    }
+}

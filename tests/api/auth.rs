@@ -1,0 +1,106 @@
+use ecredit::domain::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{CODE_A, PASSWORD, TestApp, assert_problem, enterprise_body};
+use crate::on_both_backends;
+
+on_both_backends!(
+    login_returns_a_token_that_identifies_the_user,
+    wrong_password_and_unknown_user_get_the_same_answer,
+    bad_tokens_are_refused_not_downgraded,
+    expired_tokens_are_refused,
+    token_of_a_disabled_account_is_refused,
+);
+
+async fn login_returns_a_token_that_identifies_the_user(app: TestApp) {
+    let regulator = app.token_for("reg", Role::Regulator, None).await;
+    app.post("/api/v1/enterprises", Some(&regulator), &enterprise_body(CODE_A, "甲公司", "330106")).await;
+    let _ = app.token_for("ent", Role::Enterprise, Some(CODE_A)).await;
+
+    let response = app.post("/api/v1/auth/token", None, &json!({"username": "ent", "password": PASSWORD})).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["expires_in"], 3600);
+    assert_eq!(body["role"], "enterprise");
+    let token = body["access_token"].as_str().unwrap();
+
+    let me: Value = app.get("/api/v1/me", Some(token)).await.json().await.unwrap();
+    assert_eq!(me["username"], "ent");
+    assert_eq!(me["role"], "enterprise");
+    assert_eq!(me["enterprise"], CODE_A);
+
+    let me: Value = app.get("/api/v1/me", Some(&regulator)).await.json().await.unwrap();
+    assert_eq!(me["organisation"], "Test Market Supervision Bureau");
+
+    assert_problem(app.get("/api/v1/me", None).await, 401).await;
+}
+
+async fn wrong_password_and_unknown_user_get_the_same_answer(app: TestApp) {
+    let _ = app.token_for("alice", Role::Regulator, None).await;
+    let wrong = app.post("/api/v1/auth/token", None, &json!({"username": "alice", "password": "not-the-password"})).await;
+    let unknown = app.post("/api/v1/auth/token", None, &json!({"username": "nobody", "password": "not-the-password"})).await;
+    let wrong = assert_problem(wrong, 401).await;
+    let unknown = assert_problem(unknown, 401).await;
+    assert_eq!(wrong, unknown);
+
+    let missing = assert_problem(app.post("/api/v1/auth/token", None, &json!({"username": "alice"})).await, 422).await;
+    assert_eq!(missing["errors"][0]["field"], "password");
+}
+
+async fn bad_tokens_are_refused_not_downgraded(app: TestApp) {
+    let token = app.token_for("alice", Role::Regulator, None).await;
+    // A tampered payload (role changed) breaks the signature.
+    let parts: Vec<&str> = token.split('.').collect();
+    let forged_payload = {
+        use base64::Engine;
+        let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let mut claims: Value = serde_json::from_slice(&engine.decode(parts[1]).unwrap()).unwrap();
+        claims["role"] = json!("admin");
+        engine.encode(serde_json::to_vec(&claims).unwrap())
+    };
+    let forged = format!("{}.{}.{}", parts[0], forged_payload, parts[2]);
+    assert_problem(app.get("/api/v1/me", Some(&forged)).await, 401).await;
+    // alg: none
+    let none = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{}.", parts[1]);
+    assert_problem(app.get("/api/v1/me", Some(&none)).await, 401).await;
+    // Garbage, and a header that is not a bearer token: refused even on public endpoints.
+    let response = app.get("/api/v1/enterprises", Some("not-a-jwt")).await;
+    let problem = assert_problem(response, 401).await;
+    assert!(problem["detail"].as_str().unwrap().contains("invalid token"));
+    let basic = app.request(reqwest::Method::GET, "/api/v1/enterprises", None)
+        .header("Authorization", "Basic YWxpY2U6cGFzcw==").send().await.unwrap();
+    let response_header = basic.headers().get("www-authenticate").cloned();
+    assert_problem(basic, 401).await;
+    assert_eq!(response_header.unwrap(), "Bearer");
+}
+
+async fn expired_tokens_are_refused(app: TestApp) {
+    let token = app.token_for("alice", Role::Regulator, None).await;
+    assert_eq!(app.get("/api/v1/me", Some(&token)).await.status(), 200);
+    app.clock.advance(chrono::Duration::seconds(3601));
+    let problem = assert_problem(app.get("/api/v1/me", Some(&token)).await, 401).await;
+    assert!(problem["detail"].as_str().unwrap().contains("expired"));
+}
+
+async fn token_of_a_disabled_account_is_refused(app: TestApp) {
+    let token = app.token_for("alice", Role::Regulator, None).await;
+    assert_eq!(app.get("/api/v1/me", Some(&token)).await.status(), 200);
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        use diesel::prelude::*;
+        use ecredit::db::schema::users;
+        db.write(|conn| {
+            diesel::update(users::table.filter(users::username.eq("alice")))
+                .set(users::disabled.eq(true))
+                .execute(conn)?;
+            Ok(())
+        })
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_problem(app.get("/api/v1/me", Some(&token)).await, 401).await;
+    let login = app.post("/api/v1/auth/token", None, &json!({"username": "alice", "password": PASSWORD})).await;
+    assert_problem(login, 401).await;
+}

@@ -1,0 +1,263 @@
+//! Spawns the real application on port 0 against a fresh database per test: a temporary SQLite
+//! file always, and a fresh PostgreSQL database (dropped afterwards) when the crate is built with
+//! `--features postgres` and `ECREDIT_TEST_POSTGRES_URL` names a server.
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use ecredit::clock::ManualClock;
+use ecredit::config::Settings;
+use ecredit::db::{DatabaseTarget, Db};
+use ecredit::domain::Role;
+use ecredit::startup::{self, Application, NewAccount};
+use reqwest::{Method, RequestBuilder, Response};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+
+pub const PASSWORD: &str = "test-password-123";
+
+/// Published unified social credit codes (valid check characters).
+pub const CODE_A: &str = "91330100799655058B";
+pub const CODE_B: &str = "9144030071526726XG";
+pub const CODE_C: &str = "914403001922038216";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+enum Cleanup {
+    TempDir(#[allow(dead_code)] tempfile::TempDir),
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    PostgresDatabase { admin_url: String, name: String },
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        #[cfg(feature = "postgres")]
+        if let Cleanup::PostgresDatabase { admin_url, name } = self {
+            use diesel::{Connection, RunQueryDsl, PgConnection};
+            if let Ok(mut conn) = PgConnection::establish(admin_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub clock: ManualClock,
+    pub db: Db,
+    pub backend: Backend,
+    _cleanup: Cleanup,
+}
+
+/// Runs a test body on SQLite, and on PostgreSQL when configured.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await;
+                    super::$name(app).await;
+                }
+
+                #[cfg(feature = "postgres")]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if std::env::var("ECREDIT_TEST_POSTGRES_URL").is_err() {
+                        eprintln!("ECREDIT_TEST_POSTGRES_URL is not set: PostgreSQL run skipped");
+                        return;
+                    }
+                    let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await;
+                    super::$name(app).await;
+                }
+            }
+        )*
+    };
+}
+
+fn database_for(backend: Backend) -> (DatabaseTarget, Cleanup) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let target = DatabaseTarget::Sqlite(dir.path().join("test.db"));
+            (target, Cleanup::TempDir(dir))
+        }
+        Backend::Postgres => postgres_database(),
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn postgres_database() -> (DatabaseTarget, Cleanup) {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    let admin_url = std::env::var("ECREDIT_TEST_POSTGRES_URL").expect("ECREDIT_TEST_POSTGRES_URL");
+    let name = format!("ecredit_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = PgConnection::establish(&admin_url).expect("connect to the test PostgreSQL server");
+    diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).expect("create test database");
+    let mut url = url::Url::parse(&admin_url).expect("valid URL");
+    url.set_path(&format!("/{name}"));
+    (DatabaseTarget::Postgres(url.to_string()), Cleanup::PostgresDatabase { admin_url, name })
+}
+
+#[cfg(not(feature = "postgres"))]
+fn postgres_database() -> (DatabaseTarget, Cleanup) {
+    panic!("PostgreSQL tests need --features postgres")
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let (database, cleanup) = database_for(backend);
+        let data_dir = std::env::temp_dir();
+        let settings = Settings {
+            database,
+            bind: "127.0.0.1:0".into(),
+            data_dir,
+            jwt_secret: SecretString::from("test-secret-0123456789-0123456789-abcdef".to_string()),
+            token_ttl_seconds: 3600,
+            pool_size: 4,
+            workers: Some(2),
+        };
+        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap());
+        let app = Application::build(&settings, Arc::new(clock.clone())).expect("application builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let db = app.db().clone();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+            clock,
+            db,
+            backend,
+            _cleanup: cleanup,
+        }
+    }
+
+    /// Creates an account directly and returns a bearer token for it, obtained through the API.
+    pub async fn token_for(&self, username: &str, role: Role, enterprise: Option<&str>) -> String {
+        let organisation = match role {
+            Role::Bank => Some("Test Bank"),
+            Role::Regulator => Some("Test Market Supervision Bureau"),
+            _ => None,
+        };
+        let db = self.db.clone();
+        let clock = self.clock.clone();
+        let (username_owned, enterprise_owned) = (username.to_string(), enterprise.map(String::from));
+        tokio::task::spawn_blocking(move || {
+            startup::add_user(
+                &db,
+                &NewAccount {
+                    username: &username_owned,
+                    role,
+                    enterprise: enterprise_owned.as_deref(),
+                    organisation,
+                    password: &SecretString::from(PASSWORD.to_string()),
+                },
+                &clock,
+            )
+        })
+        .await
+        .unwrap()
+        .expect("user created");
+        self.login(username, PASSWORD).await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let response = self
+            .post("/api/v1/auth/token", None, &json!({"username": username, "password": password}))
+            .await;
+        assert_eq!(response.status(), 200, "login of {username}");
+        let body: Value = response.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_string()
+    }
+
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let builder = self.client.request(method, format!("{}{}", self.address, path));
+        match token {
+            Some(t) => builder.bearer_auth(t),
+            None => builder,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token).send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::POST, path, token).json(body).send().await.unwrap()
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, if_match: Option<&str>, body: &Value) -> Response {
+        let mut builder = self.request(Method::PATCH, path, token).json(body);
+        if let Some(tag) = if_match {
+            builder = builder.header("If-Match", tag);
+        }
+        builder.send().await.unwrap()
+    }
+
+    /// The usual cast: a regulator, an admin, a bank, the owner of CODE_A and the owner of
+    /// CODE_B, with CODE_A and CODE_B registered.
+    pub async fn cast(&self) -> Cast {
+        let regulator = self.token_for("regulator", Role::Regulator, None).await;
+        for body in [enterprise_body(CODE_A, "杭州西湖茶电子商务有限公司", "330106"), enterprise_body(CODE_B, "深圳南山数码贸易有限公司", "440305")] {
+            let response = self.post("/api/v1/enterprises", Some(&regulator), &body).await;
+            assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        }
+        Cast {
+            admin: self.token_for("admin", Role::Admin, None).await,
+            bank: self.token_for("bank", Role::Bank, None).await,
+            owner_a: self.token_for("owner-a", Role::Enterprise, Some(CODE_A)).await,
+            owner_b: self.token_for("owner-b", Role::Enterprise, Some(CODE_B)).await,
+            regulator,
+        }
+    }
+}
+
+pub struct Cast {
+    pub regulator: String,
+    pub admin: String,
+    pub bank: String,
+    pub owner_a: String,
+    pub owner_b: String,
+}
+
+pub fn enterprise_body(code: &str, name: &str, region: &str) -> Value {
+    json!({
+        "code": code,
+        "name": name,
+        "legal_representative": "张三",
+        "legal_rep_id_number": "11010519491231002X",
+        "legal_rep_phone": "13812345678",
+        "registered_capital": 5000000.0,
+        "established_on": "2015-06-01",
+        "region_code": region,
+        "industry": "retail",
+        "business_models": ["b2c", "live_streaming"],
+        "platforms": [{"platform": "Tmall", "shop_name": "旗舰店", "shop_url": "https://shop.example.cn"}]
+    })
+}
+
+/// Asserts an RFC 9457 body with the given status, and returns it.
+pub async fn assert_problem(response: Response, status: u16) -> Value {
+    assert_eq!(response.status(), status, "unexpected status");
+    let content_type = response.headers().get("content-type").unwrap().to_str().unwrap().to_string();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert!(body["type"].as_str().unwrap().starts_with("urn:ecredit:problem:"));
+    assert!(!body["title"].as_str().unwrap().is_empty());
+    body
+}
+
+/// The field names a 422 problem lists.
+pub fn problem_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| errors.iter().map(|e| e["field"].as_str().unwrap().to_string()).collect())
+        .unwrap_or_default()
+}

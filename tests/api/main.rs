@@ -1,0 +1,9 @@
+//! One integration-test binary: every test starts the real service on a fresh database.
+
+mod helpers;
+
+mod auth;
+mod enterprises;
+mod history;
+mod operations;
+mod records;
