@@ -15,7 +15,11 @@ use crate::startup::{self, Application, NewAccount};
 use crate::telemetry::{self, LogFormat};
 
 #[derive(Parser)]
-#[command(name = "ecredit", version, about = "E-commerce enterprise credit registry and scoring service")]
+#[command(
+    name = "ecredit",
+    version,
+    about = "E-commerce enterprise credit registry and scoring service"
+)]
 pub struct Cli {
     /// Database to use: sqlite://PATH (the embedded default, under --data-dir) or
     /// postgres://USER@HOST/DB (needs a build with `--features postgres`).
@@ -27,7 +31,13 @@ pub struct Cli {
     pub data_dir: PathBuf,
 
     /// Log line format.
-    #[arg(long, global = true, env = "ECREDIT_LOG_FORMAT", value_enum, default_value = "text")]
+    #[arg(
+        long,
+        global = true,
+        env = "ECREDIT_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
     pub log_format: LogFormat,
 
     #[command(subcommand)]
@@ -102,13 +112,18 @@ impl Cli {
     }
 
     fn settings(&self, serve: Option<&ServeArgs>) -> anyhow::Result<Settings> {
-        let jwt_secret = config::resolve_jwt_secret(std::env::var("ECREDIT_JWT_SECRET").ok(), &self.data_dir)?;
+        let jwt_secret =
+            config::resolve_jwt_secret(std::env::var("ECREDIT_JWT_SECRET").ok(), &self.data_dir)?;
         Ok(Settings {
             database: self.database()?,
-            bind: serve.map(|s| s.bind.clone()).unwrap_or_else(|| config::DEFAULT_BIND.into()),
+            bind: serve
+                .map(|s| s.bind.clone())
+                .unwrap_or_else(|| config::DEFAULT_BIND.into()),
             data_dir: self.data_dir.clone(),
             jwt_secret,
-            token_ttl_seconds: serve.map(|s| s.token_ttl).unwrap_or(config::DEFAULT_TOKEN_TTL_SECONDS),
+            token_ttl_seconds: serve
+                .map(|s| s.token_ttl)
+                .unwrap_or(config::DEFAULT_TOKEN_TTL_SECONDS),
             pool_size: serve.map(|s| s.pool_size).unwrap_or(4),
             workers: serve.and_then(|s| s.workers),
         })
@@ -146,7 +161,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 },
                 &SystemClock,
             )?;
-            println!("created {} user {} (id {id})", args.role, args.username.trim());
+            println!(
+                "created {} user {} (id {id})",
+                args.role,
+                args.username.trim()
+            );
             Ok(())
         }
         Command::Serve(args) => serve(&cli, args),

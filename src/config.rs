@@ -42,7 +42,10 @@ pub fn default_database_url(data_dir: &Path) -> String {
 /// The token signing secret: `ECREDIT_JWT_SECRET` when set, else a random secret kept in
 /// `DATA_DIR/jwt-secret` (created on first use, readable by the owner only), so tokens survive a
 /// restart of a single embedded instance. Several instances must share a configured secret.
-pub fn resolve_jwt_secret(configured: Option<String>, data_dir: &Path) -> anyhow::Result<SecretString> {
+pub fn resolve_jwt_secret(
+    configured: Option<String>,
+    data_dir: &Path,
+) -> anyhow::Result<SecretString> {
     if let Some(secret) = configured.filter(|s| !s.is_empty()) {
         if secret.len() < 32 {
             anyhow::bail!("ECREDIT_JWT_SECRET must be at least 32 characters");

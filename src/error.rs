@@ -78,7 +78,9 @@ impl AppError {
             AppError::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
             AppError::PreconditionRequired(_) => ("precondition-required", "Precondition required"),
             AppError::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
-            AppError::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
+            AppError::UnsupportedMediaType(_) => {
+                ("unsupported-media-type", "Unsupported media type")
+            }
             AppError::Unavailable(_) => ("unavailable", "Service unavailable"),
             AppError::Internal(_) => ("internal", "Internal server error"),
         }
@@ -161,7 +163,9 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            AppError::Internal(cause) => tracing::error!(error = %format!("{cause:#}"), "internal error"),
+            AppError::Internal(cause) => {
+                tracing::error!(error = %format!("{cause:#}"), "internal error")
+            }
             AppError::Unavailable(cause) => tracing::warn!(%cause, "unavailable"),
             _ => {}
         }

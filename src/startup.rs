@@ -61,7 +61,9 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .configure(health::routes)
                 // Before the /api/v1 scope, which would otherwise claim /api/v1/openapi.json.
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()))
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()),
+                )
                 .configure(api::configure)
                 .route("/docs", web::get().to(redirect_to_docs))
                 .default_service(web::to(no_route))
@@ -70,7 +72,11 @@ impl Application {
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
-        Ok(Application { port, server: server.run(), db })
+        Ok(Application {
+            port,
+            server: server.run(),
+            db,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -87,11 +93,17 @@ impl Application {
 }
 
 async fn redirect_to_docs() -> HttpResponse {
-    HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
+    HttpResponse::PermanentRedirect()
+        .insert_header(("Location", "/docs/"))
+        .finish()
 }
 
 async fn no_route(req: HttpRequest) -> Result<HttpResponse, AppError> {
-    Err(AppError::NotFound(format!("no route for {} {}", req.method(), req.path())))
+    Err(AppError::NotFound(format!(
+        "no route for {} {}",
+        req.method(),
+        req.path()
+    )))
 }
 
 /// Validated account data for `user add` and the first admin.
@@ -107,7 +119,12 @@ pub struct NewAccount<'a> {
 /// enterprise, bank and regulator users an organisation, passwords meet the minimum.
 pub fn add_user(db: &Db, account: &NewAccount<'_>, clock: &dyn Clock) -> anyhow::Result<i64> {
     let username = account.username.trim();
-    if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c)) {
+    if username.is_empty()
+        || username.len() > 64
+        || !username
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._-@".contains(c))
+    {
         anyhow::bail!("username must be 1-64 letters, digits or . _ - @");
     }
     password::check_strength(account.password.expose_secret()).map_err(anyhow::Error::msg)?;
@@ -121,12 +138,17 @@ pub fn add_user(db: &Db, account: &NewAccount<'_>, clock: &dyn Clock) -> anyhow:
         (_, Some(_)) => anyhow::bail!("only enterprise users belong to an enterprise"),
         (_, None) => None,
     };
-    let organisation = account.organisation.map(str::trim).filter(|o| !o.is_empty());
+    let organisation = account
+        .organisation
+        .map(str::trim)
+        .filter(|o| !o.is_empty());
     match (account.role, organisation) {
         (Role::Bank | Role::Regulator, None) => {
             anyhow::bail!("bank and regulator users need --organisation NAME")
         }
-        (Role::Enterprise, Some(_)) => anyhow::bail!("enterprise users belong to their enterprise, not an organisation"),
+        (Role::Enterprise, Some(_)) => {
+            anyhow::bail!("enterprise users belong to their enterprise, not an organisation")
+        }
         _ => {}
     }
     let hash = password::hash(account.password.expose_secret()).map_err(anyhow::Error::msg)?;
@@ -134,12 +156,17 @@ pub fn add_user(db: &Db, account: &NewAccount<'_>, clock: &dyn Clock) -> anyhow:
     let role = account.role.as_str();
     db.write(|conn| {
         if users::find_by_username(conn, username)?.is_some() {
-            return Err(AppError::Conflict(format!("user {username} already exists")));
+            return Err(AppError::Conflict(format!(
+                "user {username} already exists"
+            )));
         }
         if let Some(code) = &enterprise
             && !crate::db::enterprises::exists(conn, code)?
         {
-            return Err(AppError::validation("enterprise", format!("enterprise {code} is not registered")));
+            return Err(AppError::validation(
+                "enterprise",
+                format!("enterprise {code} is not registered"),
+            ));
         }
         users::insert(
             conn,
@@ -158,7 +185,11 @@ pub fn add_user(db: &Db, account: &NewAccount<'_>, clock: &dyn Clock) -> anyhow:
 
 /// With no accounts yet, creates `admin` with the given password or a generated one, which is
 /// returned so it can be shown once.
-pub fn ensure_first_admin(db: &Db, configured: Option<SecretString>, clock: &dyn Clock) -> anyhow::Result<Option<String>> {
+pub fn ensure_first_admin(
+    db: &Db,
+    configured: Option<SecretString>,
+    clock: &dyn Clock,
+) -> anyhow::Result<Option<String>> {
     let existing = db.read(users::count).map_err(|e| anyhow::anyhow!("{e}"))?;
     if existing > 0 {
         return Ok(None);
@@ -172,8 +203,16 @@ pub fn ensure_first_admin(db: &Db, configured: Option<SecretString>, clock: &dyn
     };
     add_user(
         db,
-        &NewAccount { username: "admin", role: Role::Admin, enterprise: None, organisation: None, password: &secret },
+        &NewAccount {
+            username: "admin",
+            role: Role::Admin,
+            enterprise: None,
+            organisation: None,
+            password: &secret,
+        },
         clock,
     )?;
-    Ok(Some(generated.unwrap_or_else(|| "(from ECREDIT_ADMIN_PASSWORD)".to_string())))
+    Ok(Some(generated.unwrap_or_else(|| {
+        "(from ECREDIT_ADMIN_PASSWORD)".to_string()
+    })))
 }

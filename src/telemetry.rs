@@ -10,7 +10,9 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, web};
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
 use tracing_actix_web::RequestId;
 use tracing_subscriber::EnvFilter;
 
@@ -28,9 +30,15 @@ pub fn init_tracing(format: LogFormat) {
     let filter = EnvFilter::try_from_env("ECREDIT_LOG")
         .or_else(|_| EnvFilter::try_from_default_env())
         .unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
-        LogFormat::Json => builder.json().with_current_span(true).with_span_list(false).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
         LogFormat::Text => builder.with_target(false).try_init(),
     };
 }
@@ -49,19 +57,30 @@ impl Metrics {
     pub fn new() -> Self {
         let registry = Registry::new_custom(Some("ecredit".into()), None).expect("valid prefix");
         let requests = IntCounterVec::new(
-            Opts::new("http_requests_total", "HTTP requests by method, route and status"),
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests by method, route and status",
+            ),
             &["method", "route", "status"],
         )
         .expect("valid metric");
         let latency = HistogramVec::new(
-            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency by route")
-                .buckets(vec![0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]),
+            HistogramOpts::new(
+                "http_request_duration_seconds",
+                "HTTP request latency by route",
+            )
+            .buckets(vec![
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ]),
             &["method", "route"],
         )
         .expect("valid metric");
-        let pool_connections = IntGauge::new("db_pool_connections", "Open database connections").expect("valid metric");
-        let pool_idle = IntGauge::new("db_pool_idle_connections", "Idle database connections").expect("valid metric");
-        let pool_max = IntGauge::new("db_pool_max_connections", "Database pool size limit").expect("valid metric");
+        let pool_connections = IntGauge::new("db_pool_connections", "Open database connections")
+            .expect("valid metric");
+        let pool_idle = IntGauge::new("db_pool_idle_connections", "Idle database connections")
+            .expect("valid metric");
+        let pool_max = IntGauge::new("db_pool_max_connections", "Database pool size limit")
+            .expect("valid metric");
         for collector in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -69,16 +88,27 @@ impl Metrics {
             Box::new(pool_idle.clone()),
             Box::new(pool_max.clone()),
         ] {
-            registry.register(collector).expect("metric registered once");
+            registry
+                .register(collector)
+                .expect("metric registered once");
         }
-        Metrics { registry, requests, latency, pool_connections, pool_idle, pool_max }
+        Metrics {
+            registry,
+            requests,
+            latency,
+            pool_connections,
+            pool_idle,
+            pool_max,
+        }
     }
 
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         self.requests
             .with_label_values(&[method, route, &status.to_string()])
             .inc();
-        self.latency.with_label_values(&[method, route]).observe(seconds);
+        self.latency
+            .with_label_values(&[method, route])
+            .observe(seconds);
     }
 
     /// The Prometheus text exposition of every metric, with the pool read now.
@@ -88,7 +118,10 @@ impl Metrics {
         self.pool_max.set(i64::from(pool.max_size));
         let mut buffer = Vec::new();
         let encoder = TextEncoder::new();
-        if encoder.encode(&self.registry.gather(), &mut buffer).is_err() {
+        if encoder
+            .encode(&self.registry.gather(), &mut buffer)
+            .is_err()
+        {
             return String::new();
         }
         String::from_utf8(buffer).unwrap_or_default()
@@ -116,15 +149,23 @@ pub async fn observe_request(
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_string());
     if let Some(state) = state {
-        state
-            .metrics
-            .observe(&method, &route, res.status().as_u16(), started.elapsed().as_secs_f64());
+        state.metrics.observe(
+            &method,
+            &route,
+            res.status().as_u16(),
+            started.elapsed().as_secs_f64(),
+        );
     }
-    let request_id = res.request().extensions().get::<RequestId>().map(ToString::to_string);
+    let request_id = res
+        .request()
+        .extensions()
+        .get::<RequestId>()
+        .map(ToString::to_string);
     if let Some(id) = request_id
         && let Ok(value) = HeaderValue::from_str(&id)
     {
-        res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+        res.headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), value);
     }
     Ok(res)
 }

@@ -51,14 +51,22 @@ pub struct TokenResponse {
     ),
     security(())
 )]
-pub async fn issue_token(state: web::Data<AppState>, body: ApiJson<TokenRequest>) -> AppResult<HttpResponse> {
-    let TokenRequest { username, password: secret } = body.into_inner();
+pub async fn issue_token(
+    state: web::Data<AppState>,
+    body: ApiJson<TokenRequest>,
+) -> AppResult<HttpResponse> {
+    let TokenRequest {
+        username,
+        password: secret,
+    } = body.into_inner();
     let user = state
         .blocking(move |db| {
             let user = db.read(|conn| users::find_by_username(conn, username.trim()))?;
             let candidate = secret.expose_secret();
             match user {
-                Some(u) if !u.disabled && password::verify(candidate, &u.password_hash) => Ok(Some(u)),
+                Some(u) if !u.disabled && password::verify(candidate, &u.password_hash) => {
+                    Ok(Some(u))
+                }
                 Some(_) => Ok(None),
                 None => {
                     password::verify_against_nothing(candidate);
@@ -68,10 +76,18 @@ pub async fn issue_token(state: web::Data<AppState>, body: ApiJson<TokenRequest>
         })
         .await?
         .ok_or_else(|| AppError::Unauthorized("wrong username or password".into()))?;
-    let role = Role::parse(&user.role).ok_or_else(|| AppError::internal("stored role is unknown"))?;
+    let role =
+        Role::parse(&user.role).ok_or_else(|| AppError::internal("stored role is unknown"))?;
     let token = state
         .tokens
-        .issue(user.id, &user.username, role, user.enterprise_code.clone(), user.organisation_id, state.clock.now().timestamp())
+        .issue(
+            user.id,
+            &user.username,
+            role,
+            user.enterprise_code.clone(),
+            user.organisation_id,
+            state.clock.now().timestamp(),
+        )
         .map_err(AppError::internal)?;
     tracing::info!(user = %user.username, role = %role, "token issued");
     Ok(HttpResponse::Ok()
@@ -108,7 +124,11 @@ pub async fn who_am_i(state: web::Data<AppState>, viewer: Viewer) -> AppResult<H
     let principal = viewer.require_login()?.clone();
     let organisation_id = principal.organisation;
     let organisation = match organisation_id {
-        Some(id) => state.blocking(move |db| db.read(|conn| users::organisation_name(conn, id))).await?,
+        Some(id) => {
+            state
+                .blocking(move |db| db.read(|conn| users::organisation_name(conn, id)))
+                .await?
+        }
         None => None,
     };
     Ok(HttpResponse::Ok().json(MeResponse {

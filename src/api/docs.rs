@@ -79,7 +79,9 @@ impl Modify for BearerAuth {
 
 /// The document as committed: pretty JSON with a final newline.
 pub fn openapi_json() -> String {
-    let mut json = ApiDoc::openapi().to_pretty_json().expect("the document serialises");
+    let mut json = ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("the document serialises");
     json.push('\n');
     json
 }

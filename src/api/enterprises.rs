@@ -6,10 +6,15 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::views::EnterpriseView;
-use super::{ApiJson, KEEPERS, Page, PageRequest, change_context, etag, expected_version, if_match, path_code};
+use super::{
+    ApiJson, KEEPERS, Page, PageRequest, change_context, etag, expected_version, if_match,
+    path_code,
+};
 use crate::auth::Viewer;
 use crate::db::enterprises::{self, EnterpriseFilter};
-use crate::domain::enterprise::{BusinessModel, EnterpriseInput, EnterprisePatch, EnterpriseStatus};
+use crate::domain::enterprise::{
+    BusinessModel, EnterpriseInput, EnterprisePatch, EnterpriseStatus,
+};
 use crate::domain::patch;
 use crate::domain::region::check_region_code;
 use crate::error::{AppError, AppResult, Problem};
@@ -66,25 +71,39 @@ pub async fn list_enterprises(
 ) -> AppResult<HttpResponse> {
     let query = query.into_inner();
     let paging = PageRequest::new(query.page, query.per_page)?;
-    let region_code = query.region_code.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+    let region_code = query
+        .region_code
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty());
     if let Some(region) = &region_code {
         check_region_code(region).map_err(|e| AppError::validation("region_code", e))?;
     }
-    let search = query.q.map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
+    let search = query
+        .q
+        .map(|q| q.trim().to_string())
+        .filter(|q| !q.is_empty());
     if search.as_ref().is_some_and(|q| q.chars().count() > 100) {
         return Err(AppError::validation("q", "must be at most 100 characters"));
     }
     let filter = EnterpriseFilter {
         region_code,
-        industry: query.industry.map(|i| i.trim().to_string()).filter(|i| !i.is_empty()),
+        industry: query
+            .industry
+            .map(|i| i.trim().to_string())
+            .filter(|i| !i.is_empty()),
         status: query.status,
         business_model: query.business_model,
         search,
     };
     let (rows, total) = state
-        .blocking(move |db| db.read(|conn| enterprises::list(conn, &filter, paging.offset(), paging.limit())))
+        .blocking(move |db| {
+            db.read(|conn| enterprises::list(conn, &filter, paging.offset(), paging.limit()))
+        })
         .await?;
-    let items = rows.iter().map(|e| EnterpriseView::of(e, &viewer)).collect();
+    let items = rows
+        .iter()
+        .map(|e| EnterpriseView::of(e, &viewer))
+        .collect();
     Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
 }
 
@@ -115,7 +134,9 @@ pub async fn create_enterprise(
     let enterprise = body.into_inner().validate(state.clock.today())?;
     let ctx = change_context(&state, &req, &viewer, None)?;
     let stored = state
-        .blocking(move |db| db.write(|conn| enterprises::insert(conn, &enterprise, "department", &ctx)))
+        .blocking(move |db| {
+            db.write(|conn| enterprises::insert(conn, &enterprise, "department", &ctx))
+        })
         .await?;
     let location = format!("/api/v1/enterprises/{}", stored.enterprise.code);
     Ok(HttpResponse::Created()
@@ -143,7 +164,9 @@ pub async fn get_enterprise(
     code: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
-    let stored = state.blocking(move |db| db.read(|conn| enterprises::get(conn, &code))).await?;
+    let stored = state
+        .blocking(move |db| db.read(|conn| enterprises::get(conn, &code)))
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(stored.meta.version))
         .json(EnterpriseView::of(&stored, &viewer)))
@@ -192,8 +215,10 @@ pub async fn update_enterprise(
             db.write(|conn| {
                 let before = enterprises::get(conn, &code)?;
                 let version = expected_version(if_match.as_deref(), before.meta.version)?;
-                let after = patch::merge(&before.enterprise.to_input(), &changes)?.validate(today)?;
-                let (stored, _) = enterprises::update(conn, &before, &after, version, "department", &ctx)?;
+                let after =
+                    patch::merge(&before.enterprise.to_input(), &changes)?.validate(today)?;
+                let (stored, _) =
+                    enterprises::update(conn, &before, &after, version, "department", &ctx)?;
                 Ok(stored)
             })
         })

@@ -25,7 +25,10 @@ pub struct HealthStatus {
 #[utoipa::path(get, path = "/health", tag = "operations",
     responses((status = 200, description = "Alive", body = HealthStatus)), security(()))]
 pub async fn health() -> HttpResponse {
-    HttpResponse::Ok().json(HealthStatus { status: "ok".into(), database: None })
+    HttpResponse::Ok().json(HealthStatus {
+        status: "ok".into(),
+        database: None,
+    })
 }
 
 /// Readiness: the database answers a query.
@@ -41,7 +44,10 @@ pub async fn ready(state: web::Data<AppState>) -> AppResult<HttpResponse> {
         .blocking(|db| db.ping())
         .await
         .map_err(|e| AppError::Unavailable(format!("database not reachable: {e}")))?;
-    Ok(HttpResponse::Ok().json(HealthStatus { status: "ok".into(), database: Some(backend) }))
+    Ok(HttpResponse::Ok().json(HealthStatus {
+        status: "ok".into(),
+        database: Some(backend),
+    }))
 }
 
 /// Prometheus metrics: requests by route and status, latency histograms, pool use.

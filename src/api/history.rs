@@ -15,7 +15,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/enterprises/{code}/history", web::get().to(get_history));
 }
 
-const ENTITIES: [&str; 5] = ["enterprise", "operating_record", "credit_event", "sentiment_record", "association"];
+const ENTITIES: [&str; 5] = [
+    "enterprise",
+    "operating_record",
+    "credit_event",
+    "sentiment_record",
+    "association",
+];
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -56,16 +62,28 @@ pub async fn get_history(
     if let Some(entity) = &query.entity
         && !ENTITIES.contains(&entity.as_str())
     {
-        return Err(AppError::validation("entity", format!("must be one of: {}", ENTITIES.join(", "))));
+        return Err(AppError::validation(
+            "entity",
+            format!("must be one of: {}", ENTITIES.join(", ")),
+        ));
     }
     let (rows, total) = state
         .blocking(move |db| {
             db.read(|conn| {
                 enterprises::get(conn, &code)?;
-                history::list(conn, &code, query.entity.as_deref(), paging.offset(), paging.limit())
+                history::list(
+                    conn,
+                    &code,
+                    query.entity.as_deref(),
+                    paging.offset(),
+                    paging.limit(),
+                )
             })
         })
         .await?;
-    let items = rows.into_iter().map(|row| HistoryEntryView::of(row, &viewer)).collect();
+    let items = rows
+        .into_iter()
+        .map(|row| HistoryEntryView::of(row, &viewer))
+        .collect();
     Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
 }

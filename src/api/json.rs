@@ -28,7 +28,8 @@ fn is_json(req: &HttpRequest) -> bool {
         .and_then(|v| v.split(';').next())
         .map(|mime| {
             let mime = mime.trim().to_ascii_lowercase();
-            mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+            mime == "application/json"
+                || (mime.starts_with("application/") && mime.ends_with("+json"))
         })
         .unwrap_or(false)
 }
@@ -43,7 +44,9 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             let path = e.path().to_string();
             let message = strip_position(&inner.to_string());
             // serde reports a missing field against the object that lacks it.
-            let missing = message.strip_prefix("missing field `").and_then(|m| m.split('`').next());
+            let missing = message
+                .strip_prefix("missing field `")
+                .and_then(|m| m.split('`').next());
             let field = match (path.as_str(), missing) {
                 (".", Some(name)) => name.to_string(),
                 (_, Some(name)) => format!("{path}.{name}"),
@@ -80,8 +83,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                 ));
             }
             let bytes = body.await.map_err(|e| {
-                if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::PayloadTooLarge(format!("request bodies are limited to {MAX_BODY_BYTES} bytes"))
+                if e.as_response_error().status_code()
+                    == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
+                {
+                    AppError::PayloadTooLarge(format!(
+                        "request bodies are limited to {MAX_BODY_BYTES} bytes"
+                    ))
                 } else {
                     AppError::BadRequest(format!("cannot read the body: {e}"))
                 }

@@ -79,8 +79,13 @@ impl PageRequest {
         let per_page = per_page.unwrap_or(20);
         let mut v = crate::domain::Violations::new();
         v.check(page >= 1, "page", "must be at least 1");
-        v.check((1..=MAX_PAGE_SIZE).contains(&per_page), "per_page", format!("must be between 1 and {MAX_PAGE_SIZE}"));
-        v.into_result(PageRequest { page, per_page }).map_err(AppError::from)
+        v.check(
+            (1..=MAX_PAGE_SIZE).contains(&per_page),
+            "per_page",
+            format!("must be between 1 and {MAX_PAGE_SIZE}"),
+        );
+        v.into_result(PageRequest { page, per_page })
+            .map_err(AppError::from)
     }
 
     pub fn offset(&self) -> i64 {
@@ -111,15 +116,22 @@ pub struct Page<T: ToSchema> {
 
 impl<T: ToSchema> Page<T> {
     pub fn new(items: Vec<T>, request: PageRequest, total: i64) -> Self {
-        Page { items, page: request.page, per_page: request.per_page, total }
+        Page {
+            items,
+            page: request.page,
+            per_page: request.per_page,
+            total,
+        }
     }
 }
 
 /// The canonical form of a credit code in a path; a malformed one names no enterprise.
 pub fn path_code(raw: &str) -> AppResult<String> {
-    CreditCode::parse(raw)
-        .map(|c| c.to_string())
-        .map_err(|_| AppError::NotFound(format!("no enterprise {raw}: not a valid unified social credit code")))
+    CreditCode::parse(raw).map(|c| c.to_string()).map_err(|_| {
+        AppError::NotFound(format!(
+            "no enterprise {raw}: not a valid unified social credit code"
+        ))
+    })
 }
 
 pub fn etag(version: i64) -> (header::HeaderName, HeaderValue) {
@@ -150,7 +162,9 @@ pub fn expected_version(if_match: Option<&str>, current: i64) -> AppResult<i64> 
         .strip_prefix('"')
         .and_then(|t| t.strip_suffix('"'))
         .and_then(|t| t.parse::<i64>().ok())
-        .ok_or_else(|| AppError::BadRequest(format!("If-Match {raw} is not an ETag of this service")))?;
+        .ok_or_else(|| {
+            AppError::BadRequest(format!("If-Match {raw} is not an ETag of this service"))
+        })?;
     if version != current {
         return Err(AppError::PreconditionFailed(format!(
             "the record is at version {current}, not {version}: read it again and retry"
@@ -171,11 +185,16 @@ pub fn change_context(
     reason: Option<String>,
 ) -> AppResult<ChangeContext> {
     let principal = viewer.require_login()?;
-    let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+    let reason = reason
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty());
     if let Some(r) = &reason
         && r.chars().count() > 1000
     {
-        return Err(AppError::validation("reason", "must be at most 1000 characters"));
+        return Err(AppError::validation(
+            "reason",
+            "must be at most 1000 characters",
+        ));
     }
     Ok(ChangeContext {
         actor: principal.username.clone(),

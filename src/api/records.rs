@@ -7,15 +7,19 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::views::{AssociationView, CreditEventView, OperatingRecordView, SentimentRecordView};
-use super::{ApiJson, KEEPERS, Page, PageQuery, PageRequest, change_context, etag, expected_version, if_match, path_code};
+use super::{
+    ApiJson, KEEPERS, Page, PageQuery, PageRequest, change_context, etag, expected_version,
+    if_match, path_code,
+};
 use crate::auth::Viewer;
 use crate::db::history::ChangeContext;
 use crate::db::records::{self, events, links, operating, sentiment};
 use crate::db::{DbConnection, Stored, enterprises};
 use crate::domain::patch::{self, FieldChange};
 use crate::domain::records::{
-    Association, AssociationInput, AssociationPatch, CreditEvent, CreditEventInput, CreditEventPatch,
-    OperatingInput, OperatingPatch, OperatingRecord, SentimentInput, SentimentPatch, SentimentRecord,
+    Association, AssociationInput, AssociationPatch, CreditEvent, CreditEventInput,
+    CreditEventPatch, OperatingInput, OperatingPatch, OperatingRecord, SentimentInput,
+    SentimentPatch, SentimentRecord,
 };
 use crate::error::{AppError, AppResult, Problem};
 use crate::state::AppState;
@@ -85,7 +89,15 @@ pub async fn list_operating_records(
     code: web::Path<String>,
     paging: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    list_private(&state, &viewer, &code, paging.into_inner(), |c, code, o, l| operating::list(c, code, |q| q, o, l), OperatingRecordView::full).await
+    list_private(
+        &state,
+        &viewer,
+        &code,
+        paging.into_inner(),
+        |c, code, o, l| operating::list(c, code, |q| q, o, l),
+        OperatingRecordView::full,
+    )
+    .await
 }
 
 /// Record an enterprise's operating figures for a period. Regulators and admins; one record per
@@ -116,10 +128,18 @@ pub async fn create_operating_record(
 ) -> AppResult<HttpResponse> {
     viewer.require_role(KEEPERS)?;
     let record = body.into_inner().validate(state.clock.today())?;
-    create(&state, &req, &viewer, &code, "operating-records", OperatingRecordView::full, move |conn, code, ctx| {
-        records::check_period_free(conn, code, &record.period)?;
-        operating::insert(conn, code, &record, ctx)
-    })
+    create(
+        &state,
+        &req,
+        &viewer,
+        &code,
+        "operating-records",
+        OperatingRecordView::full,
+        move |conn, code, ctx| {
+            records::check_period_free(conn, code, &record.period)?;
+            operating::insert(conn, code, &record, ctx)
+        },
+    )
     .await
 }
 
@@ -141,7 +161,15 @@ pub async fn get_operating_record(
     path: web::Path<(String, i64)>,
 ) -> AppResult<HttpResponse> {
     let (code, id) = path.into_inner();
-    get_private(&state, &viewer, &code, id, operating::get, OperatingRecordView::full).await
+    get_private(
+        &state,
+        &viewer,
+        &code,
+        id,
+        operating::get,
+        OperatingRecordView::full,
+    )
+    .await
 }
 
 /// Correct an operating record (not its period). Regulators and admins; `If-Match` required.
@@ -177,8 +205,20 @@ pub async fn correct_operating_record(
     let changes = body.into_inner();
     let today = state.clock.today();
     let reason = changes.reason.clone();
-    correct(&state, &req, &viewer, &code, id, reason, operating::get, operating::update, OperatingRecordView::full,
-        move |_conn, before: &Stored<OperatingRecord>| Ok(patch::merge(&before.record.to_input(), &changes)?.validate(today)?))
+    correct(
+        &state,
+        &req,
+        &viewer,
+        &code,
+        id,
+        reason,
+        operating::get,
+        operating::update,
+        OperatingRecordView::full,
+        move |_conn, before: &Stored<OperatingRecord>| {
+            Ok(patch::merge(&before.record.to_input(), &changes)?.validate(today)?)
+        },
+    )
     .await
 }
 
@@ -216,13 +256,27 @@ pub async fn list_credit_events(
                 if full {
                     events::list(conn, &code, |q| q, paging.offset(), paging.limit())
                 } else {
-                    events::list(conn, &code, records::public_events(today), paging.offset(), paging.limit())
+                    events::list(
+                        conn,
+                        &code,
+                        records::public_events(today),
+                        paging.offset(),
+                        paging.limit(),
+                    )
                 }
             })
         })
         .await?;
-    let view = if full { CreditEventView::full } else { CreditEventView::public };
-    Ok(HttpResponse::Ok().json(Page::new(rows.into_iter().map(view).collect(), paging, total)))
+    let view = if full {
+        CreditEventView::full
+    } else {
+        CreditEventView::public
+    };
+    Ok(HttpResponse::Ok().json(Page::new(
+        rows.into_iter().map(view).collect(),
+        paging,
+        total,
+    )))
 }
 
 /// Record a credit event (negative or positive). Regulators and admins.
@@ -252,10 +306,18 @@ pub async fn create_credit_event(
 ) -> AppResult<HttpResponse> {
     viewer.require_role(KEEPERS)?;
     let event = body.into_inner().validate(state.clock.today())?;
-    create(&state, &req, &viewer, &code, "credit-events", CreditEventView::full, move |conn, code, ctx| {
-        records::check_document_free(conn, &event, None)?;
-        events::insert(conn, code, &event, ctx)
-    })
+    create(
+        &state,
+        &req,
+        &viewer,
+        &code,
+        "credit-events",
+        CreditEventView::full,
+        move |conn, code, ctx| {
+            records::check_document_free(conn, &event, None)?;
+            events::insert(conn, code, &event, ctx)
+        },
+    )
     .await
 }
 
@@ -279,12 +341,18 @@ pub async fn get_credit_event(
     let code = path_code(&code)?;
     let full = viewer.sees_private_of(&code);
     let today = state.clock.today();
-    let stored = state.blocking(move |db| db.read(|conn| events::get(conn, &code, id))).await?;
+    let stored = state
+        .blocking(move |db| db.read(|conn| events::get(conn, &code, id)))
+        .await?;
     if !full && !stored.record.is_public(today) {
         return Err(AppError::NotFound(format!("no public credit event {id}")));
     }
     let version = stored.meta.version;
-    let view = if full { CreditEventView::full(stored) } else { CreditEventView::public(stored) };
+    let view = if full {
+        CreditEventView::full(stored)
+    } else {
+        CreditEventView::public(stored)
+    };
     Ok(HttpResponse::Ok().insert_header(etag(version)).json(view))
 }
 
@@ -323,12 +391,22 @@ pub async fn correct_credit_event(
     let changes = body.into_inner();
     let today = state.clock.today();
     let reason = changes.reason.clone();
-    correct(&state, &req, &viewer, &code, id, reason, events::get, events::update, CreditEventView::full,
+    correct(
+        &state,
+        &req,
+        &viewer,
+        &code,
+        id,
+        reason,
+        events::get,
+        events::update,
+        CreditEventView::full,
         move |conn, before: &Stored<CreditEvent>| {
             let after = patch::merge(&before.record.to_input(), &changes)?.validate(today)?;
             records::check_document_free(conn, &after, Some(before.id))?;
             Ok(after)
-        })
+        },
+    )
     .await
 }
 
@@ -354,7 +432,15 @@ pub async fn list_sentiment_records(
     code: web::Path<String>,
     paging: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    list_private(&state, &viewer, &code, paging.into_inner(), |c, code, o, l| sentiment::list(c, code, |q| q, o, l), SentimentRecordView::full).await
+    list_private(
+        &state,
+        &viewer,
+        &code,
+        paging.into_inner(),
+        |c, code, o, l| sentiment::list(c, code, |q| q, o, l),
+        SentimentRecordView::full,
+    )
+    .await
 }
 
 /// Record a sentiment item. Polarity is computed from the text when not given. Regulators and
@@ -384,9 +470,15 @@ pub async fn create_sentiment_record(
 ) -> AppResult<HttpResponse> {
     viewer.require_role(KEEPERS)?;
     let item = body.into_inner().validate(state.clock.now_naive())?;
-    create(&state, &req, &viewer, &code, "sentiment", SentimentRecordView::full, move |conn, code, ctx| {
-        sentiment::insert(conn, code, &item, ctx)
-    })
+    create(
+        &state,
+        &req,
+        &viewer,
+        &code,
+        "sentiment",
+        SentimentRecordView::full,
+        move |conn, code, ctx| sentiment::insert(conn, code, &item, ctx),
+    )
     .await
 }
 
@@ -408,7 +500,15 @@ pub async fn get_sentiment_record(
     path: web::Path<(String, i64)>,
 ) -> AppResult<HttpResponse> {
     let (code, id) = path.into_inner();
-    get_private(&state, &viewer, &code, id, sentiment::get, SentimentRecordView::full).await
+    get_private(
+        &state,
+        &viewer,
+        &code,
+        id,
+        sentiment::get,
+        SentimentRecordView::full,
+    )
+    .await
 }
 
 /// Correct a sentiment item. Regulators and admins; `If-Match` required.
@@ -444,8 +544,20 @@ pub async fn correct_sentiment_record(
     let changes = body.into_inner();
     let now = state.clock.now_naive();
     let reason = changes.reason.clone();
-    correct(&state, &req, &viewer, &code, id, reason, sentiment::get, sentiment::update, SentimentRecordView::full,
-        move |_conn, before: &Stored<SentimentRecord>| Ok(patch::merge(&before.record.to_input(), &changes)?.validate(now)?))
+    correct(
+        &state,
+        &req,
+        &viewer,
+        &code,
+        id,
+        reason,
+        sentiment::get,
+        sentiment::update,
+        SentimentRecordView::full,
+        move |_conn, before: &Stored<SentimentRecord>| {
+            Ok(patch::merge(&before.record.to_input(), &changes)?.validate(now)?)
+        },
+    )
     .await
 }
 
@@ -471,7 +583,15 @@ pub async fn list_associations(
     code: web::Path<String>,
     paging: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    list_private(&state, &viewer, &code, paging.into_inner(), |c, code, o, l| links::list(c, code, |q| q, o, l), AssociationView::full).await
+    list_private(
+        &state,
+        &viewer,
+        &code,
+        paging.into_inner(),
+        |c, code, o, l| links::list(c, code, |q| q, o, l),
+        AssociationView::full,
+    )
+    .await
 }
 
 /// Record an association to another party. Regulators and admins.
@@ -500,11 +620,20 @@ pub async fn create_association(
 ) -> AppResult<HttpResponse> {
     viewer.require_role(KEEPERS)?;
     let owner = path_code(&code)?;
-    let owner_code = crate::domain::CreditCode::parse(&owner).expect("path_code returned a valid code");
-    let link = body.into_inner().validate(&owner_code, state.clock.today())?;
-    create(&state, &req, &viewer, &owner, "associations", AssociationView::full, move |conn, code, ctx| {
-        links::insert(conn, code, &link, ctx)
-    })
+    let owner_code =
+        crate::domain::CreditCode::parse(&owner).expect("path_code returned a valid code");
+    let link = body
+        .into_inner()
+        .validate(&owner_code, state.clock.today())?;
+    create(
+        &state,
+        &req,
+        &viewer,
+        &owner,
+        "associations",
+        AssociationView::full,
+        move |conn, code, ctx| links::insert(conn, code, &link, ctx),
+    )
     .await
 }
 
@@ -526,7 +655,15 @@ pub async fn get_association(
     path: web::Path<(String, i64)>,
 ) -> AppResult<HttpResponse> {
     let (code, id) = path.into_inner();
-    get_private(&state, &viewer, &code, id, links::get, AssociationView::full).await
+    get_private(
+        &state,
+        &viewer,
+        &code,
+        id,
+        links::get,
+        AssociationView::full,
+    )
+    .await
 }
 
 /// Correct an association. Regulators and admins; `If-Match` required.
@@ -562,11 +699,22 @@ pub async fn correct_association(
     let changes = body.into_inner();
     let today = state.clock.today();
     let reason = changes.reason.clone();
-    correct(&state, &req, &viewer, &code, id, reason, links::get, links::update, AssociationView::full,
+    correct(
+        &state,
+        &req,
+        &viewer,
+        &code,
+        id,
+        reason,
+        links::get,
+        links::update,
+        AssociationView::full,
         move |_conn, before: &Stored<Association>| {
-            let owner = crate::domain::CreditCode::parse(&before.enterprise_code).expect("stored codes are valid");
+            let owner = crate::domain::CreditCode::parse(&before.enterprise_code)
+                .expect("stored codes are valid");
             Ok(patch::merge(&before.record.to_input(), &changes)?.validate(&owner, today)?)
-        })
+        },
+    )
     .await
 }
 
@@ -575,7 +723,13 @@ pub async fn correct_association(
 
 type Lister<R> = fn(&mut DbConnection, &str, i64, i64) -> AppResult<(Vec<Stored<R>>, i64)>;
 type Getter<R> = fn(&mut DbConnection, &str, i64) -> AppResult<Stored<R>>;
-type Updater<R> = fn(&mut DbConnection, &Stored<R>, &R, i64, &ChangeContext) -> AppResult<(Stored<R>, Vec<FieldChange>)>;
+type Updater<R> = fn(
+    &mut DbConnection,
+    &Stored<R>,
+    &R,
+    i64,
+    &ChangeContext,
+) -> AppResult<(Stored<R>, Vec<FieldChange>)>;
 
 async fn list_private<R, V>(
     state: &AppState,
@@ -600,7 +754,11 @@ where
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Page::new(rows.into_iter().map(view).collect(), paging, total)))
+    Ok(HttpResponse::Ok().json(Page::new(
+        rows.into_iter().map(view).collect(),
+        paging,
+        total,
+    )))
 }
 
 async fn get_private<R, V>(
@@ -617,8 +775,12 @@ where
 {
     let code = path_code(raw_code)?;
     viewer.require_private_of(&code)?;
-    let stored = state.blocking(move |db| db.read(|conn| getter(conn, &code, id))).await?;
-    Ok(HttpResponse::Ok().insert_header(etag(stored.meta.version)).json(view(stored)))
+    let stored = state
+        .blocking(move |db| db.read(|conn| getter(conn, &code, id)))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(stored.meta.version))
+        .json(view(stored)))
 }
 
 /// Stores a validated new record of an existing enterprise, in one transaction with its history.
@@ -630,7 +792,9 @@ async fn create<R, V>(
     raw_code: &str,
     collection: &'static str,
     view: fn(Stored<R>) -> V,
-    insert: impl FnOnce(&mut DbConnection, &str, &ChangeContext) -> AppResult<Stored<R>> + Send + 'static,
+    insert: impl FnOnce(&mut DbConnection, &str, &ChangeContext) -> AppResult<Stored<R>>
+    + Send
+    + 'static,
 ) -> AppResult<HttpResponse>
 where
     R: Send + 'static,
@@ -647,7 +811,10 @@ where
             })
         })
         .await?;
-    let location = format!("/api/v1/enterprises/{}/{collection}/{}", stored.enterprise_code, stored.id);
+    let location = format!(
+        "/api/v1/enterprises/{}/{collection}/{}",
+        stored.enterprise_code, stored.id
+    );
     Ok(HttpResponse::Created()
         .insert_header(etag(stored.meta.version))
         .insert_header((header::LOCATION, location))
@@ -688,5 +855,7 @@ where
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().insert_header(etag(stored.meta.version)).json(view(stored)))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(stored.meta.version))
+        .json(view(stored)))
 }

@@ -80,14 +80,20 @@ impl EnterpriseView {
             let unmasked = viewer.sees_personal_data();
             view.visibility = Visibility::Full;
             view.legal_representative = Some(e.legal_representative.clone());
-            view.legal_rep_id_number = e
-                .legal_rep_id_number
-                .as_deref()
-                .map(|id| if unmasked { id.to_string() } else { mask_resident_id(id) });
-            view.legal_rep_phone = e
-                .legal_rep_phone
-                .as_deref()
-                .map(|p| if unmasked { p.to_string() } else { mask_phone(p) });
+            view.legal_rep_id_number = e.legal_rep_id_number.as_deref().map(|id| {
+                if unmasked {
+                    id.to_string()
+                } else {
+                    mask_resident_id(id)
+                }
+            });
+            view.legal_rep_phone = e.legal_rep_phone.as_deref().map(|p| {
+                if unmasked {
+                    p.to_string()
+                } else {
+                    mask_phone(p)
+                }
+            });
             view.registered_capital = Some(e.registered_capital);
             view.established_on = Some(e.established_on);
             view.business_models = Some(e.business_models.clone());
@@ -143,8 +149,10 @@ record_view!(
     /// An association to another party.
     AssociationView, Association);
 
+type Mask = fn(&str) -> String;
+
 /// Fields holding personal data, masked in history for everyone but admins.
-const PERSONAL_FIELDS: [(&str, fn(&str) -> String); 2] = [
+const PERSONAL_FIELDS: [(&str, Mask); 2] = [
     ("legal_rep_id_number", mask_resident_id),
     ("legal_rep_phone", mask_phone),
 ];

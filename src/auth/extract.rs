@@ -28,10 +28,15 @@ impl FromRequest for Viewer {
             let token = header
                 .to_str()
                 .ok()
-                .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+                .and_then(|v| {
+                    v.strip_prefix("Bearer ")
+                        .or_else(|| v.strip_prefix("bearer "))
+                })
                 .map(str::trim)
                 .ok_or_else(|| {
-                    AppError::Unauthorized("expected the header Authorization: Bearer <token>".into())
+                    AppError::Unauthorized(
+                        "expected the header Authorization: Bearer <token>".into(),
+                    )
                 })?;
             let claims = state
                 .tokens
@@ -44,7 +49,9 @@ impl FromRequest for Viewer {
             let user = state
                 .blocking(move |db| db.read(|conn| users::find_by_id(conn, user_id)))
                 .await?;
-            let refused = || AppError::Unauthorized("the account behind this token is no longer valid".into());
+            let refused = || {
+                AppError::Unauthorized("the account behind this token is no longer valid".into())
+            };
             let user = user.ok_or_else(refused)?;
             if user.disabled
                 || Role::parse(&user.role) != Some(claims.role)

@@ -49,7 +49,11 @@ impl Viewer {
         } else {
             Err(AppError::Forbidden(format!(
                 "this operation is for: {}",
-                allowed.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+                allowed
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )))
         }
     }
@@ -114,8 +118,14 @@ mod tests {
         assert!(!user(Role::Enterprise, Some(own)).sees_private_of(other));
         assert!(!user(Role::Bank, None).sees_private_of(own));
         assert!(!Viewer::Anonymous.sees_private_of(own));
-        assert!(matches!(Viewer::Anonymous.require_private_of(own), Err(AppError::Unauthorized(_))));
-        assert!(matches!(user(Role::Bank, None).require_private_of(own), Err(AppError::Forbidden(_))));
+        assert!(matches!(
+            Viewer::Anonymous.require_private_of(own),
+            Err(AppError::Unauthorized(_))
+        ));
+        assert!(matches!(
+            user(Role::Bank, None).require_private_of(own),
+            Err(AppError::Forbidden(_))
+        ));
     }
 
     #[test]

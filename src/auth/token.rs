@@ -34,7 +34,9 @@ pub struct TokenKeys {
 
 impl std::fmt::Debug for TokenKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenKeys").field("ttl_seconds", &self.ttl_seconds).finish_non_exhaustive()
+        f.debug_struct("TokenKeys")
+            .field("ttl_seconds", &self.ttl_seconds)
+            .finish_non_exhaustive()
     }
 }
 
@@ -99,11 +101,28 @@ mod tests {
     #[test]
     fn round_trip_and_refusals() {
         let k = keys("a-secret-of-enough-length-0123456789");
-        let t = k.issue(7, "alice", Role::Enterprise, Some("91330100799655058B".into()), None, 1000).unwrap();
+        let t = k
+            .issue(
+                7,
+                "alice",
+                Role::Enterprise,
+                Some("91330100799655058B".into()),
+                None,
+                1000,
+            )
+            .unwrap();
         let c = k.verify(&t, 1001).unwrap();
-        assert_eq!((c.sub.as_str(), c.role, c.ent.as_deref()), ("7", Role::Enterprise, Some("91330100799655058B")));
+        assert_eq!(
+            (c.sub.as_str(), c.role, c.ent.as_deref()),
+            ("7", Role::Enterprise, Some("91330100799655058B"))
+        );
         assert!(k.verify(&t, 1000 + 3600).is_err(), "expired");
-        assert!(keys("another-secret-0123456789-abcdefgh").verify(&t, 1001).is_err(), "wrong key");
+        assert!(
+            keys("another-secret-0123456789-abcdefgh")
+                .verify(&t, 1001)
+                .is_err(),
+            "wrong key"
+        );
         // alg none: header {"alg":"none"} with the same claims and no signature.
         let payload = t.split('.').nth(1).unwrap();
         let none = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}.");

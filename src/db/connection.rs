@@ -107,9 +107,9 @@ impl DbConnection {
                 Ok(DbConnection::Sqlite(conn))
             }
             #[cfg(feature = "postgres")]
-            DatabaseTarget::Postgres(url) => {
-                Ok(DbConnection::Postgres(diesel::PgConnection::establish(url)?))
-            }
+            DatabaseTarget::Postgres(url) => Ok(DbConnection::Postgres(
+                diesel::PgConnection::establish(url)?,
+            )),
             #[cfg(not(feature = "postgres"))]
             DatabaseTarget::Postgres(_) => Err(ConnectionError::BadConnection(
                 "this build has no PostgreSQL support: rebuild with `--features postgres`".into(),

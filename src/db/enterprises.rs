@@ -98,7 +98,9 @@ pub fn region_prefix(code: &str) -> &str {
 
 /// Escapes LIKE wildcards so a search for `50%` means the text `50%`.
 fn like_literal(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn filtered(filter: &EnterpriseFilter) -> enterprises::BoxedQuery<'static, DbBackend> {
@@ -121,7 +123,9 @@ fn filtered(filter: &EnterpriseFilter) -> enterprises::BoxedQuery<'static, DbBac
             enterprises::name
                 .like(format!("%{literal}%"))
                 .escape('\\')
-                .or(enterprises::code.like(format!("{}%", literal.to_uppercase())).escape('\\')),
+                .or(enterprises::code
+                    .like(format!("{}%", literal.to_uppercase()))
+                    .escape('\\')),
         );
     }
     q
@@ -140,7 +144,10 @@ pub fn list(
         .limit(limit)
         .select(EnterpriseRow::as_select())
         .load(conn)?;
-    Ok((rows.into_iter().map(EnterpriseRow::into_stored).collect(), total))
+    Ok((
+        rows.into_iter().map(EnterpriseRow::into_stored).collect(),
+        total,
+    ))
 }
 
 pub fn find(conn: &mut DbConnection, code: &str) -> AppResult<Option<StoredEnterprise>> {
@@ -169,7 +176,9 @@ pub fn insert(
 ) -> AppResult<StoredEnterprise> {
     let code = enterprise.code.as_str();
     if exists(conn, code)? {
-        return Err(AppError::Conflict(format!("enterprise {code} is already registered")));
+        return Err(AppError::Conflict(format!(
+            "enterprise {code} is already registered"
+        )));
     }
     let row = EnterpriseRow {
         code: code.to_string(),
@@ -191,9 +200,20 @@ pub fn insert(
         updated_at: ctx.at,
         updated_by: ctx.actor.clone(),
     };
-    diesel::insert_into(enterprises::table).values(&row).execute(conn)?;
+    diesel::insert_into(enterprises::table)
+        .values(&row)
+        .execute(conn)?;
     let changes = patch::created(enterprise);
-    history::record(conn, ctx, code, Entity::Enterprise, code, "create", source, &changes)?;
+    history::record(
+        conn,
+        ctx,
+        code,
+        Entity::Enterprise,
+        code,
+        "create",
+        source,
+        &changes,
+    )?;
     Ok(row.into_stored())
 }
 
@@ -240,6 +260,15 @@ pub fn update(
             "enterprise {code} was changed by someone else; read it again and retry"
         )));
     }
-    history::record(conn, ctx, code, Entity::Enterprise, code, "correct", source, &changes)?;
+    history::record(
+        conn,
+        ctx,
+        code,
+        Entity::Enterprise,
+        code,
+        "correct",
+        source,
+        &changes,
+    )?;
     Ok((get(conn, code)?, changes))
 }

@@ -9,7 +9,8 @@ use super::schema::{associations, credit_events, operating_records, sentiment_re
 use crate::domain::CreditCode;
 use crate::domain::records::{
     Association, AssociationKind, CreditEvent, CreditEventKind, CreditEventStatus, DataSource,
-    OperatingRecord, Period, Polarity, ReviewStatus, SentimentRecord, SentimentSourceKind, Severity,
+    OperatingRecord, Period, Polarity, ReviewStatus, SentimentRecord, SentimentSourceKind,
+    Severity,
 };
 use crate::error::{AppError, AppResult};
 
@@ -90,7 +91,11 @@ macro_rules! record_repository {
                 Ok((rows.into_iter().map(Row::into_stored).collect(), total))
             }
 
-            pub fn get(conn: &mut DbConnection, enterprise_code: &str, id: i64) -> AppResult<Stored<$domain>> {
+            pub fn get(
+                conn: &mut DbConnection,
+                enterprise_code: &str,
+                id: i64,
+            ) -> AppResult<Stored<$domain>> {
                 $table::table
                     .filter($table::id.eq(id))
                     .filter($table::enterprise_code.eq(enterprise_code))
@@ -98,7 +103,12 @@ macro_rules! record_repository {
                     .first(conn)
                     .optional()?
                     .map(Row::into_stored)
-                    .ok_or_else(|| AppError::NotFound(format!("no {} {id} for enterprise {enterprise_code}", $noun)))
+                    .ok_or_else(|| {
+                        AppError::NotFound(format!(
+                            "no {} {id} for enterprise {enterprise_code}",
+                            $noun
+                        ))
+                    })
             }
 
             /// Stores a new record and its creation in the history; call inside a write transaction.
@@ -122,8 +132,16 @@ macro_rules! record_repository {
                     .returning($table::id)
                     .get_result(conn)?;
                 let changes = patch::created(record);
-                history::record(conn, ctx, enterprise_code, $entity, &id.to_string(), "create",
-                    columns.source_name(), &changes)?;
+                history::record(
+                    conn,
+                    ctx,
+                    enterprise_code,
+                    $entity,
+                    &id.to_string(),
+                    "create",
+                    columns.provenance(),
+                    &changes,
+                )?;
                 get(conn, enterprise_code, id)
             }
 
@@ -155,11 +173,20 @@ macro_rules! record_repository {
                 .execute(conn)?;
                 if updated == 0 {
                     return Err(AppError::PreconditionFailed(format!(
-                        "{} {} was changed by someone else; read it again and retry", $noun, before.id
+                        "{} {} was changed by someone else; read it again and retry",
+                        $noun, before.id
                     )));
                 }
-                history::record(conn, ctx, &before.enterprise_code, $entity, &before.id.to_string(),
-                    "correct", columns.source_name(), &changes)?;
+                history::record(
+                    conn,
+                    ctx,
+                    &before.enterprise_code,
+                    $entity,
+                    &before.id.to_string(),
+                    "correct",
+                    columns.provenance(),
+                    &changes,
+                )?;
                 Ok((get(conn, &before.enterprise_code, before.id)?, changes))
             }
         }
@@ -173,27 +200,57 @@ mod order {
     use crate::db::schema::{associations, credit_events, operating_records, sentiment_records};
 
     pub fn operating(q: super::operating::Query) -> super::operating::Query {
-        q.order((operating_records::period_start.desc(), operating_records::id.desc()))
+        q.order((
+            operating_records::period_start.desc(),
+            operating_records::id.desc(),
+        ))
     }
     pub fn events(q: super::events::Query) -> super::events::Query {
         q.order((credit_events::decided_on.desc(), credit_events::id.desc()))
     }
     pub fn sentiment(q: super::sentiment::Query) -> super::sentiment::Query {
-        q.order((sentiment_records::published_at.desc(), sentiment_records::id.desc()))
+        q.order((
+            sentiment_records::published_at.desc(),
+            sentiment_records::id.desc(),
+        ))
     }
     pub fn links(q: super::links::Query) -> super::links::Query {
         q.order(associations::id.asc())
     }
 }
 
-record_repository!(operating, operating_records, OperatingColumns,
-    crate::domain::records::OperatingRecord, crate::db::history::Entity::OperatingRecord, "operating record");
-record_repository!(events, credit_events, EventColumns,
-    crate::domain::records::CreditEvent, crate::db::history::Entity::CreditEvent, "credit event");
-record_repository!(sentiment, sentiment_records, SentimentColumns,
-    crate::domain::records::SentimentRecord, crate::db::history::Entity::SentimentRecord, "sentiment record");
-record_repository!(links, associations, AssociationColumns,
-    crate::domain::records::Association, crate::db::history::Entity::Association, "association");
+record_repository!(
+    operating,
+    operating_records,
+    OperatingColumns,
+    crate::domain::records::OperatingRecord,
+    crate::db::history::Entity::OperatingRecord,
+    "operating record"
+);
+record_repository!(
+    events,
+    credit_events,
+    EventColumns,
+    crate::domain::records::CreditEvent,
+    crate::db::history::Entity::CreditEvent,
+    "credit event"
+);
+record_repository!(
+    sentiment,
+    sentiment_records,
+    SentimentColumns,
+    crate::domain::records::SentimentRecord,
+    crate::db::history::Entity::SentimentRecord,
+    "sentiment record"
+);
+record_repository!(
+    links,
+    associations,
+    AssociationColumns,
+    crate::domain::records::Association,
+    crate::db::history::Entity::Association,
+    "association"
+);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -260,14 +317,18 @@ impl OperatingColumns {
         }
     }
 
-    fn source_name(&self) -> &str {
+    fn provenance(&self) -> &str {
         &self.source
     }
 }
 
 /// Refuses a period that overlaps one already recorded (a month inside a recorded quarter, the
 /// same month twice), so that no figure is counted twice.
-pub fn check_period_free(conn: &mut DbConnection, enterprise_code: &str, period: &Period) -> AppResult<()> {
+pub fn check_period_free(
+    conn: &mut DbConnection,
+    enterprise_code: &str,
+    period: &Period,
+) -> AppResult<()> {
     let clash: Option<String> = operating_records::table
         .filter(operating_records::enterprise_code.eq(enterprise_code))
         .filter(operating_records::period_start.le(period.end))
@@ -337,7 +398,7 @@ impl EventColumns {
         }
     }
 
-    fn source_name(&self) -> &str {
+    fn provenance(&self) -> &str {
         &self.source
     }
 }
@@ -355,7 +416,11 @@ pub fn public_events(today: NaiveDate) -> impl Fn(events::Query) -> events::Quer
 }
 
 /// Refuses a second event with the same document number from the same authority.
-pub fn check_document_free(conn: &mut DbConnection, event: &CreditEvent, except_id: Option<i64>) -> AppResult<()> {
+pub fn check_document_free(
+    conn: &mut DbConnection,
+    event: &CreditEvent,
+    except_id: Option<i64>,
+) -> AppResult<()> {
     let Some(number) = &event.document_number else {
         return Ok(());
     };
@@ -423,7 +488,7 @@ impl SentimentColumns {
         }
     }
 
-    fn source_name(&self) -> &str {
+    fn provenance(&self) -> &str {
         &self.source
     }
 }
@@ -475,7 +540,7 @@ impl AssociationColumns {
         }
     }
 
-    fn source_name(&self) -> &str {
+    fn provenance(&self) -> &str {
         &self.source
     }
 }

@@ -69,7 +69,10 @@ fn organisation_id(conn: &mut DbConnection, name: &str, at: NaiveDateTime) -> Ap
         return Ok(id);
     }
     Ok(diesel::insert_into(organisations::table)
-        .values((organisations::name.eq(name), organisations::created_at.eq(at)))
+        .values((
+            organisations::name.eq(name),
+            organisations::created_at.eq(at),
+        ))
         .returning(organisations::id)
         .get_result(conn)?)
 }

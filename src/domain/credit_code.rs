@@ -7,7 +7,9 @@ use std::fmt;
 use serde::Serialize;
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
@@ -110,7 +112,10 @@ mod tests {
             let parsed = CreditCode::parse(code).unwrap_or_else(|e| panic!("{code}: {e}"));
             assert_eq!(parsed.as_str(), code);
         }
-        assert_eq!(CreditCode::parse(PUBLISHED[0]).unwrap().region_code(), "330100");
+        assert_eq!(
+            CreditCode::parse(PUBLISHED[0]).unwrap().region_code(),
+            "330100"
+        );
     }
 
     #[test]
@@ -155,11 +160,17 @@ mod tests {
         );
         assert_eq!(
             CreditCode::parse("9133010079965505OB").unwrap_err(),
-            CreditCodeError::Character { position: 17, found: 'O' }
+            CreditCodeError::Character {
+                position: 17,
+                found: 'O'
+            }
         );
         assert_eq!(
             CreditCode::parse("91330100799655058C").unwrap_err(),
-            CreditCodeError::CheckCharacter { expected: 'B', found: 'C' }
+            CreditCodeError::CheckCharacter {
+                expected: 'B',
+                found: 'C'
+            }
         );
         assert!(CreditCode::parse("91330100799655058Б").is_err());
     }

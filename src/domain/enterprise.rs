@@ -150,7 +150,11 @@ pub fn earliest_date() -> NaiveDate {
 }
 
 pub fn check_past_date(v: &mut Violations, field: &str, date: NaiveDate, today: NaiveDate) {
-    v.check(date >= earliest_date(), field, "must not be before 1949-10-01");
+    v.check(
+        date >= earliest_date(),
+        field,
+        "must not be before 1949-10-01",
+    );
     v.check(date <= today, field, "must not be in the future");
 }
 
@@ -166,9 +170,13 @@ impl EnterpriseInput {
         };
         let name = v.text("name", &self.name, 200);
         let legal_representative = v.text("legal_representative", &self.legal_representative, 100);
-        let legal_rep_id_number =
-            v.optional_text("legal_rep_id_number", self.legal_rep_id_number.as_deref(), 18)
-                .map(|id| id.to_ascii_uppercase());
+        let legal_rep_id_number = v
+            .optional_text(
+                "legal_rep_id_number",
+                self.legal_rep_id_number.as_deref(),
+                18,
+            )
+            .map(|id| id.to_ascii_uppercase());
         if let Some(id) = &legal_rep_id_number
             && let Err(e) = check_resident_id(id)
         {
@@ -197,7 +205,10 @@ impl EnterpriseInput {
             platforms.push(PlatformShop {
                 platform: v.text(&format!("platforms[{i}].platform"), &shop.platform, 100),
                 shop_name: v.text(&format!("platforms[{i}].shop_name"), &shop.shop_name, 200),
-                shop_url: v.url(&format!("platforms[{i}].shop_url"), shop.shop_url.as_deref()),
+                shop_url: v.url(
+                    &format!("platforms[{i}].shop_url"),
+                    shop.shop_url.as_deref(),
+                ),
             });
         }
         let enterprise = code.map(|code| Enterprise {
@@ -268,7 +279,10 @@ mod tests {
     #[test]
     fn valid_input_is_normalised() {
         let e = input().validate(today()).unwrap();
-        assert_eq!(e.business_models, vec![BusinessModel::B2b, BusinessModel::B2c]);
+        assert_eq!(
+            e.business_models,
+            vec![BusinessModel::B2b, BusinessModel::B2c]
+        );
         assert_eq!(e.legal_rep_id_number.as_deref(), Some("11010519491231002X"));
     }
 
@@ -285,10 +299,23 @@ mod tests {
             shop_name: "x".into(),
             shop_url: Some("javascript:alert(1)".into()),
         }];
-        let fields: Vec<String> = bad.validate(today()).unwrap_err().0.into_iter().map(|e| e.field).collect();
+        let fields: Vec<String> = bad
+            .validate(today())
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(
             fields,
-            ["code", "name", "registered_capital", "established_on", "region_code", "platforms[0].shop_url"]
+            [
+                "code",
+                "name",
+                "registered_capital",
+                "established_on",
+                "region_code",
+                "platforms[0].shop_url"
+            ]
         );
     }
 }

@@ -99,9 +99,18 @@ mod tests {
 
     #[test]
     fn merge_replaces_only_sent_fields_and_diff_names_them() {
-        let current = Input { name: "a".into(), rate: Some(0.1) };
+        let current = Input {
+            name: "a".into(),
+            rate: Some(0.1),
+        };
         let merged = merge(&current, &Patch { rate: Some(0.2) }).unwrap();
-        assert_eq!(merged, Input { name: "a".into(), rate: Some(0.2) });
+        assert_eq!(
+            merged,
+            Input {
+                name: "a".into(),
+                rate: Some(0.2)
+            }
+        );
         let untouched = merge(&current, &Patch { rate: None }).unwrap();
         assert_eq!(untouched, current);
         let changes = diff(&current, &merged);

@@ -70,13 +70,19 @@ impl Period {
             .checked_add_months(chrono::Months::new(months))
             .and_then(|d| d.pred_opt())
             .ok_or_else(err)?;
-        Ok(Period { start, end, label_kind: kind })
+        Ok(Period {
+            start,
+            end,
+            label_kind: kind,
+        })
     }
 
     pub fn label(&self) -> String {
         match self.label_kind {
             PeriodKind::Month => format!("{}-{:02}", self.start.year(), self.start.month()),
-            PeriodKind::Quarter => format!("{}-Q{}", self.start.year(), self.start.month0() / 3 + 1),
+            PeriodKind::Quarter => {
+                format!("{}-Q{}", self.start.year(), self.start.month0() / 3 + 1)
+            }
         }
     }
 
@@ -437,7 +443,11 @@ impl CreditEventInput {
             v.optional_text("document_number", self.document_number.as_deref(), 100);
         check_past_date(&mut v, "decided_on", self.decided_on, today);
         if let Some(until) = self.publicity_until {
-            v.check(until >= self.decided_on, "publicity_until", "must not be before decided_on");
+            v.check(
+                until >= self.decided_on,
+                "publicity_until",
+                "must not be before decided_on",
+            );
         }
         v.into_result(CreditEvent {
             kind: self.kind,
@@ -574,7 +584,11 @@ impl SentimentInput {
             "published_at",
             "is too early",
         );
-        v.check(self.published_at <= now, "published_at", "must not be in the future");
+        v.check(
+            self.published_at <= now,
+            "published_at",
+            "must not be in the future",
+        );
         if let Some(p) = self.polarity {
             v.check(
                 p.is_finite() && (-1.0..=1.0).contains(&p),
@@ -711,11 +725,20 @@ pub struct Association {
 impl AssociationInput {
     pub fn validate(self, owner: &CreditCode, today: NaiveDate) -> Result<Association, Violations> {
         let mut v = Violations::new();
-        let related_code = match self.related_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        let related_code = match self
+            .related_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
             None => None,
             Some(code) => match CreditCode::parse(code) {
                 Ok(code) => {
-                    v.check(&code != owner, "related_code", "an enterprise cannot be associated with itself");
+                    v.check(
+                        &code != owner,
+                        "related_code",
+                        "an enterprise cannot be associated with itself",
+                    );
                     Some(code)
                 }
                 Err(e) => {
@@ -731,7 +754,11 @@ impl AssociationInput {
             check_past_date(&mut v, "valid_from", from, today);
         }
         if let (Some(from), Some(until)) = (self.valid_from, self.valid_until) {
-            v.check(until >= from, "valid_until", "must not be before valid_from");
+            v.check(
+                until >= from,
+                "valid_until",
+                "must not be before valid_from",
+            );
         }
         let note = v.optional_text("note", self.note.as_deref(), 1000);
         v.into_result(Association {
@@ -775,12 +802,23 @@ mod tests {
     #[test]
     fn periods() {
         let m = Period::parse("2025-03").unwrap();
-        assert_eq!((m.start.to_string(), m.end.to_string()), ("2025-03-01".into(), "2025-03-31".into()));
+        assert_eq!(
+            (m.start.to_string(), m.end.to_string()),
+            ("2025-03-01".into(), "2025-03-31".into())
+        );
         let q = Period::parse("2024-Q1").unwrap();
-        assert_eq!((q.start.to_string(), q.end.to_string()), ("2024-01-01".into(), "2024-03-31".into()));
+        assert_eq!(
+            (q.start.to_string(), q.end.to_string()),
+            ("2024-01-01".into(), "2024-03-31".into())
+        );
         assert_eq!(q.label(), "2024-Q1");
-        assert!(q.overlaps(NaiveDate::from_ymd_opt(2024, 2, 1).unwrap(), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()));
-        for bad in ["2025-13", "2025-Q5", "2025-3", "25-03", "2025", "2025-Q", "2025-00"] {
+        assert!(q.overlaps(
+            NaiveDate::from_ymd_opt(2024, 2, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        ));
+        for bad in [
+            "2025-13", "2025-Q5", "2025-3", "25-03", "2025", "2025-Q", "2025-00",
+        ] {
             assert!(Period::parse(bad).is_err(), "{bad}");
         }
     }
@@ -801,8 +839,22 @@ mod tests {
         bad.online_sales = -1.0;
         bad.quality_checks_failed = Some(3);
         bad.period = "2027-01".into();
-        let fields: Vec<String> = bad.validate(today()).unwrap_err().0.into_iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["period", "online_sales", "refund_rate", "quality_checks_failed"]);
+        let fields: Vec<String> = bad
+            .validate(today())
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "period",
+                "online_sales",
+                "refund_rate",
+                "quality_checks_failed"
+            ]
+        );
         let mut nan = operating();
         nan.on_time_delivery_rate = Some(f64::NAN);
         assert!(nan.validate(today()).is_err());
@@ -828,6 +880,9 @@ mod tests {
             "kind": "guarantee", "related_code": "91330100799655058B", "related_name": "x"
         }))
         .unwrap();
-        assert_eq!(input.validate(&owner, today()).unwrap_err().0[0].field, "related_code");
+        assert_eq!(
+            input.validate(&owner, today()).unwrap_err().0[0].field,
+            "related_code"
+        );
     }
 }

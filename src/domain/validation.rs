@@ -42,7 +42,11 @@ impl Violations {
     }
 
     pub fn into_result<T>(self, value: T) -> Result<T, Violations> {
-        if self.is_empty() { Ok(value) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 
     /// A required, trimmed, non-empty text of at most `max` characters.
@@ -57,7 +61,12 @@ impl Violations {
     }
 
     /// An optional text: blank becomes `None`.
-    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+    pub fn optional_text(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
         let trimmed = value.map(str::trim).filter(|v| !v.is_empty())?;
         if trimmed.chars().count() > max {
             self.add(field, format!("must be at most {max} characters"));
@@ -77,7 +86,11 @@ impl Violations {
 
     pub fn non_negative(&mut self, field: &str, value: Option<f64>) {
         if let Some(v) = value {
-            self.check(v.is_finite() && v >= 0.0, field, "must be a non-negative number");
+            self.check(
+                v.is_finite() && v >= 0.0,
+                field,
+                "must be a non-negative number",
+            );
         }
     }
 

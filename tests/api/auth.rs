@@ -14,10 +14,21 @@ on_both_backends!(
 
 async fn login_returns_a_token_that_identifies_the_user(app: TestApp) {
     let regulator = app.token_for("reg", Role::Regulator, None).await;
-    app.post("/api/v1/enterprises", Some(&regulator), &enterprise_body(CODE_A, "甲公司", "330106")).await;
+    app.post(
+        "/api/v1/enterprises",
+        Some(&regulator),
+        &enterprise_body(CODE_A, "甲公司", "330106"),
+    )
+    .await;
     let _ = app.token_for("ent", Role::Enterprise, Some(CODE_A)).await;
 
-    let response = app.post("/api/v1/auth/token", None, &json!({"username": "ent", "password": PASSWORD})).await;
+    let response = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            &json!({"username": "ent", "password": PASSWORD}),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["token_type"], "Bearer");
@@ -25,12 +36,22 @@ async fn login_returns_a_token_that_identifies_the_user(app: TestApp) {
     assert_eq!(body["role"], "enterprise");
     let token = body["access_token"].as_str().unwrap();
 
-    let me: Value = app.get("/api/v1/me", Some(token)).await.json().await.unwrap();
+    let me: Value = app
+        .get("/api/v1/me", Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["username"], "ent");
     assert_eq!(me["role"], "enterprise");
     assert_eq!(me["enterprise"], CODE_A);
 
-    let me: Value = app.get("/api/v1/me", Some(&regulator)).await.json().await.unwrap();
+    let me: Value = app
+        .get("/api/v1/me", Some(&regulator))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["organisation"], "Test Market Supervision Bureau");
 
     assert_problem(app.get("/api/v1/me", None).await, 401).await;
@@ -38,13 +59,30 @@ async fn login_returns_a_token_that_identifies_the_user(app: TestApp) {
 
 async fn wrong_password_and_unknown_user_get_the_same_answer(app: TestApp) {
     let _ = app.token_for("alice", Role::Regulator, None).await;
-    let wrong = app.post("/api/v1/auth/token", None, &json!({"username": "alice", "password": "not-the-password"})).await;
-    let unknown = app.post("/api/v1/auth/token", None, &json!({"username": "nobody", "password": "not-the-password"})).await;
+    let wrong = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            &json!({"username": "alice", "password": "not-the-password"}),
+        )
+        .await;
+    let unknown = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            &json!({"username": "nobody", "password": "not-the-password"}),
+        )
+        .await;
     let wrong = assert_problem(wrong, 401).await;
     let unknown = assert_problem(unknown, 401).await;
     assert_eq!(wrong, unknown);
 
-    let missing = assert_problem(app.post("/api/v1/auth/token", None, &json!({"username": "alice"})).await, 422).await;
+    let missing = assert_problem(
+        app.post("/api/v1/auth/token", None, &json!({"username": "alice"}))
+            .await,
+        422,
+    )
+    .await;
     assert_eq!(missing["errors"][0]["field"], "password");
 }
 
@@ -67,9 +105,18 @@ async fn bad_tokens_are_refused_not_downgraded(app: TestApp) {
     // Garbage, and a header that is not a bearer token: refused even on public endpoints.
     let response = app.get("/api/v1/enterprises", Some("not-a-jwt")).await;
     let problem = assert_problem(response, 401).await;
-    assert!(problem["detail"].as_str().unwrap().contains("invalid token"));
-    let basic = app.request(reqwest::Method::GET, "/api/v1/enterprises", None)
-        .header("Authorization", "Basic YWxpY2U6cGFzcw==").send().await.unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("invalid token")
+    );
+    let basic = app
+        .request(reqwest::Method::GET, "/api/v1/enterprises", None)
+        .header("Authorization", "Basic YWxpY2U6cGFzcw==")
+        .send()
+        .await
+        .unwrap();
     let response_header = basic.headers().get("www-authenticate").cloned();
     assert_problem(basic, 401).await;
     assert_eq!(response_header.unwrap(), "Bearer");
@@ -101,6 +148,12 @@ async fn token_of_a_disabled_account_is_refused(app: TestApp) {
     .unwrap()
     .unwrap();
     assert_problem(app.get("/api/v1/me", Some(&token)).await, 401).await;
-    let login = app.post("/api/v1/auth/token", None, &json!({"username": "alice", "password": PASSWORD})).await;
+    let login = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            &json!({"username": "alice", "password": PASSWORD}),
+        )
+        .await;
     assert_problem(login, 401).await;
 }

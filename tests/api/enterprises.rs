@@ -1,7 +1,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{CODE_A, CODE_B, CODE_C, TestApp, assert_problem, enterprise_body, problem_fields};
+use crate::helpers::{
+    CODE_A, CODE_B, CODE_C, TestApp, assert_problem, enterprise_body, problem_fields,
+};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -17,26 +19,59 @@ on_both_backends!(
 
 async fn regulator_registers_an_enterprise(app: TestApp) {
     let cast = app.cast().await;
-    let response = app.post("/api/v1/enterprises", Some(&cast.regulator), &enterprise_body(CODE_C, "华为技术有限公司", "440307")).await;
+    let response = app
+        .post(
+            "/api/v1/enterprises",
+            Some(&cast.regulator),
+            &enterprise_body(CODE_C, "华为技术有限公司", "440307"),
+        )
+        .await;
     assert_eq!(response.status(), 201);
     assert_eq!(response.headers()["etag"], "\"1\"");
-    assert_eq!(response.headers()["location"], format!("/api/v1/enterprises/{CODE_C}"));
+    assert_eq!(
+        response.headers()["location"],
+        format!("/api/v1/enterprises/{CODE_C}")
+    );
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["code"], CODE_C);
     assert_eq!(body["meta"]["created_by"], "regulator");
     assert_eq!(body["business_models"], json!(["b2c", "live_streaming"]));
 
     // Read back, also with a lower-case code.
-    let read: Value = app.get(&format!("/api/v1/enterprises/{}", CODE_C.to_lowercase()), Some(&cast.regulator)).await.json().await.unwrap();
+    let read: Value = app
+        .get(
+            &format!("/api/v1/enterprises/{}", CODE_C.to_lowercase()),
+            Some(&cast.regulator),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(read["name"], "华为技术有限公司");
 
     // The same code again is a conflict, and changes nothing.
-    let again = app.post("/api/v1/enterprises", Some(&cast.admin), &enterprise_body(CODE_C, "另一个名字", "440307")).await;
+    let again = app
+        .post(
+            "/api/v1/enterprises",
+            Some(&cast.admin),
+            &enterprise_body(CODE_C, "另一个名字", "440307"),
+        )
+        .await;
     assert_problem(again, 409).await;
-    let read: Value = app.get(&format!("/api/v1/enterprises/{CODE_C}"), None).await.json().await.unwrap();
+    let read: Value = app
+        .get(&format!("/api/v1/enterprises/{CODE_C}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(read["name"], "华为技术有限公司");
 
-    assert_problem(app.get("/api/v1/enterprises/91110108551385082Q", None).await, 404).await;
+    assert_problem(
+        app.get("/api/v1/enterprises/91110108551385082Q", None)
+            .await,
+        404,
+    )
+    .await;
     assert_problem(app.get("/api/v1/enterprises/not-a-code", None).await, 404).await;
 }
 
@@ -45,10 +80,21 @@ async fn only_keepers_register_enterprises(app: TestApp) {
     let body = enterprise_body(CODE_C, "华为技术有限公司", "440307");
     assert_problem(app.post("/api/v1/enterprises", None, &body).await, 401).await;
     for token in [&cast.bank, &cast.owner_a] {
-        assert_problem(app.post("/api/v1/enterprises", Some(token), &body).await, 403).await;
+        assert_problem(
+            app.post("/api/v1/enterprises", Some(token), &body).await,
+            403,
+        )
+        .await;
     }
-    assert_problem(app.get(&format!("/api/v1/enterprises/{CODE_C}"), None).await, 404).await;
-    let response = app.post("/api/v1/enterprises", Some(&cast.admin), &body).await;
+    assert_problem(
+        app.get(&format!("/api/v1/enterprises/{CODE_C}"), None)
+            .await,
+        404,
+    )
+    .await;
+    let response = app
+        .post("/api/v1/enterprises", Some(&cast.admin), &body)
+        .await;
     assert_eq!(response.status(), 201);
 }
 
@@ -58,41 +104,97 @@ async fn invalid_enterprises_are_rejected_with_every_field_named(app: TestApp) {
     body["registered_capital"] = json!(-5);
     body["established_on"] = json!("2099-01-01");
     body["legal_rep_id_number"] = json!("110105194912310021");
-    let problem = assert_problem(app.post("/api/v1/enterprises", Some(&cast.regulator), &body).await, 422).await;
+    let problem = assert_problem(
+        app.post("/api/v1/enterprises", Some(&cast.regulator), &body)
+            .await,
+        422,
+    )
+    .await;
     assert_eq!(
         problem_fields(&problem),
-        ["code", "name", "legal_rep_id_number", "registered_capital", "established_on", "region_code"]
+        [
+            "code",
+            "name",
+            "legal_rep_id_number",
+            "registered_capital",
+            "established_on",
+            "region_code"
+        ]
     );
-    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("check character"));
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("check character")
+    );
 
     // Wrong type: the field is named.
     let mut wrong_type = enterprise_body(CODE_C, "华为", "440307");
     wrong_type["registered_capital"] = json!("lots");
-    let problem = assert_problem(app.post("/api/v1/enterprises", Some(&cast.regulator), &wrong_type).await, 422).await;
+    let problem = assert_problem(
+        app.post("/api/v1/enterprises", Some(&cast.regulator), &wrong_type)
+            .await,
+        422,
+    )
+    .await;
     assert_eq!(problem_fields(&problem), ["registered_capital"]);
 
     let mut unknown_status = enterprise_body(CODE_C, "华为", "440307");
     unknown_status["status"] = json!("bankrupt");
-    let problem = assert_problem(app.post("/api/v1/enterprises", Some(&cast.regulator), &unknown_status).await, 422).await;
+    let problem = assert_problem(
+        app.post(
+            "/api/v1/enterprises",
+            Some(&cast.regulator),
+            &unknown_status,
+        )
+        .await,
+        422,
+    )
+    .await;
     assert_eq!(problem_fields(&problem), ["status"]);
 
     let mut unknown_field = enterprise_body(CODE_C, "华为", "440307");
     unknown_field["grade"] = json!("AAA");
-    assert_problem(app.post("/api/v1/enterprises", Some(&cast.regulator), &unknown_field).await, 422).await;
+    assert_problem(
+        app.post("/api/v1/enterprises", Some(&cast.regulator), &unknown_field)
+            .await,
+        422,
+    )
+    .await;
 
     // Not JSON, and not declared as JSON.
-    let not_json = app.request(Method::POST, "/api/v1/enterprises", Some(&cast.regulator))
-        .header("Content-Type", "application/json").body("{\"code\":").send().await.unwrap();
+    let not_json = app
+        .request(Method::POST, "/api/v1/enterprises", Some(&cast.regulator))
+        .header("Content-Type", "application/json")
+        .body("{\"code\":")
+        .send()
+        .await
+        .unwrap();
     assert_problem(not_json, 400).await;
-    let form = app.request(Method::POST, "/api/v1/enterprises", Some(&cast.regulator))
-        .header("Content-Type", "text/plain").body("code=1").send().await.unwrap();
+    let form = app
+        .request(Method::POST, "/api/v1/enterprises", Some(&cast.regulator))
+        .header("Content-Type", "text/plain")
+        .body("code=1")
+        .send()
+        .await
+        .unwrap();
     assert_problem(form, 415).await;
-    let huge = app.request(Method::POST, "/api/v1/enterprises", Some(&cast.regulator))
-        .header("Content-Type", "application/json").body(vec![b' '; 300 * 1024]).send().await.unwrap();
+    let huge = app
+        .request(Method::POST, "/api/v1/enterprises", Some(&cast.regulator))
+        .header("Content-Type", "application/json")
+        .body(vec![b' '; 300 * 1024])
+        .send()
+        .await
+        .unwrap();
     assert_problem(huge, 413).await;
 
     // Nothing was written.
-    let list: Value = app.get("/api/v1/enterprises", Some(&cast.regulator)).await.json().await.unwrap();
+    let list: Value = app
+        .get("/api/v1/enterprises", Some(&cast.regulator))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["total"], 2);
 }
 
@@ -102,14 +204,30 @@ async fn list_filters_and_pages(app: TestApp) {
     third["industry"] = json!("wholesale");
     third["business_models"] = json!(["cross_border"]);
     third["status"] = json!("abnormal");
-    assert_eq!(app.post("/api/v1/enterprises", Some(&cast.regulator), &third).await.status(), 201);
+    assert_eq!(
+        app.post("/api/v1/enterprises", Some(&cast.regulator), &third)
+            .await
+            .status(),
+        201
+    );
 
     let codes = |body: Value| -> Vec<String> {
-        body["items"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap().to_string()).collect()
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["code"].as_str().unwrap().to_string())
+            .collect()
     };
     let get = |query: &'static str| {
         let app = &app;
-        async move { app.get(&format!("/api/v1/enterprises?{query}"), None).await.json::<Value>().await.unwrap() }
+        async move {
+            app.get(&format!("/api/v1/enterprises?{query}"), None)
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
     };
     // Listed in code order.
     assert_eq!(codes(get("region_code=330000").await), [CODE_A, CODE_C]);
@@ -129,7 +247,14 @@ async fn list_filters_and_pages(app: TestApp) {
     assert_eq!(page2["items"].as_array().unwrap().len(), 1);
     assert_eq!(page2["page"], 2);
 
-    for bad in ["per_page=0", "per_page=101", "page=0", "region_code=12", "status=unknown", "page=abc"] {
+    for bad in [
+        "per_page=0",
+        "per_page=101",
+        "page=0",
+        "region_code=12",
+        "status=unknown",
+        "page=abc",
+    ] {
         let response = app.get(&format!("/api/v1/enterprises?{bad}"), None).await;
         assert_problem(response, 422).await;
     }
@@ -138,12 +263,24 @@ async fn list_filters_and_pages(app: TestApp) {
 async fn each_caller_sees_what_the_rules_allow(app: TestApp) {
     let cast = app.cast().await;
     let path = format!("/api/v1/enterprises/{CODE_A}");
-    let public_keys = ["code", "industry", "name", "region_code", "status", "visibility"];
+    let public_keys = [
+        "code",
+        "industry",
+        "name",
+        "region_code",
+        "status",
+        "visibility",
+    ];
     for token in [None, Some(cast.bank.as_str()), Some(cast.owner_b.as_str())] {
         let response = app.get(&path, token).await;
         assert_eq!(response.status(), 200);
         let body: Value = response.json().await.unwrap();
-        let mut keys: Vec<&str> = body.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut keys: Vec<&str> = body
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         keys.sort();
         assert_eq!(keys, public_keys, "public view for {token:?}");
         assert_eq!(body["visibility"], "public");
@@ -157,23 +294,55 @@ async fn each_caller_sees_what_the_rules_allow(app: TestApp) {
         assert_eq!(body["registered_capital"], 5000000.0);
     }
     // Admin: unmasked.
-    let body: Value = app.get(&path, Some(&cast.admin)).await.json().await.unwrap();
+    let body: Value = app
+        .get(&path, Some(&cast.admin))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(body["legal_rep_id_number"], "11010519491231002X");
     assert_eq!(body["legal_rep_phone"], "13812345678");
     // Lists follow the same rule, row by row.
-    let list: Value = app.get("/api/v1/enterprises", Some(&cast.owner_a)).await.json().await.unwrap();
+    let list: Value = app
+        .get("/api/v1/enterprises", Some(&cast.owner_a))
+        .await
+        .json()
+        .await
+        .unwrap();
     for item in list["items"].as_array().unwrap() {
-        let expected = if item["code"] == CODE_A { "full" } else { "public" };
+        let expected = if item["code"] == CODE_A {
+            "full"
+        } else {
+            "public"
+        };
         assert_eq!(item["visibility"], expected);
     }
-    let list: Value = app.get("/api/v1/enterprises", None).await.json().await.unwrap();
-    assert!(list["items"].as_array().unwrap().iter().all(|i| i.get("legal_representative").is_none()));
+    let list: Value = app
+        .get("/api/v1/enterprises", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i.get("legal_representative").is_none())
+    );
 }
 
 async fn corrections_need_the_current_version(app: TestApp) {
     let cast = app.cast().await;
     let path = format!("/api/v1/enterprises/{CODE_A}");
-    let response = app.patch(&path, Some(&cast.regulator), Some("\"1\""), &json!({"status": "abnormal", "reason": "listed by the district bureau"})).await;
+    let response = app
+        .patch(
+            &path,
+            Some(&cast.regulator),
+            Some("\"1\""),
+            &json!({"status": "abnormal", "reason": "listed by the district bureau"}),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["etag"], "\"2\"");
     let body: Value = response.json().await.unwrap();
@@ -182,18 +351,79 @@ async fn corrections_need_the_current_version(app: TestApp) {
     assert_eq!(body["name"], "杭州西湖茶电子商务有限公司");
 
     // The old tag is now stale.
-    let stale = app.patch(&path, Some(&cast.admin), Some("\"1\""), &json!({"name": "新名字"})).await;
+    let stale = app
+        .patch(
+            &path,
+            Some(&cast.admin),
+            Some("\"1\""),
+            &json!({"name": "新名字"}),
+        )
+        .await;
     assert_problem(stale, 412).await;
     // No tag at all.
-    assert_problem(app.patch(&path, Some(&cast.admin), None, &json!({"name": "新名字"})).await, 428).await;
-    assert_problem(app.patch(&path, Some(&cast.admin), Some("version-2"), &json!({"name": "新名字"})).await, 400).await;
+    assert_problem(
+        app.patch(&path, Some(&cast.admin), None, &json!({"name": "新名字"}))
+            .await,
+        428,
+    )
+    .await;
+    assert_problem(
+        app.patch(
+            &path,
+            Some(&cast.admin),
+            Some("version-2"),
+            &json!({"name": "新名字"}),
+        )
+        .await,
+        400,
+    )
+    .await;
     // A weak tag of the current version and `*` both work.
-    assert_eq!(app.patch(&path, Some(&cast.admin), Some("W/\"2\""), &json!({"name": "新名字"})).await.status(), 200);
-    assert_eq!(app.patch(&path, Some(&cast.admin), Some("*"), &json!({"industry": "wholesale"})).await.status(), 200);
-    let body: Value = app.get(&path, Some(&cast.regulator)).await.json().await.unwrap();
-    assert_eq!((body["name"].as_str(), body["industry"].as_str(), body["meta"]["version"].as_i64()), (Some("新名字"), Some("wholesale"), Some(4)));
+    assert_eq!(
+        app.patch(
+            &path,
+            Some(&cast.admin),
+            Some("W/\"2\""),
+            &json!({"name": "新名字"})
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        app.patch(
+            &path,
+            Some(&cast.admin),
+            Some("*"),
+            &json!({"industry": "wholesale"})
+        )
+        .await
+        .status(),
+        200
+    );
+    let body: Value = app
+        .get(&path, Some(&cast.regulator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            body["name"].as_str(),
+            body["industry"].as_str(),
+            body["meta"]["version"].as_i64()
+        ),
+        (Some("新名字"), Some("wholesale"), Some(4))
+    );
     // A correction that changes nothing keeps the version.
-    let same = app.patch(&path, Some(&cast.admin), Some("\"4\""), &json!({"industry": "wholesale"})).await;
+    let same = app
+        .patch(
+            &path,
+            Some(&cast.admin),
+            Some("\"4\""),
+            &json!({"industry": "wholesale"}),
+        )
+        .await;
     assert_eq!(same.headers()["etag"], "\"4\"");
 }
 
@@ -203,30 +433,95 @@ async fn refused_corrections_change_nothing(app: TestApp) {
     let change = json!({"status": "deregistered"});
     assert_problem(app.patch(&path, None, Some("\"1\""), &change).await, 401).await;
     for token in [&cast.bank, &cast.owner_a, &cast.owner_b] {
-        assert_problem(app.patch(&path, Some(token), Some("\"1\""), &change).await, 403).await;
+        assert_problem(
+            app.patch(&path, Some(token), Some("\"1\""), &change).await,
+            403,
+        )
+        .await;
     }
-    let invalid = app.patch(&path, Some(&cast.regulator), Some("\"1\""), &json!({"status": "active", "region_code": "99"})).await;
+    let invalid = app
+        .patch(
+            &path,
+            Some(&cast.regulator),
+            Some("\"1\""),
+            &json!({"status": "active", "region_code": "99"}),
+        )
+        .await;
     let problem = assert_problem(invalid, 422).await;
     assert_eq!(problem_fields(&problem), ["region_code"]);
     // The code is not a correctable field.
-    assert_problem(app.patch(&path, Some(&cast.regulator), Some("\"1\""), &json!({"code": CODE_C})).await, 422).await;
-    assert_problem(app.patch("/api/v1/enterprises/91110108551385082Q", Some(&cast.regulator), Some("\"1\""), &change).await, 404).await;
+    assert_problem(
+        app.patch(
+            &path,
+            Some(&cast.regulator),
+            Some("\"1\""),
+            &json!({"code": CODE_C}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_problem(
+        app.patch(
+            "/api/v1/enterprises/91110108551385082Q",
+            Some(&cast.regulator),
+            Some("\"1\""),
+            &change,
+        )
+        .await,
+        404,
+    )
+    .await;
 
-    let body: Value = app.get(&path, Some(&cast.regulator)).await.json().await.unwrap();
+    let body: Value = app
+        .get(&path, Some(&cast.regulator))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(body["status"], "active");
     assert_eq!(body["meta"]["version"], 1);
-    let history: Value = app.get(&format!("{path}/history"), Some(&cast.regulator)).await.json().await.unwrap();
+    let history: Value = app
+        .get(&format!("{path}/history"), Some(&cast.regulator))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(history["total"], 1, "only the creation is in the history");
 }
 
 async fn concurrent_corrections_do_not_overwrite_each_other(app: TestApp) {
     let cast = app.cast().await;
     let path = format!("/api/v1/enterprises/{CODE_A}");
-    let bodies: Vec<Value> = (0..8).map(|i| json!({"name": format!("名字{i}")})).collect();
-    let attempts = bodies.iter().map(|body| app.patch(&path, Some(&cast.regulator), Some("\"1\""), body));
-    let statuses: Vec<u16> = futures_util::future::join_all(attempts).await.iter().map(|r| r.status().as_u16()).collect();
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 412).count(), 7, "{statuses:?}");
-    let history: Value = app.get(&format!("{path}/history?entity=enterprise"), Some(&cast.regulator)).await.json().await.unwrap();
+    let bodies: Vec<Value> = (0..8)
+        .map(|i| json!({"name": format!("名字{i}")}))
+        .collect();
+    let attempts = bodies
+        .iter()
+        .map(|body| app.patch(&path, Some(&cast.regulator), Some("\"1\""), body));
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 412).count(),
+        7,
+        "{statuses:?}"
+    );
+    let history: Value = app
+        .get(
+            &format!("{path}/history?entity=enterprise"),
+            Some(&cast.regulator),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(history["total"], 2);
 }

@@ -31,16 +31,21 @@ pub enum Backend {
 enum Cleanup {
     TempDir(#[allow(dead_code)] tempfile::TempDir),
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
-    PostgresDatabase { admin_url: String, name: String },
+    PostgresDatabase {
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
         #[cfg(feature = "postgres")]
         if let Cleanup::PostgresDatabase { admin_url, name } = self {
-            use diesel::{Connection, RunQueryDsl, PgConnection};
+            use diesel::{Connection, PgConnection, RunQueryDsl};
             if let Ok(mut conn) = PgConnection::establish(admin_url) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
+                let _ =
+                    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .execute(&mut conn);
             }
         }
     }
@@ -98,11 +103,17 @@ fn postgres_database() -> (DatabaseTarget, Cleanup) {
     use diesel::{Connection, PgConnection, RunQueryDsl};
     let admin_url = std::env::var("ECREDIT_TEST_POSTGRES_URL").expect("ECREDIT_TEST_POSTGRES_URL");
     let name = format!("ecredit_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = PgConnection::establish(&admin_url).expect("connect to the test PostgreSQL server");
-    diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).expect("create test database");
+    let mut conn =
+        PgConnection::establish(&admin_url).expect("connect to the test PostgreSQL server");
+    diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut conn)
+        .expect("create test database");
     let mut url = url::Url::parse(&admin_url).expect("valid URL");
     url.set_path(&format!("/{name}"));
-    (DatabaseTarget::Postgres(url.to_string()), Cleanup::PostgresDatabase { admin_url, name })
+    (
+        DatabaseTarget::Postgres(url.to_string()),
+        Cleanup::PostgresDatabase { admin_url, name },
+    )
 }
 
 #[cfg(not(feature = "postgres"))]
@@ -124,13 +135,17 @@ impl TestApp {
             workers: Some(2),
         };
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap());
-        let app = Application::build(&settings, Arc::new(clock.clone())).expect("application builds");
+        let app =
+            Application::build(&settings, Arc::new(clock.clone())).expect("application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let db = app.db().clone();
         tokio::spawn(app.run_until_stopped());
         TestApp {
             address,
-            client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
             clock,
             db,
             backend,
@@ -147,7 +162,8 @@ impl TestApp {
         };
         let db = self.db.clone();
         let clock = self.clock.clone();
-        let (username_owned, enterprise_owned) = (username.to_string(), enterprise.map(String::from));
+        let (username_owned, enterprise_owned) =
+            (username.to_string(), enterprise.map(String::from));
         tokio::task::spawn_blocking(move || {
             startup::add_user(
                 &db,
@@ -169,7 +185,11 @@ impl TestApp {
 
     pub async fn login(&self, username: &str, password: &str) -> String {
         let response = self
-            .post("/api/v1/auth/token", None, &json!({"username": username, "password": password}))
+            .post(
+                "/api/v1/auth/token",
+                None,
+                &json!({"username": username, "password": password}),
+            )
             .await;
         assert_eq!(response.status(), 200, "login of {username}");
         let body: Value = response.json().await.unwrap();
@@ -177,7 +197,9 @@ impl TestApp {
     }
 
     pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
-        let builder = self.client.request(method, format!("{}{}", self.address, path));
+        let builder = self
+            .client
+            .request(method, format!("{}{}", self.address, path));
         match token {
             Some(t) => builder.bearer_auth(t),
             None => builder,
@@ -189,10 +211,20 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
-        self.request(Method::POST, path, token).json(body).send().await.unwrap()
+        self.request(Method::POST, path, token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
 
-    pub async fn patch(&self, path: &str, token: Option<&str>, if_match: Option<&str>, body: &Value) -> Response {
+    pub async fn patch(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        if_match: Option<&str>,
+        body: &Value,
+    ) -> Response {
         let mut builder = self.request(Method::PATCH, path, token).json(body);
         if let Some(tag) = if_match {
             builder = builder.header("If-Match", tag);
@@ -204,15 +236,24 @@ impl TestApp {
     /// CODE_B, with CODE_A and CODE_B registered.
     pub async fn cast(&self) -> Cast {
         let regulator = self.token_for("regulator", Role::Regulator, None).await;
-        for body in [enterprise_body(CODE_A, "杭州西湖茶电子商务有限公司", "330106"), enterprise_body(CODE_B, "深圳南山数码贸易有限公司", "440305")] {
-            let response = self.post("/api/v1/enterprises", Some(&regulator), &body).await;
+        for body in [
+            enterprise_body(CODE_A, "杭州西湖茶电子商务有限公司", "330106"),
+            enterprise_body(CODE_B, "深圳南山数码贸易有限公司", "440305"),
+        ] {
+            let response = self
+                .post("/api/v1/enterprises", Some(&regulator), &body)
+                .await;
             assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
         }
         Cast {
             admin: self.token_for("admin", Role::Admin, None).await,
             bank: self.token_for("bank", Role::Bank, None).await,
-            owner_a: self.token_for("owner-a", Role::Enterprise, Some(CODE_A)).await,
-            owner_b: self.token_for("owner-b", Role::Enterprise, Some(CODE_B)).await,
+            owner_a: self
+                .token_for("owner-a", Role::Enterprise, Some(CODE_A))
+                .await,
+            owner_b: self
+                .token_for("owner-b", Role::Enterprise, Some(CODE_B))
+                .await,
             regulator,
         }
     }
@@ -245,11 +286,22 @@ pub fn enterprise_body(code: &str, name: &str, region: &str) -> Value {
 /// Asserts an RFC 9457 body with the given status, and returns it.
 pub async fn assert_problem(response: Response, status: u16) -> Value {
     assert_eq!(response.status(), status, "unexpected status");
-    let content_type = response.headers().get("content-type").unwrap().to_str().unwrap().to_string();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert_eq!(content_type, "application/problem+json");
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], status);
-    assert!(body["type"].as_str().unwrap().starts_with("urn:ecredit:problem:"));
+    assert!(
+        body["type"]
+            .as_str()
+            .unwrap()
+            .starts_with("urn:ecredit:problem:")
+    );
     assert!(!body["title"].as_str().unwrap().is_empty());
     body
 }
@@ -258,6 +310,11 @@ pub async fn assert_problem(response: Response, status: u16) -> Value {
 pub fn problem_fields(problem: &Value) -> Vec<String> {
     problem["errors"]
         .as_array()
-        .map(|errors| errors.iter().map(|e| e["field"].as_str().unwrap().to_string()).collect())
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["field"].as_str().unwrap().to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }

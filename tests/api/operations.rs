@@ -3,7 +3,11 @@ use serde_json::Value;
 use crate::helpers::{TestApp, assert_problem};
 use crate::on_both_backends;
 
-on_both_backends!(health_ready_and_metrics, openapi_and_docs_are_served, unknown_routes_are_problems);
+on_both_backends!(
+    health_ready_and_metrics,
+    openapi_and_docs_are_served,
+    unknown_routes_are_problems
+);
 
 async fn health_ready_and_metrics(app: TestApp) {
     let health = app.get("/health", None).await;
@@ -16,7 +20,8 @@ async fn health_ready_and_metrics(app: TestApp) {
     };
     assert_eq!(ready["database"], expected);
 
-    app.get("/api/v1/enterprises/91330100799655058B", None).await;
+    app.get("/api/v1/enterprises/91330100799655058B", None)
+        .await;
     let metrics = app.get("/metrics", None).await.text().await.unwrap();
     assert!(metrics.contains(r#"ecredit_http_requests_total{method="GET",route="/api/v1/enterprises/{code}",status="404"} 1"#), "{metrics}");
     assert!(metrics.contains("ecredit_http_request_duration_seconds_bucket"));
@@ -24,10 +29,19 @@ async fn health_ready_and_metrics(app: TestApp) {
 }
 
 async fn openapi_and_docs_are_served(app: TestApp) {
-    let served = app.get("/api/v1/openapi.json", None).await.text().await.unwrap();
+    let served = app
+        .get("/api/v1/openapi.json", None)
+        .await
+        .text()
+        .await
+        .unwrap();
     let served: Value = serde_json::from_str(&served).unwrap();
-    let committed: Value = serde_json::from_str(&std::fs::read_to_string("openapi/openapi.json").unwrap()).unwrap();
-    assert_eq!(served, committed, "the served document is the committed one");
+    let committed: Value =
+        serde_json::from_str(&std::fs::read_to_string("openapi/openapi.json").unwrap()).unwrap();
+    assert_eq!(
+        served, committed,
+        "the served document is the committed one"
+    );
     let docs = app.get("/docs/", None).await;
     assert_eq!(docs.status(), 200);
     assert!(docs.text().await.unwrap().contains("swagger"));
