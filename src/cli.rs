@@ -79,6 +79,16 @@ pub enum UserCommand {
     /// Create an account. The password is read from standard input (one line), never from the
     /// command line, where other users of the machine could see it.
     Add(UserAddArgs),
+    /// Disable an account: it can no longer sign in, and tokens already issued stop working.
+    Disable(UsernameArgs),
+    /// Enable a disabled account again.
+    Enable(UsernameArgs),
+}
+
+#[derive(Args)]
+pub struct UsernameArgs {
+    #[arg(long)]
+    pub username: String,
 }
 
 #[derive(Args)]
@@ -168,8 +178,26 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::User(UserCommand::Disable(args)) => set_disabled(&cli, &args.username, true),
+        Command::User(UserCommand::Enable(args)) => set_disabled(&cli, &args.username, false),
         Command::Serve(args) => serve(&cli, args),
     }
+}
+
+fn set_disabled(cli: &Cli, username: &str, disabled: bool) -> anyhow::Result<()> {
+    let settings = cli.settings(None)?;
+    let db = startup::open_database(&settings)?;
+    let found = db
+        .write(|conn| crate::db::users::set_disabled(conn, username, disabled))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if !found {
+        anyhow::bail!("no user {username}");
+    }
+    println!(
+        "{} user {username}",
+        if disabled { "disabled" } else { "enabled" }
+    );
+    Ok(())
 }
 
 fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
@@ -178,9 +206,15 @@ fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(&settings, clock.clone())?;
         let admin_password = std::env::var("ECREDIT_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()).map(SecretString::from);
-        if let Some(password) = startup::ensure_first_admin(app.db(), admin_password, clock.as_ref())? {
-            println!("created the first account: username `admin`, password {password}");
-            println!("(shown once: keep it, or set ECREDIT_ADMIN_PASSWORD before the first start)");
+        match startup::ensure_first_admin(app.db(), admin_password, clock.as_ref())? {
+            Some(startup::FirstAdmin::Generated(password)) => {
+                println!("created the first account: username `admin`, password {password}");
+                println!("(shown once: keep it, or set ECREDIT_ADMIN_PASSWORD before the first start)");
+            }
+            Some(startup::FirstAdmin::Configured) => {
+                println!("created the first account: username `admin`, password from ECREDIT_ADMIN_PASSWORD");
+            }
+            None => {}
         }
         let host = settings.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
         println!(

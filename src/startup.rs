@@ -55,7 +55,6 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-                .app_data(api::query_config())
                 .app_data(api::path_config())
                 .wrap(from_fn(telemetry::observe_request))
                 .wrap(TracingLogger::default())
@@ -183,13 +182,19 @@ pub fn add_user(db: &Db, account: &NewAccount<'_>, clock: &dyn Clock) -> anyhow:
     .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-/// With no accounts yet, creates `admin` with the given password or a generated one, which is
-/// returned so it can be shown once.
+pub enum FirstAdmin {
+    /// Created with this generated password, to be shown once.
+    Generated(String),
+    /// Created with the configured password.
+    Configured,
+}
+
+/// With no accounts yet, creates `admin` with the given password or a generated one.
 pub fn ensure_first_admin(
     db: &Db,
     configured: Option<SecretString>,
     clock: &dyn Clock,
-) -> anyhow::Result<Option<String>> {
+) -> anyhow::Result<Option<FirstAdmin>> {
     let existing = db.read(users::count).map_err(|e| anyhow::anyhow!("{e}"))?;
     if existing > 0 {
         return Ok(None);
@@ -212,7 +217,8 @@ pub fn ensure_first_admin(
         },
         clock,
     )?;
-    Ok(Some(generated.unwrap_or_else(|| {
-        "(from ECREDIT_ADMIN_PASSWORD)".to_string()
-    })))
+    Ok(Some(match generated {
+        Some(password) => FirstAdmin::Generated(password),
+        None => FirstAdmin::Configured,
+    }))
 }

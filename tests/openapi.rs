@@ -48,3 +48,44 @@ fn every_request_body_has_an_example_and_every_operation_documents_its_errors() 
         }
     }
 }
+
+/// "Try it out" works as it stands: every request example is accepted by the type and the rules.
+#[test]
+fn request_examples_are_valid() {
+    use ecredit::domain::{enterprise::*, records::*};
+    fn example<T: utoipa::ToSchema + serde::de::DeserializeOwned>() -> T {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        serde_json::from_value(schema["example"].clone())
+            .unwrap_or_else(|e| panic!("{}: {e}", T::name()))
+    }
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let now = today.and_hms_opt(12, 0, 0).unwrap();
+    let owner = ecredit::domain::CreditCode::parse("91330100799655058B").unwrap();
+    let enterprise = example::<EnterpriseInput>().validate(today).unwrap();
+    ecredit::domain::patch::merge(&enterprise.to_input(), &example::<EnterprisePatch>())
+        .unwrap()
+        .validate(today)
+        .unwrap();
+    let operating = example::<OperatingInput>().validate(today).unwrap();
+    ecredit::domain::patch::merge(&operating.to_input(), &example::<OperatingPatch>())
+        .unwrap()
+        .validate(today)
+        .unwrap();
+    let event = example::<CreditEventInput>().validate(today).unwrap();
+    ecredit::domain::patch::merge(&event.to_input(), &example::<CreditEventPatch>())
+        .unwrap()
+        .validate(today)
+        .unwrap();
+    let item = example::<SentimentInput>().validate(now).unwrap();
+    ecredit::domain::patch::merge(&item.to_input(), &example::<SentimentPatch>())
+        .unwrap()
+        .validate(now)
+        .unwrap();
+    let link = example::<AssociationInput>()
+        .validate(&owner, today)
+        .unwrap();
+    ecredit::domain::patch::merge(&link.to_input(), &example::<AssociationPatch>())
+        .unwrap()
+        .validate(&owner, today)
+        .unwrap();
+}

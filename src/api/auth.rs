@@ -13,8 +13,8 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/token", web::post().to(issue_token))
-        .route("/me", web::get().to(who_am_i));
+    cfg.service(super::resource("/auth/token").route(web::post().to(issue_token)))
+        .service(super::resource("/me").route(web::get().to(who_am_i)));
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -58,7 +58,7 @@ pub async fn issue_token(
     let TokenRequest {
         username,
         password: secret,
-    } = body.into_inner();
+    } = body.into_inner()?;
     let user = state
         .blocking(move |db| {
             let user = db.read(|conn| users::find_by_username(conn, username.trim()))?;

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::ApiQuery;
 use super::views::EnterpriseView;
 use super::{
     ApiJson, KEEPERS, Page, PageRequest, change_context, etag, expected_version, if_match,
@@ -22,12 +23,12 @@ use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/enterprises")
+        super::resource("/enterprises")
             .route(web::get().to(list_enterprises))
             .route(web::post().to(create_enterprise)),
     )
     .service(
-        web::resource("/enterprises/{code}")
+        super::resource("/enterprises/{code}")
             .route(web::get().to(get_enterprise))
             .route(web::patch().to(update_enterprise)),
     );
@@ -67,9 +68,9 @@ pub struct EnterpriseListQuery {
 pub async fn list_enterprises(
     state: web::Data<AppState>,
     viewer: Viewer,
-    query: web::Query<EnterpriseListQuery>,
+    query: ApiQuery<EnterpriseListQuery>,
 ) -> AppResult<HttpResponse> {
-    let query = query.into_inner();
+    let query = query.into_inner()?;
     let paging = PageRequest::new(query.page, query.per_page)?;
     let region_code = query
         .region_code
@@ -131,7 +132,7 @@ pub async fn create_enterprise(
     body: ApiJson<EnterpriseInput>,
 ) -> AppResult<HttpResponse> {
     viewer.require_role(KEEPERS)?;
-    let enterprise = body.into_inner().validate(state.clock.today())?;
+    let enterprise = body.into_inner()?.validate(state.clock.today())?;
     let ctx = change_context(&state, &req, &viewer, None)?;
     let stored = state
         .blocking(move |db| {
@@ -206,7 +207,7 @@ pub async fn update_enterprise(
 ) -> AppResult<HttpResponse> {
     viewer.require_role(KEEPERS)?;
     let code = path_code(&code)?;
-    let changes = body.into_inner();
+    let changes = body.into_inner()?;
     let ctx = change_context(&state, &req, &viewer, changes.reason.clone())?;
     let today = state.clock.today();
     let if_match = if_match(&req);

@@ -5,14 +5,14 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::views::HistoryEntryView;
-use super::{Page, PageRequest, path_code};
+use super::{ApiQuery, Page, PageRequest, path_code};
 use crate::auth::Viewer;
 use crate::db::{enterprises, history};
 use crate::error::{AppError, AppResult, Problem};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/enterprises/{code}/history", web::get().to(get_history));
+    cfg.service(super::resource("/enterprises/{code}/history").route(web::get().to(get_history)));
 }
 
 const ENTITIES: [&str; 5] = [
@@ -53,11 +53,11 @@ pub async fn get_history(
     state: web::Data<AppState>,
     viewer: Viewer,
     code: web::Path<String>,
-    query: web::Query<HistoryQuery>,
+    query: ApiQuery<HistoryQuery>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
     viewer.require_private_of(&code)?;
-    let query = query.into_inner();
+    let query = query.into_inner()?;
     let paging = PageRequest::new(query.page, query.per_page)?;
     if let Some(entity) = &query.entity
         && !ENTITIES.contains(&entity.as_str())

@@ -8,15 +8,19 @@ use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
 use crate::domain::Violations;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-pub struct ApiJson<T>(pub T);
+///
+/// Extraction never fails by itself: the outcome is held until the handler asks for it with
+/// `into_inner`, after it has checked who is calling. So the public gets 401 and a wrong role 403
+/// whatever the body, and nobody learns the body rules of an operation they may not use.
+pub struct ApiJson<T>(AppResult<T>);
 
 impl<T> ApiJson<T> {
-    pub fn into_inner(self) -> T {
+    pub fn into_inner(self) -> AppResult<T> {
         self.0
     }
 }
@@ -76,24 +80,59 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let json = is_json(req);
         let body = web::Bytes::from_request(req, payload);
-        Box::pin(async move {
-            if !json {
-                return Err(AppError::UnsupportedMediaType(
-                    "send the body as Content-Type: application/json".into(),
-                ));
-            }
-            let bytes = body.await.map_err(|e| {
-                if e.as_response_error().status_code()
-                    == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
-                {
-                    AppError::PayloadTooLarge(format!(
-                        "request bodies are limited to {MAX_BODY_BYTES} bytes"
-                    ))
-                } else {
-                    AppError::BadRequest(format!("cannot read the body: {e}"))
-                }
-            })?;
-            parse(&bytes).map(ApiJson)
-        })
+        Box::pin(async move { Ok(ApiJson(read(json, body).await)) })
+    }
+}
+
+async fn read<T: DeserializeOwned>(
+    json: bool,
+    body: impl std::future::Future<Output = Result<web::Bytes, actix_web::Error>>,
+) -> AppResult<T> {
+    if !json {
+        return Err(AppError::UnsupportedMediaType(
+            "send the body as Content-Type: application/json".into(),
+        ));
+    }
+    let bytes = body.await.map_err(|e| {
+        if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge(format!(
+                "request bodies are limited to {MAX_BODY_BYTES} bytes"
+            ))
+        } else {
+            AppError::BadRequest(format!("cannot read the body: {e}"))
+        }
+    })?;
+    parse(&bytes)
+}
+
+/// The query-string extractor, deferred like `ApiJson` and naming the offending parameter
+/// (`page: invalid digit found in string`).
+pub struct ApiQuery<T>(AppResult<T>);
+
+impl<T> ApiQuery<T> {
+    pub fn into_inner(self) -> AppResult<T> {
+        self.0
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> AppResult<T> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." {
+            "query".to_string()
+        } else {
+            path
+        };
+        AppError::Validation(Violations::single(&field, e.inner().to_string()))
+    })
+}
+
+impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(ApiQuery(parse_query(req.query_string()))))
     }
 }

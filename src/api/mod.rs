@@ -22,7 +22,7 @@ use crate::domain::{CreditCode, Role};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
-pub use json::ApiJson;
+pub use json::{ApiJson, ApiQuery};
 
 pub const MAX_PAGE_SIZE: u32 = 100;
 
@@ -37,17 +37,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// Query errors (a page that is not a number, an unknown status) are 422s naming the parameter.
-pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err, _req| {
-        let message = err.to_string();
-        let field = message
-            .split('`')
-            .nth(1)
-            .map(str::to_string)
-            .unwrap_or_else(|| "query".to_string());
-        AppError::Validation(crate::domain::Violations::single(&field, message)).into()
-    })
+/// A resource whose unsupported methods get a 405 problem body like every other error.
+pub fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+async fn method_not_allowed(req: HttpRequest) -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::MethodNotAllowed(format!(
+        "{} is not supported on {}",
+        req.method(),
+        req.path()
+    )))
 }
 
 /// A path that does not parse (a record id that is not a number) names nothing that exists.

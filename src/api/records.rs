@@ -6,6 +6,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
+use super::ApiQuery;
 use super::views::{AssociationView, CreditEventView, OperatingRecordView, SentimentRecordView};
 use super::{
     ApiJson, KEEPERS, Page, PageQuery, PageRequest, change_context, etag, expected_version,
@@ -26,42 +27,42 @@ use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/enterprises/{code}/operating-records")
+        super::resource("/enterprises/{code}/operating-records")
             .route(web::get().to(list_operating_records))
             .route(web::post().to(create_operating_record)),
     )
     .service(
-        web::resource("/enterprises/{code}/operating-records/{id}")
+        super::resource("/enterprises/{code}/operating-records/{id}")
             .route(web::get().to(get_operating_record))
             .route(web::patch().to(correct_operating_record)),
     )
     .service(
-        web::resource("/enterprises/{code}/credit-events")
+        super::resource("/enterprises/{code}/credit-events")
             .route(web::get().to(list_credit_events))
             .route(web::post().to(create_credit_event)),
     )
     .service(
-        web::resource("/enterprises/{code}/credit-events/{id}")
+        super::resource("/enterprises/{code}/credit-events/{id}")
             .route(web::get().to(get_credit_event))
             .route(web::patch().to(correct_credit_event)),
     )
     .service(
-        web::resource("/enterprises/{code}/sentiment")
+        super::resource("/enterprises/{code}/sentiment")
             .route(web::get().to(list_sentiment_records))
             .route(web::post().to(create_sentiment_record)),
     )
     .service(
-        web::resource("/enterprises/{code}/sentiment/{id}")
+        super::resource("/enterprises/{code}/sentiment/{id}")
             .route(web::get().to(get_sentiment_record))
             .route(web::patch().to(correct_sentiment_record)),
     )
     .service(
-        web::resource("/enterprises/{code}/associations")
+        super::resource("/enterprises/{code}/associations")
             .route(web::get().to(list_associations))
             .route(web::post().to(create_association)),
     )
     .service(
-        web::resource("/enterprises/{code}/associations/{id}")
+        super::resource("/enterprises/{code}/associations/{id}")
             .route(web::get().to(get_association))
             .route(web::patch().to(correct_association)),
     );
@@ -87,13 +88,13 @@ pub async fn list_operating_records(
     state: web::Data<AppState>,
     viewer: Viewer,
     code: web::Path<String>,
-    paging: web::Query<PageQuery>,
+    paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
     list_private(
         &state,
         &viewer,
         &code,
-        paging.into_inner(),
+        paging,
         |c, code, o, l| operating::list(c, code, |q| q, o, l),
         OperatingRecordView::full,
     )
@@ -127,7 +128,7 @@ pub async fn create_operating_record(
     body: ApiJson<OperatingInput>,
 ) -> AppResult<HttpResponse> {
     viewer.require_role(KEEPERS)?;
-    let record = body.into_inner().validate(state.clock.today())?;
+    let record = body.into_inner()?.validate(state.clock.today())?;
     create(
         &state,
         &req,
@@ -201,8 +202,9 @@ pub async fn correct_operating_record(
     path: web::Path<(String, i64)>,
     body: ApiJson<OperatingPatch>,
 ) -> AppResult<HttpResponse> {
+    viewer.require_role(KEEPERS)?;
     let (code, id) = path.into_inner();
-    let changes = body.into_inner();
+    let changes = body.into_inner()?;
     let today = state.clock.today();
     let reason = changes.reason.clone();
     correct(
@@ -243,10 +245,10 @@ pub async fn list_credit_events(
     state: web::Data<AppState>,
     viewer: Viewer,
     code: web::Path<String>,
-    paging: web::Query<PageQuery>,
+    paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
-    let paging = PageRequest::try_from(paging.into_inner())?;
+    let paging = PageRequest::try_from(paging.into_inner()?)?;
     let full = viewer.sees_private_of(&code);
     let today = state.clock.today();
     let (rows, total) = state
@@ -305,7 +307,7 @@ pub async fn create_credit_event(
     body: ApiJson<CreditEventInput>,
 ) -> AppResult<HttpResponse> {
     viewer.require_role(KEEPERS)?;
-    let event = body.into_inner().validate(state.clock.today())?;
+    let event = body.into_inner()?.validate(state.clock.today())?;
     create(
         &state,
         &req,
@@ -387,8 +389,9 @@ pub async fn correct_credit_event(
     path: web::Path<(String, i64)>,
     body: ApiJson<CreditEventPatch>,
 ) -> AppResult<HttpResponse> {
+    viewer.require_role(KEEPERS)?;
     let (code, id) = path.into_inner();
-    let changes = body.into_inner();
+    let changes = body.into_inner()?;
     let today = state.clock.today();
     let reason = changes.reason.clone();
     correct(
@@ -430,13 +433,13 @@ pub async fn list_sentiment_records(
     state: web::Data<AppState>,
     viewer: Viewer,
     code: web::Path<String>,
-    paging: web::Query<PageQuery>,
+    paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
     list_private(
         &state,
         &viewer,
         &code,
-        paging.into_inner(),
+        paging,
         |c, code, o, l| sentiment::list(c, code, |q| q, o, l),
         SentimentRecordView::full,
     )
@@ -469,7 +472,7 @@ pub async fn create_sentiment_record(
     body: ApiJson<SentimentInput>,
 ) -> AppResult<HttpResponse> {
     viewer.require_role(KEEPERS)?;
-    let item = body.into_inner().validate(state.clock.now_naive())?;
+    let item = body.into_inner()?.validate(state.clock.now_naive())?;
     create(
         &state,
         &req,
@@ -540,8 +543,9 @@ pub async fn correct_sentiment_record(
     path: web::Path<(String, i64)>,
     body: ApiJson<SentimentPatch>,
 ) -> AppResult<HttpResponse> {
+    viewer.require_role(KEEPERS)?;
     let (code, id) = path.into_inner();
-    let changes = body.into_inner();
+    let changes = body.into_inner()?;
     let now = state.clock.now_naive();
     let reason = changes.reason.clone();
     correct(
@@ -581,13 +585,13 @@ pub async fn list_associations(
     state: web::Data<AppState>,
     viewer: Viewer,
     code: web::Path<String>,
-    paging: web::Query<PageQuery>,
+    paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
     list_private(
         &state,
         &viewer,
         &code,
-        paging.into_inner(),
+        paging,
         |c, code, o, l| links::list(c, code, |q| q, o, l),
         AssociationView::full,
     )
@@ -623,7 +627,7 @@ pub async fn create_association(
     let owner_code =
         crate::domain::CreditCode::parse(&owner).expect("path_code returned a valid code");
     let link = body
-        .into_inner()
+        .into_inner()?
         .validate(&owner_code, state.clock.today())?;
     create(
         &state,
@@ -695,8 +699,9 @@ pub async fn correct_association(
     path: web::Path<(String, i64)>,
     body: ApiJson<AssociationPatch>,
 ) -> AppResult<HttpResponse> {
+    viewer.require_role(KEEPERS)?;
     let (code, id) = path.into_inner();
-    let changes = body.into_inner();
+    let changes = body.into_inner()?;
     let today = state.clock.today();
     let reason = changes.reason.clone();
     correct(
@@ -735,7 +740,7 @@ async fn list_private<R, V>(
     state: &AppState,
     viewer: &Viewer,
     raw_code: &str,
-    paging: PageQuery,
+    paging: ApiQuery<PageQuery>,
     lister: Lister<R>,
     view: fn(Stored<R>) -> V,
 ) -> AppResult<HttpResponse>
@@ -745,7 +750,7 @@ where
 {
     let code = path_code(raw_code)?;
     viewer.require_private_of(&code)?;
-    let paging = PageRequest::try_from(paging)?;
+    let paging = PageRequest::try_from(paging.into_inner()?)?;
     let (rows, total) = state
         .blocking(move |db| {
             db.read(|conn| {

@@ -151,14 +151,18 @@ pub type Pool = r2d2::Pool<ConnectionManager>;
 pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
 
 pub fn build_pool(target: &DatabaseTarget, max_size: u32) -> Result<Pool, String> {
+    // One connection first: an unreachable server fails at once with its own message, instead
+    // of the pool retrying until its timeout.
+    let mut first = DbConnection::open(target)
+        .map_err(|e| format!("cannot connect to {}: {e}", target.redacted()))?;
     if let DatabaseTarget::Sqlite(_) = target {
         // WAL is a property of the file: set it once, before the pool opens connections in
         // parallel (switching modes needs an exclusive lock they would contend for).
-        let mut conn = DbConnection::open(target)
-            .map_err(|e| format!("cannot open {}: {e}", target.redacted()))?;
-        conn.batch_execute("PRAGMA journal_mode = WAL;")
+        first
+            .batch_execute("PRAGMA journal_mode = WAL;")
             .map_err(|e| format!("cannot enable WAL on {}: {e}", target.redacted()))?;
     }
+    drop(first);
     r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(5))

@@ -103,6 +103,11 @@ fn like_literal(text: &str) -> String {
         .replace('_', "\\_")
 }
 
+diesel::define_sql_function! {
+    /// SQL `lower`, so a name search ignores case the same way on SQLite and PostgreSQL.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 fn filtered(filter: &EnterpriseFilter) -> enterprises::BoxedQuery<'static, DbBackend> {
     let mut q = enterprises::table.into_boxed();
     if let Some(region) = &filter.region_code {
@@ -120,8 +125,8 @@ fn filtered(filter: &EnterpriseFilter) -> enterprises::BoxedQuery<'static, DbBac
     if let Some(search) = &filter.search {
         let literal = like_literal(search);
         q = q.filter(
-            enterprises::name
-                .like(format!("%{literal}%"))
+            lower(enterprises::name)
+                .like(format!("%{}%", literal.to_lowercase()))
                 .escape('\\')
                 .or(enterprises::code
                     .like(format!("{}%", literal.to_uppercase()))

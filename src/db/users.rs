@@ -96,3 +96,12 @@ pub fn insert(conn: &mut DbConnection, user: &NewUser<'_>) -> AppResult<i64> {
         .returning(users::id)
         .get_result(conn)?)
 }
+
+/// Disables or re-enables an account; a disabled account can neither sign in nor use a token it
+/// already holds. Returns false when there is no such user.
+pub fn set_disabled(conn: &mut DbConnection, username: &str, disabled: bool) -> AppResult<bool> {
+    let updated = diesel::update(users::table.filter(users::username.eq(username)))
+        .set(users::disabled.eq(disabled))
+        .execute(conn)?;
+    Ok(updated == 1)
+}

@@ -77,7 +77,9 @@ const NEGATIVE: &[&str] = &[
     "misleading",
 ];
 
-const NEGATORS: &[&str] = &["不", "没有", "未", "无", "非", "not ", "no ", "never "];
+const NEGATORS: &[&str] = &[
+    "不", "没有", "未", "无", "零", "非", "not ", "no ", "never ", "zero ",
+];
 
 /// A score in [-1, 1]; 0 when no lexicon word occurs.
 pub fn polarity(text: &str) -> f64 {
@@ -113,6 +115,7 @@ mod tests {
         assert_eq!(polarity("公司发布年度报告"), 0.0);
         assert!(polarity("The shop was fined for counterfeit goods") < 0.0);
         assert!(polarity("产品没有投诉") > 0.0);
+        assert!(polarity("连续三年零投诉") > 0.0);
         for text in ["诚信诚信诚信诚信", "投诉投诉投诉投诉投诉"] {
             let p = polarity(text);
             assert!((-1.0..=1.0).contains(&p));

@@ -134,19 +134,13 @@ async fn token_of_a_disabled_account_is_refused(app: TestApp) {
     let token = app.token_for("alice", Role::Regulator, None).await;
     assert_eq!(app.get("/api/v1/me", Some(&token)).await.status(), 200);
     let db = app.db.clone();
-    tokio::task::spawn_blocking(move || {
-        use diesel::prelude::*;
-        use ecredit::db::schema::users;
-        db.write(|conn| {
-            diesel::update(users::table.filter(users::username.eq("alice")))
-                .set(users::disabled.eq(true))
-                .execute(conn)?;
-            Ok(())
-        })
+    let found = tokio::task::spawn_blocking(move || {
+        db.write(|conn| ecredit::db::users::set_disabled(conn, "alice", true))
     })
     .await
     .unwrap()
     .unwrap();
+    assert!(found);
     assert_problem(app.get("/api/v1/me", Some(&token)).await, 401).await;
     let login = app
         .post(

@@ -200,7 +200,11 @@ async fn invalid_enterprises_are_rejected_with_every_field_named(app: TestApp) {
 
 async fn list_filters_and_pages(app: TestApp) {
     let cast = app.cast().await;
-    let mut third = enterprise_body(CODE_C, "杭州滨江跨境电商有限公司", "330108");
+    let mut third = enterprise_body(
+        CODE_C,
+        "杭州滨江跨境电商有限公司 Binjiang Crossborder",
+        "330108",
+    );
     third["industry"] = json!("wholesale");
     third["business_models"] = json!(["cross_border"]);
     third["status"] = json!("abnormal");
@@ -239,6 +243,11 @@ async fn list_filters_and_pages(app: TestApp) {
     assert_eq!(codes(get("q=%E8%A5%BF%E6%B9%96").await), [CODE_A]); // 西湖
     assert_eq!(codes(get("q=914403").await), [CODE_C, CODE_B]);
     assert_eq!(codes(get("q=%25").await), Vec::<String>::new()); // a literal %, not a wildcard
+    assert_eq!(
+        codes(get("q=binjiang").await),
+        [CODE_C],
+        "case-insensitive on every backend"
+    );
 
     let page1 = get("per_page=2").await;
     let page2 = get("per_page=2&page=2").await;

@@ -52,4 +52,20 @@ async fn openapi_and_docs_are_served(app: TestApp) {
 async fn unknown_routes_are_problems(app: TestApp) {
     assert_problem(app.get("/api/v1/nothing-here", None).await, 404).await;
     assert_problem(app.get("/nothing", None).await, 404).await;
+    let delete = app
+        .request(
+            reqwest::Method::DELETE,
+            "/api/v1/enterprises/91330100799655058B",
+            None,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_problem(delete, 405).await;
+    let put = app
+        .request(reqwest::Method::PUT, "/api/v1/auth/token", None)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(put, 405).await;
 }

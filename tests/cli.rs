@@ -1,0 +1,269 @@
+//! The binary: its commands, first start, and the refusal to guess a database.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+fn ecredit(data_dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecredit"));
+    cmd.arg("--data-dir").arg(data_dir);
+    cmd.env_remove("ECREDIT_DATABASE_URL")
+        .env_remove("ECREDIT_ADMIN_PASSWORD")
+        .env_remove("ECREDIT_JWT_SECRET");
+    cmd
+}
+
+fn user_add(data_dir: &std::path::Path, args: &[&str], password: &str) -> std::process::Output {
+    let mut child = ecredit(data_dir)
+        .args(["user", "add", "--password-stdin"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn help_explains_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["user", "add", "--help"],
+    ] {
+        let out = ecredit(dir.path()).args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("Usage"), "{args:?}: {text}");
+    }
+    let out = ecredit(dir.path())
+        .args(["user", "add", "--help"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for flag in [
+        "--username",
+        "--role",
+        "--enterprise",
+        "--organisation",
+        "--password-stdin",
+    ] {
+        assert!(text.contains(flag), "{flag} missing from: {text}");
+    }
+}
+
+#[test]
+fn migrate_creates_the_embedded_database_and_user_add_checks_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ecredit(dir.path()).arg("migrate").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("ecredit.db").exists());
+
+    let ok = user_add(
+        dir.path(),
+        &[
+            "--username",
+            "reg1",
+            "--role",
+            "regulator",
+            "--organisation",
+            "杭州市市场监督管理局",
+        ],
+        "a-good-password",
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("created regulator user reg1"));
+
+    let cases: [(&[&str], &str, &str); 5] = [
+        (
+            &[
+                "--username",
+                "reg1",
+                "--role",
+                "regulator",
+                "--organisation",
+                "X",
+            ],
+            "a-good-password",
+            "already exists",
+        ),
+        (
+            &["--username", "weak", "--role", "admin"],
+            "short",
+            "at least 10",
+        ),
+        (
+            &["--username", "bank1", "--role", "bank"],
+            "a-good-password",
+            "--organisation",
+        ),
+        (
+            &["--username", "ent1", "--role", "enterprise"],
+            "a-good-password",
+            "--enterprise",
+        ),
+        (
+            &[
+                "--username",
+                "ent2",
+                "--role",
+                "enterprise",
+                "--enterprise",
+                "91330100799655058B",
+            ],
+            "a-good-password",
+            "not registered",
+        ),
+    ];
+    for (args, password, message) in cases {
+        let out = user_add(dir.path(), args, password);
+        assert!(!out.status.success(), "{args:?} should fail");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    let bad_role = user_add(
+        dir.path(),
+        &["--username", "x", "--role", "superuser"],
+        "a-good-password",
+    );
+    assert!(!bad_role.status.success());
+
+    let disabled = ecredit(dir.path())
+        .args(["user", "disable", "--username", "reg1"])
+        .output()
+        .unwrap();
+    assert!(disabled.status.success());
+    assert!(String::from_utf8_lossy(&disabled.stdout).contains("disabled user reg1"));
+    let missing = ecredit(dir.path())
+        .args(["user", "enable", "--username", "nobody"])
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+}
+
+#[test]
+fn a_database_url_is_never_guessed() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = ecredit(dir.path())
+        .args(["--database-url", "mysql://root@127.0.0.1/x", "migrate"])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("sqlite:// or postgres://"));
+
+    // Nothing listens on port 1: a clear error, and no SQLite file appears instead.
+    let unreachable = ecredit(dir.path())
+        .current_dir(dir.path())
+        .args([
+            "--database-url",
+            "postgres://nobody@127.0.0.1:1/ecredit",
+            "migrate",
+        ])
+        .output()
+        .unwrap();
+    assert!(!unreachable.status.success());
+    let stderr = String::from_utf8_lossy(&unreachable.stderr);
+    if cfg!(feature = "postgres") {
+        assert!(
+            stderr.contains("cannot connect to postgres://nobody@127.0.0.1:1/ecredit"),
+            "{stderr}"
+        );
+    } else {
+        assert!(stderr.contains("--features postgres"), "{stderr}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        leftovers.iter().all(|name| name == "jwt-secret"),
+        "{leftovers:?}"
+    );
+
+    let named = ecredit(dir.path())
+        .args([
+            "--database-url",
+            &format!("sqlite://{}/named.db", dir.path().display()),
+            "migrate",
+        ])
+        .output()
+        .unwrap();
+    assert!(named.status.success());
+    assert!(dir.path().join("named.db").exists());
+}
+
+#[test]
+fn first_start_creates_admin_and_prints_the_password_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = ecredit(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut password = None;
+    let mut listening = None;
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(rest) =
+            line.strip_prefix("created the first account: username `admin`, password ")
+        {
+            password = Some(rest.trim().to_string());
+        }
+        if let Some(rest) = line.strip_prefix("ecredit listening on ") {
+            listening = Some(rest.split_whitespace().next().unwrap().to_string());
+            break;
+        }
+    }
+    let password = password.expect("the generated password is printed");
+    assert_eq!(password.len(), 24);
+    let base = listening.expect("the address is printed");
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let status = runtime.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{base}/api/v1/auth/token"))
+            .json(&serde_json::json!({"username": "admin", "password": password}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(status, 200);
+
+    // A second start finds the account and prints no password.
+    let mut again = ecredit(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut printed_password = false;
+    for line in BufReader::new(again.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        printed_password |= line.contains("password ");
+        if line.starts_with("ecredit listening on ") {
+            break;
+        }
+    }
+    again.kill().unwrap();
+    again.wait().unwrap();
+    assert!(!printed_password);
+}
