@@ -45,7 +45,7 @@ use super::{auth, enterprises, health, history, records};
         health::ready,
         health::metrics,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ServerErrors),
     tags(
         (name = "auth", description = "Sign in"),
         (name = "enterprises", description = "The registry of e-commerce enterprises"),
@@ -74,6 +74,52 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Every operation that reaches the database can also fail with 503 (database unreachable) or an
+/// opaque 500; documented once here rather than on each handler.
+struct ServerErrors;
+
+impl Modify for ServerErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = || {
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if path == "/health" || path == "/metrics" {
+                continue;
+            }
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.patch,
+                &mut item.put,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                responses.entry("503".into()).or_insert_with(|| {
+                    ResponseBuilder::new()
+                        .description(
+                            "The database is unreachable; retry after the Retry-After seconds",
+                        )
+                        .content("application/problem+json", problem())
+                        .build()
+                        .into()
+                });
+                responses.entry("500".into()).or_insert_with(|| {
+                    ResponseBuilder::new()
+                        .description("Unexpected failure; the cause is logged, not returned")
+                        .content("application/problem+json", problem())
+                        .build()
+                        .into()
+                });
+            }
+        }
     }
 }
 

@@ -153,6 +153,15 @@ impl TestApp {
         }
     }
 
+    /// The PostgreSQL database of this test, if it runs on PostgreSQL.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub fn database_name(&self) -> Option<String> {
+        match &self._cleanup {
+            Cleanup::PostgresDatabase { name, .. } => Some(name.clone()),
+            Cleanup::TempDir(_) => None,
+        }
+    }
+
     /// Creates an account directly and returns a bearer token for it, obtained through the API.
     pub async fn token_for(&self, username: &str, role: Role, enterprise: Option<&str>) -> String {
         let organisation = match role {

@@ -69,3 +69,27 @@ async fn unknown_routes_are_problems(app: TestApp) {
         .unwrap();
     assert_problem(put, 405).await;
 }
+
+/// With PostgreSQL gone, readiness and data endpoints answer 503 problems instead of hanging or
+/// failing opaquely.
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_outage_is_a_503() {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    let Ok(admin_url) = std::env::var("ECREDIT_TEST_POSTGRES_URL") else {
+        eprintln!("ECREDIT_TEST_POSTGRES_URL is not set: PostgreSQL run skipped");
+        return;
+    };
+    let app = TestApp::spawn(crate::helpers::Backend::Postgres).await;
+    assert_eq!(app.get("/ready", None).await.status(), 200);
+    let name = app.database_name().expect("a PostgreSQL test database");
+    let mut conn = PgConnection::establish(&admin_url).unwrap();
+    diesel::sql_query(format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+        .execute(&mut conn)
+        .unwrap();
+
+    let ready = app.get("/ready", None).await;
+    assert_eq!(ready.headers().get("retry-after").unwrap(), "5");
+    assert_problem(ready, 503).await;
+    assert_problem(app.get("/api/v1/enterprises", None).await, 503).await;
+}
