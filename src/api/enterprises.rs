@@ -6,6 +6,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::ApiQuery;
+use super::problems::*;
 use super::views::EnterpriseView;
 use super::{
     ApiJson, KEEPERS, Page, PageRequest, change_context, etag, expected_version, if_match,
@@ -18,7 +19,7 @@ use crate::domain::enterprise::{
 };
 use crate::domain::patch;
 use crate::domain::region::check_region_code;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -60,8 +61,7 @@ pub struct EnterpriseListQuery {
     params(EnterpriseListQuery),
     responses(
         (status = 200, description = "One page of matching enterprises", body = Page<EnterpriseView>),
-        (status = 401, description = "The bearer token is invalid or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A filter or paging parameter is invalid", body = Problem, content_type = "application/problem+json"),
+        PublicListProblems,
     ),
     security((), ("bearer" = []))
 )]
@@ -115,13 +115,7 @@ pub async fn list_enterprises(
     responses(
         (status = 201, description = "Registered", body = EnterpriseView,
             headers(("ETag" = String, description = "Version tag for If-Match"), ("Location" = String))),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only regulators and admins register enterprises", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The credit code is already registered", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
+        CreateProblems,
     ),
     security(("bearer" = []))
 )]
@@ -154,8 +148,7 @@ pub async fn create_enterprise(
     responses(
         (status = 200, description = "The enterprise", body = EnterpriseView,
             headers(("ETag" = String, description = "Version tag for If-Match"))),
-        (status = 401, description = "The bearer token is invalid or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
+        PublicReadProblems,
     ),
     security((), ("bearer" = []))
 )]
@@ -186,15 +179,7 @@ pub async fn get_enterprise(
     responses(
         (status = 200, description = "Corrected", body = EnterpriseView,
             headers(("ETag" = String, description = "The new version tag"))),
-        (status = 400, description = "The body is not JSON, or If-Match is not an ETag", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only regulators and admins correct records", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The record has changed since it was read", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        CorrectProblems,
     ),
     security(("bearer" = []))
 )]

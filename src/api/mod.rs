@@ -7,6 +7,7 @@ pub mod enterprises;
 pub mod health;
 pub mod history;
 pub mod json;
+pub mod problems;
 pub mod records;
 pub mod views;
 

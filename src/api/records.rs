@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::ApiQuery;
+use super::problems::*;
 use super::views::{AssociationView, CreditEventView, OperatingRecordView, SentimentRecordView};
 use super::{
     ApiJson, KEEPERS, Page, PageQuery, PageRequest, change_context, etag, expected_version,
@@ -22,7 +23,7 @@ use crate::domain::records::{
     CreditEventPatch, OperatingInput, OperatingPatch, OperatingRecord, SentimentInput,
     SentimentPatch, SentimentRecord,
 };
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -77,10 +78,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     params(("code" = String, Path, description = "Unified social credit code"), PageQuery),
     responses(
         (status = 200, description = "One page of records", body = Page<OperatingRecordView>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Operating figures are confidential to the enterprise and regulators", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+        PrivateListProblems,
     ),
     security(("bearer" = []))
 )]
@@ -109,14 +107,7 @@ pub async fn list_operating_records(
     request_body = OperatingInput,
     responses(
         (status = 201, description = "Recorded", body = OperatingRecordView, headers(("ETag" = String), ("Location" = String))),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only regulators and admins record figures", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The period is already recorded", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+        CreateProblems,
     ),
     security(("bearer" = []))
 )]
@@ -150,9 +141,7 @@ pub async fn create_operating_record(
     params(("code" = String, Path, description = "Unified social credit code"), ("id" = i64, Path, description = "Record id")),
     responses(
         (status = 200, description = "The record", body = OperatingRecordView, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Operating figures are confidential", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
+        PrivateReadProblems,
     ),
     security(("bearer" = []))
 )]
@@ -183,15 +172,7 @@ pub async fn get_operating_record(
     request_body = OperatingPatch,
     responses(
         (status = 200, description = "Corrected", body = OperatingRecordView, headers(("ETag" = String))),
-        (status = 400, description = "The body is not JSON, or If-Match is not an ETag", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only regulators and admins correct records", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The record has changed since it was read", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        CorrectProblems,
     ),
     security(("bearer" = []))
 )]
@@ -235,9 +216,7 @@ pub async fn correct_operating_record(
     params(("code" = String, Path, description = "Unified social credit code"), PageQuery),
     responses(
         (status = 200, description = "One page of events", body = Page<CreditEventView>),
-        (status = 401, description = "The bearer token is invalid or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+        PublicListProblems,
     ),
     security((), ("bearer" = []))
 )]
@@ -288,14 +267,7 @@ pub async fn list_credit_events(
     request_body = CreditEventInput,
     responses(
         (status = 201, description = "Recorded", body = CreditEventView, headers(("ETag" = String), ("Location" = String))),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only regulators and admins record events", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The authority already recorded a decision with this number", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+        CreateProblems,
     ),
     security(("bearer" = []))
 )]
@@ -329,8 +301,7 @@ pub async fn create_credit_event(
     params(("code" = String, Path, description = "Unified social credit code"), ("id" = i64, Path, description = "Event id")),
     responses(
         (status = 200, description = "The event", body = CreditEventView, headers(("ETag" = String))),
-        (status = 401, description = "The bearer token is invalid or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event, or not public", body = Problem, content_type = "application/problem+json"),
+        PublicReadProblems,
     ),
     security((), ("bearer" = []))
 )]
@@ -369,16 +340,7 @@ pub async fn get_credit_event(
     request_body = CreditEventPatch,
     responses(
         (status = 200, description = "Corrected", body = CreditEventView, headers(("ETag" = String))),
-        (status = 400, description = "The body is not JSON, or If-Match is not an ETag", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only regulators and admins correct records", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The authority already recorded a decision with this number", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The event has changed since it was read", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        CorrectProblems,
     ),
     security(("bearer" = []))
 )]
@@ -422,10 +384,7 @@ pub async fn correct_credit_event(
     params(("code" = String, Path, description = "Unified social credit code"), PageQuery),
     responses(
         (status = 200, description = "One page of items", body = Page<SentimentRecordView>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not the enterprise or a regulator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+        PrivateListProblems,
     ),
     security(("bearer" = []))
 )]
@@ -454,13 +413,7 @@ pub async fn list_sentiment_records(
     request_body = SentimentInput,
     responses(
         (status = 201, description = "Recorded", body = SentimentRecordView, headers(("ETag" = String), ("Location" = String))),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only regulators and admins record sentiment", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+        CreateProblems,
     ),
     security(("bearer" = []))
 )]
@@ -491,9 +444,7 @@ pub async fn create_sentiment_record(
     params(("code" = String, Path, description = "Unified social credit code"), ("id" = i64, Path, description = "Item id")),
     responses(
         (status = 200, description = "The item", body = SentimentRecordView, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not the enterprise or a regulator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
+        PrivateReadProblems,
     ),
     security(("bearer" = []))
 )]
@@ -524,15 +475,7 @@ pub async fn get_sentiment_record(
     request_body = SentimentPatch,
     responses(
         (status = 200, description = "Corrected", body = SentimentRecordView, headers(("ETag" = String))),
-        (status = 400, description = "The body is not JSON, or If-Match is not an ETag", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only regulators and admins correct records", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The item has changed since it was read", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        CorrectProblems,
     ),
     security(("bearer" = []))
 )]
@@ -574,10 +517,7 @@ pub async fn correct_sentiment_record(
     params(("code" = String, Path, description = "Unified social credit code"), PageQuery),
     responses(
         (status = 200, description = "One page of associations", body = Page<AssociationView>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not the enterprise or a regulator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+        PrivateListProblems,
     ),
     security(("bearer" = []))
 )]
@@ -605,13 +545,7 @@ pub async fn list_associations(
     request_body = AssociationInput,
     responses(
         (status = 201, description = "Recorded", body = AssociationView, headers(("ETag" = String), ("Location" = String))),
-        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only regulators and admins record associations", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+        CreateProblems,
     ),
     security(("bearer" = []))
 )]
@@ -647,9 +581,7 @@ pub async fn create_association(
     params(("code" = String, Path, description = "Unified social credit code"), ("id" = i64, Path, description = "Association id")),
     responses(
         (status = 200, description = "The association", body = AssociationView, headers(("ETag" = String))),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not the enterprise or a regulator", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such association", body = Problem, content_type = "application/problem+json"),
+        PrivateReadProblems,
     ),
     security(("bearer" = []))
 )]
@@ -680,15 +612,7 @@ pub async fn get_association(
     request_body = AssociationPatch,
     responses(
         (status = 200, description = "Corrected", body = AssociationView, headers(("ETag" = String))),
-        (status = 400, description = "The body is not JSON, or If-Match is not an ETag", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only regulators and admins correct records", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such association", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The association has changed since it was read", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        CorrectProblems,
     ),
     security(("bearer" = []))
 )]
