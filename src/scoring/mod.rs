@@ -1,0 +1,4 @@
+//! The scoring core: grades now; features, binning, models and scaling follow. Pure: no actix,
+//! no diesel.
+
+pub mod grade;
