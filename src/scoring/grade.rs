@@ -21,7 +21,10 @@ crate::text_enum! {
 impl Grade {
     /// 0 for AAA … 8 for C: a larger rank is a worse grade.
     pub fn rank(self) -> usize {
-        Grade::ALL.iter().position(|g| *g == self).expect("every grade is listed")
+        Grade::ALL
+            .iter()
+            .position(|g| *g == self)
+            .expect("every grade is listed")
     }
 
     pub fn is_better_than(self, other: Grade) -> bool {
@@ -30,7 +33,11 @@ impl Grade {
 
     /// The worse of two grades.
     pub fn worse(self, other: Grade) -> Grade {
-        if self.rank() >= other.rank() { self } else { other }
+        if self.rank() >= other.rank() {
+            self
+        } else {
+            other
+        }
     }
 }
 
@@ -44,7 +51,9 @@ pub struct MasterScale {
 
 impl Default for MasterScale {
     fn default() -> Self {
-        MasterScale { upper_pd: [0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32] }
+        MasterScale {
+            upper_pd: [0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32],
+        }
     }
 }
 
@@ -85,7 +94,9 @@ pub struct PolicyRules {
 
 impl Default for PolicyRules {
     fn default() -> Self {
-        PolicyRules { serious_event_cap: Grade::B }
+        PolicyRules {
+            serious_event_cap: Grade::B,
+        }
     }
 }
 
@@ -102,12 +113,19 @@ crate::text_enum! {
 }
 
 /// The grade the model gives, after the policy overrides.
-pub fn apply_policy(model_grade: Grade, facts: PolicyFacts, rules: PolicyRules) -> (Grade, Vec<GradeAdjustment>) {
+pub fn apply_policy(
+    model_grade: Grade,
+    facts: PolicyFacts,
+    rules: PolicyRules,
+) -> (Grade, Vec<GradeAdjustment>) {
     if facts.blacklisted {
         return (Grade::C, vec![GradeAdjustment::Blacklisted]);
     }
     if facts.active_serious_negative_event && model_grade.is_better_than(rules.serious_event_cap) {
-        return (rules.serious_event_cap, vec![GradeAdjustment::SeriousEventCap]);
+        return (
+            rules.serious_event_cap,
+            vec![GradeAdjustment::SeriousEventCap],
+        );
     }
     (model_grade, vec![])
 }
@@ -153,33 +171,74 @@ mod tests {
         assert_eq!(scale.grade_for(0.32), Grade::Cc);
         assert_eq!(scale.grade_for(0.5), Grade::C);
         assert_eq!(scale.grade_for(1.0), Grade::C);
-        assert!(MasterScale { upper_pd: [0.1, 0.05, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7] }.validate().is_err());
+        assert!(
+            MasterScale {
+                upper_pd: [0.1, 0.05, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
+            }
+            .validate()
+            .is_err()
+        );
     }
 
     #[test]
     fn overrides() {
         let rules = PolicyRules::default();
-        let listed = PolicyFacts { blacklisted: true, ..Default::default() };
-        assert_eq!(apply_policy(Grade::Aaa, listed, rules), (Grade::C, vec![GradeAdjustment::Blacklisted]));
-        let serious = PolicyFacts { active_serious_negative_event: true, ..Default::default() };
-        assert_eq!(apply_policy(Grade::Aa, serious, rules), (Grade::B, vec![GradeAdjustment::SeriousEventCap]));
+        let listed = PolicyFacts {
+            blacklisted: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            apply_policy(Grade::Aaa, listed, rules),
+            (Grade::C, vec![GradeAdjustment::Blacklisted])
+        );
+        let serious = PolicyFacts {
+            active_serious_negative_event: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            apply_policy(Grade::Aa, serious, rules),
+            (Grade::B, vec![GradeAdjustment::SeriousEventCap])
+        );
         // A cap never improves a worse grade.
         assert_eq!(apply_policy(Grade::Cc, serious, rules), (Grade::Cc, vec![]));
-        assert_eq!(apply_policy(Grade::A, PolicyFacts::default(), rules), (Grade::A, vec![]));
+        assert_eq!(
+            apply_policy(Grade::A, PolicyFacts::default(), rules),
+            (Grade::A, vec![])
+        );
     }
 
     #[test]
     fn downgrades_at_once_upgrades_after_two_evaluations() {
-        let state = |published, last_evaluated| Some(GradeState { published, last_evaluated });
+        let state = |published, last_evaluated| {
+            Some(GradeState {
+                published,
+                last_evaluated,
+            })
+        };
         assert_eq!(publish(None, Grade::A), (Grade::A, false));
         // Downgrade: immediate.
-        assert_eq!(publish(state(Grade::A, Grade::A), Grade::Bb), (Grade::Bb, false));
+        assert_eq!(
+            publish(state(Grade::A, Grade::A), Grade::Bb),
+            (Grade::Bb, false)
+        );
         // First better evaluation: pending.
-        assert_eq!(publish(state(Grade::Bbb, Grade::Bbb), Grade::A), (Grade::Bbb, true));
+        assert_eq!(
+            publish(state(Grade::Bbb, Grade::Bbb), Grade::A),
+            (Grade::Bbb, true)
+        );
         // Second: upgraded, to the less good of the two.
-        assert_eq!(publish(state(Grade::Bbb, Grade::Aa), Grade::A), (Grade::A, false));
-        assert_eq!(publish(state(Grade::Bbb, Grade::A), Grade::Aa), (Grade::A, false));
+        assert_eq!(
+            publish(state(Grade::Bbb, Grade::Aa), Grade::A),
+            (Grade::A, false)
+        );
+        assert_eq!(
+            publish(state(Grade::Bbb, Grade::A), Grade::Aa),
+            (Grade::A, false)
+        );
         // A pending upgrade interrupted by a worse evaluation starts again.
-        assert_eq!(publish(state(Grade::Bbb, Grade::A), Grade::Bb), (Grade::Bb, false));
+        assert_eq!(
+            publish(state(Grade::Bbb, Grade::A), Grade::Bb),
+            (Grade::Bb, false)
+        );
     }
 }
