@@ -157,21 +157,24 @@ fn finish(
     }
 }
 
+/// The neighbour of `i` (in a row of `len` groups) whose bad rate is closest to its own.
+fn closest_neighbour(len: usize, i: usize, rate: impl Fn(usize) -> f64) -> Option<usize> {
+    let left = i.checked_sub(1);
+    let right = (i + 1 < len).then_some(i + 1);
+    match (left, right) {
+        (Some(l), Some(r)) => Some(if (rate(l) - rate(i)).abs() <= (rate(r) - rate(i)).abs() {
+            l
+        } else {
+            r
+        }),
+        (one, None) | (None, one) => one,
+    }
+}
+
 /// Merges run `i` into its neighbour whose bad rate is closest.
 fn merge_into_neighbour(runs: &mut Vec<Run>, i: usize) {
-    let target = match (i.checked_sub(1), (i + 1 < runs.len()).then_some(i + 1)) {
-        (Some(left), Some(right)) => {
-            if (runs[left].rate() - runs[i].rate()).abs()
-                <= (runs[right].rate() - runs[i].rate()).abs()
-            {
-                left
-            } else {
-                right
-            }
-        }
-        (Some(left), None) => left,
-        (None, Some(right)) => right,
-        (None, None) => return,
+    let Some(target) = closest_neighbour(runs.len(), i, |j| runs[j].rate()) else {
+        return;
     };
     let run = runs.remove(i);
     let target = if target > i { target - 1 } else { target };
@@ -348,17 +351,8 @@ impl FeatureBinning {
             };
             let (into, from) = match (small, pair) {
                 (Some(i), _) if groups.len() > 1 => {
-                    let neighbour = if i == 0 {
-                        1
-                    } else if i + 1 == groups.len() {
-                        i - 1
-                    } else if (groups[i - 1].1.rate() - groups[i].1.rate()).abs()
-                        <= (groups[i + 1].1.rate() - groups[i].1.rate()).abs()
-                    {
-                        i - 1
-                    } else {
-                        i + 1
-                    };
+                    let neighbour = closest_neighbour(groups.len(), i, |j| groups[j].1.rate())
+                        .expect("two or more groups");
                     (neighbour.min(i), neighbour.max(i))
                 }
                 (_, Some(i)) => (i, i + 1),
@@ -540,7 +534,7 @@ mod tests {
             },
         );
         assert_eq!(b.bins.len(), 2);
-        let expected0 = ((90.5 / 150.5) / (10.5 / 50.5) as f64).ln();
+        let expected0 = ((90.5_f64 / 150.5) / (10.5 / 50.5)).ln();
         assert!((b.bins[0].woe - expected0).abs() < 1e-12);
         let iv = (90.0 / 150.0 - 10.0 / 50.0) * b.bins[0].woe
             + (60.0 / 150.0 - 40.0 / 50.0) * b.bins[1].woe;
