@@ -1,6 +1,9 @@
-//! The scoring core: grades now; features, binning, models and scaling follow. Pure: no actix,
-//! no diesel.
+//! The scoring core: point-in-time features, binning and weight of evidence, the random forest,
+//! metrics, scaling and grades. Pure: no actix, no diesel.
 
 pub mod binning;
+pub mod features;
+pub mod forest;
 pub mod grade;
+pub mod metrics;
 pub mod scaling;
