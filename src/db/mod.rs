@@ -4,8 +4,10 @@
 pub mod connection;
 pub mod enterprises;
 pub mod history;
+pub mod models;
 pub mod records;
 pub mod schema;
+pub mod scores;
 pub mod users;
 
 use std::sync::Arc;

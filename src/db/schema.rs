@@ -162,6 +162,56 @@ diesel::joinable!(credit_events -> enterprises (enterprise_code));
 diesel::joinable!(sentiment_records -> enterprises (enterprise_code));
 diesel::joinable!(associations -> enterprises (enterprise_code));
 
+diesel::table! {
+    models (version) {
+        version -> Text,
+        artifact -> Text,
+        summary -> Text,
+        trained_at -> Timestamp,
+        registered_at -> Timestamp,
+        active -> Bool,
+        activated_at -> Nullable<Timestamp>,
+        activated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    scores (id) {
+        id -> BigInt,
+        enterprise_code -> Text,
+        model_version -> Text,
+        as_of -> Date,
+        scored_at -> Timestamp,
+        scored_by -> Text,
+        pd_lr -> Double,
+        pd_rf -> Double,
+        pd -> Double,
+        score -> Double,
+        model_grade -> Text,
+        evaluated_grade -> Text,
+        grade -> Text,
+        upgrade_pending -> Bool,
+        adjustments -> Text,
+        sub_scores -> Text,
+        reasons -> Text,
+    }
+}
+
+diesel::table! {
+    current_scores (enterprise_code) {
+        enterprise_code -> Text,
+        score_id -> BigInt,
+        model_version -> Text,
+        as_of -> Date,
+        score -> Double,
+        evaluated_grade -> Text,
+        grade -> Text,
+    }
+}
+
+diesel::joinable!(scores -> enterprises (enterprise_code));
+diesel::joinable!(scores -> models (model_version));
+diesel::joinable!(current_scores -> enterprises (enterprise_code));
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -171,4 +221,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sentiment_records,
     associations,
     change_history,
+    models,
+    scores,
+    current_scores,
 );

@@ -1,0 +1,3 @@
+DROP TABLE current_scores;
+DROP TABLE scores;
+DROP TABLE models;

@@ -1,0 +1,144 @@
+//! Stored scores (every evaluation, with the model version that made it) and each enterprise's
+//! current grade.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{current_scores, scores};
+use crate::error::AppResult;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = scores)]
+pub struct ScoreRow {
+    pub id: i64,
+    pub enterprise_code: String,
+    pub model_version: String,
+    pub as_of: NaiveDate,
+    pub scored_at: NaiveDateTime,
+    pub scored_by: String,
+    pub pd_lr: f64,
+    pub pd_rf: f64,
+    pub pd: f64,
+    pub score: f64,
+    pub model_grade: String,
+    pub evaluated_grade: String,
+    pub grade: String,
+    pub upgrade_pending: bool,
+    /// JSON list of adjustments.
+    pub adjustments: String,
+    /// JSON object: dimension → points.
+    pub sub_scores: String,
+    /// JSON object with `raised` and `lowered` reason lists.
+    pub reasons: String,
+}
+
+/// A score to store; the id is assigned by the database.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = scores)]
+pub struct NewScore {
+    pub enterprise_code: String,
+    pub model_version: String,
+    pub as_of: NaiveDate,
+    pub scored_at: NaiveDateTime,
+    pub scored_by: String,
+    pub pd_lr: f64,
+    pub pd_rf: f64,
+    pub pd: f64,
+    pub score: f64,
+    pub model_grade: String,
+    pub evaluated_grade: String,
+    pub grade: String,
+    pub upgrade_pending: bool,
+    pub adjustments: String,
+    pub sub_scores: String,
+    pub reasons: String,
+}
+
+/// The grades the previous evaluation left: (published, evaluated).
+pub fn grade_state(
+    conn: &mut DbConnection,
+    enterprise_code: &str,
+) -> AppResult<Option<(String, String)>> {
+    Ok(current_scores::table
+        .find(enterprise_code)
+        .select((current_scores::grade, current_scores::evaluated_grade))
+        .first(conn)
+        .optional()?)
+}
+
+/// Stores a score and makes it the enterprise's current one; call inside a write transaction.
+pub fn insert(conn: &mut DbConnection, score: &NewScore) -> AppResult<ScoreRow> {
+    let id: i64 = diesel::insert_into(scores::table)
+        .values(score)
+        .returning(scores::id)
+        .get_result(conn)?;
+    // Delete and insert rather than an upsert: the multi-backend connection has no ON CONFLICT.
+    diesel::delete(current_scores::table.find(&score.enterprise_code)).execute(conn)?;
+    diesel::insert_into(current_scores::table)
+        .values((
+            current_scores::enterprise_code.eq(&score.enterprise_code),
+            current_scores::score_id.eq(id),
+            current_scores::model_version.eq(&score.model_version),
+            current_scores::as_of.eq(score.as_of),
+            current_scores::score.eq(score.score),
+            current_scores::evaluated_grade.eq(&score.evaluated_grade),
+            current_scores::grade.eq(&score.grade),
+        ))
+        .execute(conn)?;
+    Ok(scores::table
+        .find(id)
+        .select(ScoreRow::as_select())
+        .first(conn)?)
+}
+
+pub fn latest(conn: &mut DbConnection, enterprise_code: &str) -> AppResult<Option<ScoreRow>> {
+    Ok(scores::table
+        .filter(scores::enterprise_code.eq(enterprise_code))
+        .order(scores::id.desc())
+        .select(ScoreRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// One page of an enterprise's scores, latest first, and the total.
+pub fn history(
+    conn: &mut DbConnection,
+    enterprise_code: &str,
+    offset: i64,
+    limit: i64,
+) -> AppResult<(Vec<ScoreRow>, i64)> {
+    let total = scores::table
+        .filter(scores::enterprise_code.eq(enterprise_code))
+        .count()
+        .get_result(conn)?;
+    let rows = scores::table
+        .filter(scores::enterprise_code.eq(enterprise_code))
+        .order(scores::id.desc())
+        .offset(offset)
+        .limit(limit)
+        .select(ScoreRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// The share of currently scored enterprises whose score is below `score`, in [0, 1].
+pub fn percentile(conn: &mut DbConnection, score: f64) -> AppResult<f64> {
+    let total: i64 = current_scores::table.count().get_result(conn)?;
+    if total == 0 {
+        return Ok(0.0);
+    }
+    let below: i64 = current_scores::table
+        .filter(current_scores::score.lt(score))
+        .count()
+        .get_result(conn)?;
+    Ok(below as f64 / total as f64)
+}
+
+/// The current scores made by one model version (for population stability).
+pub fn current_scores_of(conn: &mut DbConnection, model_version: &str) -> AppResult<Vec<f64>> {
+    Ok(current_scores::table
+        .filter(current_scores::model_version.eq(model_version))
+        .select(current_scores::score)
+        .load(conn)?)
+}
