@@ -30,6 +30,15 @@ pub struct Cli {
     #[arg(long, global = true, env = "ECREDIT_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
 
+    /// Where trained model artifacts are kept (and the committed default model is found).
+    #[arg(
+        long,
+        global = true,
+        env = "ECREDIT_MODELS_DIR",
+        default_value = "models"
+    )]
+    pub models_dir: PathBuf,
+
     /// Log line format.
     #[arg(
         long,
@@ -56,6 +65,78 @@ pub enum Command {
     User(UserCommand),
     /// Print the OpenAPI document (the committed openapi/openapi.json is this output).
     Openapi,
+    /// Train, evaluate, list and activate scoring models.
+    #[command(subcommand)]
+    Model(ModelCommand),
+    /// Score enterprises with the active model and store their grades.
+    Score(ScoreArgs),
+}
+
+#[derive(Subcommand)]
+pub enum ModelCommand {
+    /// Train the scorecard and the random forest and write a versioned artifact; prints the
+    /// holdout metrics (AUC, KS, Gini, Brier, calibration by decile) of both and their combination.
+    Train(TrainArgs),
+    /// Print the metrics of a saved model on new labelled data.
+    Evaluate(EvaluateArgs),
+    /// List the registered model versions (and artifacts in the models directory).
+    List,
+    /// Make a version the one that scores (registering the models directory first).
+    Activate {
+        /// The model version.
+        version: String,
+    },
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("data").required(true).args(["from_db", "csv"])))]
+pub struct TrainArgs {
+    /// Train on the registry: features as of --as-of, label = a serious negative event within the
+    /// following 12 months.
+    #[arg(long)]
+    pub from_db: bool,
+    /// Observation date for --from-db (default: the latest date that leaves a full 12-month
+    /// outcome window in the data).
+    #[arg(long, requires = "from_db")]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Train on any labelled CSV table instead (numeric and text columns alike).
+    #[arg(long, requires_all = ["label", "bad"])]
+    pub csv: Option<PathBuf>,
+    /// The label column of --csv.
+    #[arg(long)]
+    pub label: Option<String>,
+    /// The label value that marks a bad row.
+    #[arg(long)]
+    pub bad: Option<String>,
+    /// Where to write the artifact (default: MODELS_DIR/VERSION.json).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Seed of the data split and the forest.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+#[derive(Args)]
+pub struct EvaluateArgs {
+    /// The artifact to evaluate.
+    #[arg(long)]
+    pub model: PathBuf,
+    #[arg(long)]
+    pub csv: PathBuf,
+    #[arg(long)]
+    pub label: String,
+    #[arg(long)]
+    pub bad: String,
+}
+
+#[derive(Args)]
+pub struct ScoreArgs {
+    /// Rescore every enterprise in the registry.
+    #[arg(long, required = true)]
+    pub all: bool,
+    /// Compute features as of this date (default: today).
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 #[derive(Args)]
@@ -121,7 +202,7 @@ impl Cli {
         DatabaseTarget::parse(&url).map_err(anyhow::Error::msg)
     }
 
-    fn settings(&self, serve: Option<&ServeArgs>) -> anyhow::Result<Settings> {
+    pub(crate) fn settings(&self, serve: Option<&ServeArgs>) -> anyhow::Result<Settings> {
         let jwt_secret =
             config::resolve_jwt_secret(std::env::var("ECREDIT_JWT_SECRET").ok(), &self.data_dir)?;
         Ok(Settings {
@@ -130,6 +211,7 @@ impl Cli {
                 .map(|s| s.bind.clone())
                 .unwrap_or_else(|| config::DEFAULT_BIND.into()),
             data_dir: self.data_dir.clone(),
+            models_dir: self.models_dir.clone(),
             jwt_secret,
             token_ttl_seconds: serve
                 .map(|s| s.token_ttl)
@@ -180,6 +262,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::Disable(args)) => set_disabled(&cli, &args.username, true),
         Command::User(UserCommand::Enable(args)) => set_disabled(&cli, &args.username, false),
+        Command::Model(command) => crate::cli_model::run(&cli, command),
+        Command::Score(args) => crate::cli_model::score_all(&cli, args),
         Command::Serve(args) => serve(&cli, args),
     }
 }

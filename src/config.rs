@@ -12,6 +12,8 @@ pub struct Settings {
     pub database: DatabaseTarget,
     pub bind: String,
     pub data_dir: PathBuf,
+    /// Trained model artifacts (`VERSION.json`), registered at start.
+    pub models_dir: PathBuf,
     pub jwt_secret: SecretString,
     pub token_ttl_seconds: i64,
     pub pool_size: u32,
@@ -24,6 +26,7 @@ impl std::fmt::Debug for Settings {
             .field("database", &self.database.redacted())
             .field("bind", &self.bind)
             .field("data_dir", &self.data_dir)
+            .field("models_dir", &self.models_dir)
             .field("jwt_secret", &"***")
             .field("token_ttl_seconds", &self.token_ttl_seconds)
             .field("pool_size", &self.pool_size)

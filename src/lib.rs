@@ -6,10 +6,12 @@
 pub mod api;
 pub mod auth;
 pub mod cli;
+mod cli_model;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod engine;
 pub mod error;
 pub mod scoring;
 pub mod startup;

@@ -17,6 +17,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{Db, users};
 use crate::domain::Role;
+use crate::engine::{self, ModelCache};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::telemetry::{self, Metrics};
@@ -37,10 +38,21 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// Registers the model artifacts under the models directory; with none active yet, activates
+/// the default one.
+pub fn register_models(db: &Db, settings: &Settings, clock: &dyn Clock) -> anyhow::Result<()> {
+    let outcome = engine::register_directory(db, &settings.models_dir, clock.now_naive())?;
+    if let Some(version) = outcome.activated {
+        tracing::info!(%version, "model activated");
+    }
+    Ok(())
+}
+
 impl Application {
     /// Binds the listener (port 0 picks a free port) and prepares the server without running it.
     pub fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = open_database(settings)?;
+        register_models(&db, settings, clock.as_ref())?;
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -49,6 +61,7 @@ impl Application {
             tokens: TokenKeys::new(&settings.jwt_secret, settings.token_ttl_seconds),
             clock,
             metrics: Metrics::new(),
+            models: ModelCache::default(),
         });
         let openapi = ApiDoc::openapi();
         let mut server = HttpServer::new(move || {

@@ -7,6 +7,7 @@ use actix_web::web;
 use crate::auth::TokenKeys;
 use crate::clock::Clock;
 use crate::db::Db;
+use crate::engine::ModelCache;
 use crate::error::{AppError, AppResult};
 use crate::telemetry::Metrics;
 
@@ -15,6 +16,8 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub clock: Arc<dyn Clock>,
     pub metrics: Metrics,
+    /// The active scoring model, parsed once.
+    pub models: ModelCache,
 }
 
 impl AppState {

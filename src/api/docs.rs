@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, enterprises, health, history, records};
+use super::{auth, enterprises, health, history, models, records, scores};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -41,6 +41,12 @@ use super::{auth, enterprises, health, history, records};
         records::get_association,
         records::correct_association,
         history::get_history,
+        scores::get_score,
+        scores::rescore,
+        scores::list_scores,
+        models::list_models,
+        models::get_model,
+        models::activate_model,
         health::health,
         health::ready,
         health::metrics,
@@ -54,6 +60,8 @@ use super::{auth, enterprises, health, history, records};
         (name = "sentiment", description = "Public sentiment (舆情) items"),
         (name = "associations", description = "Shareholders, guarantees, supply chains"),
         (name = "history", description = "Every change, with before and after"),
+        (name = "scores", description = "Scores and grades (三等九级)"),
+        (name = "models", description = "Scoring models: versions, metrics, activation"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

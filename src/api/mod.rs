@@ -7,8 +7,10 @@ pub mod enterprises;
 pub mod health;
 pub mod history;
 pub mod json;
+pub mod models;
 pub mod problems;
 pub mod records;
+pub mod scores;
 pub mod views;
 
 use actix_web::http::header::{self, HeaderValue};
@@ -34,7 +36,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(auth::routes)
             .configure(enterprises::routes)
             .configure(records::routes)
-            .configure(history::routes),
+            .configure(history::routes)
+            .configure(scores::routes)
+            .configure(models::routes),
     );
 }
 

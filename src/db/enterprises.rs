@@ -277,3 +277,22 @@ pub fn update(
     )?;
     Ok((get(conn, code)?, changes))
 }
+
+/// Every registered credit code, in order.
+pub fn all_codes(conn: &mut DbConnection) -> AppResult<Vec<String>> {
+    Ok(enterprises::table
+        .select(enterprises::code)
+        .order(enterprises::code.asc())
+        .load(conn)?)
+}
+
+/// The basic records of the given enterprises.
+pub fn of_codes(conn: &mut DbConnection, codes: &[String]) -> AppResult<Vec<StoredEnterprise>> {
+    Ok(enterprises::table
+        .filter(enterprises::code.eq_any(codes))
+        .select(EnterpriseRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(EnterpriseRow::into_stored)
+        .collect())
+}

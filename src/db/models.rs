@@ -106,3 +106,12 @@ pub fn activate(
         .execute(conn)?;
     find(conn, version)?.ok_or_else(|| AppError::internal("activated model vanished"))
 }
+
+/// Just the active version: cheap enough to ask on every scoring request.
+pub fn active_version(conn: &mut DbConnection) -> AppResult<Option<String>> {
+    Ok(models::table
+        .filter(models::active.eq(true))
+        .select(models::version)
+        .first(conn)
+        .optional()?)
+}

@@ -111,6 +111,21 @@ macro_rules! record_repository {
                     })
             }
 
+            /// Every record of the given enterprises, with the code of each record's enterprise.
+            pub fn of_enterprises(
+                conn: &mut DbConnection,
+                codes: &[String],
+            ) -> AppResult<Vec<(String, $domain)>> {
+                let rows: Vec<(String, $columns)> = $table::table
+                    .filter($table::enterprise_code.eq_any(codes))
+                    .select(($table::enterprise_code, $columns::as_select()))
+                    .load(conn)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(code, columns)| (code, columns.into_domain()))
+                    .collect())
+            }
+
             /// Stores a new record and its creation in the history; call inside a write transaction.
             pub fn insert(
                 conn: &mut DbConnection,
@@ -598,4 +613,88 @@ pub fn record_set(conn: &mut DbConnection, enterprise_code: &str) -> AppResult<R
         associations,
         related_negative_event_dates,
     })
+}
+
+/// The record sets of many enterprises at once (for training and rescoring), in a few queries
+/// per call instead of a few per enterprise. Keep `codes` to a few thousand per call.
+pub fn record_sets(
+    conn: &mut DbConnection,
+    codes: &[String],
+) -> AppResult<std::collections::HashMap<String, RecordSet>> {
+    use std::collections::HashMap;
+    let mut sets: HashMap<String, RecordSet> = codes
+        .iter()
+        .map(|c| (c.clone(), RecordSet::default()))
+        .collect();
+    for (code, record) in operating::of_enterprises(conn, codes)? {
+        sets.entry(code).or_default().operating.push(record);
+    }
+    for (code, record) in events::of_enterprises(conn, codes)? {
+        sets.entry(code).or_default().events.push(record);
+    }
+    for (code, record) in sentiment::of_enterprises(conn, codes)? {
+        sets.entry(code).or_default().sentiment.push(record);
+    }
+    // Links in both directions: (enterprise, related enterprise).
+    let mut links_of: HashMap<String, Vec<String>> = HashMap::new();
+    for (code, record) in links::of_enterprises(conn, codes)? {
+        if let Some(related) = &record.related_code {
+            links_of
+                .entry(code.clone())
+                .or_default()
+                .push(related.to_string());
+        }
+        sets.entry(code).or_default().associations.push(record);
+    }
+    let reverse: Vec<(String, String)> = associations::table
+        .filter(associations::related_code.eq_any(codes))
+        .select((
+            associations::related_code.assume_not_null(),
+            associations::enterprise_code,
+        ))
+        .load(conn)?;
+    for (code, other) in reverse {
+        links_of.entry(code).or_default().push(other);
+    }
+    let mut related: Vec<String> = links_of.values().flatten().cloned().collect();
+    related.sort();
+    related.dedup();
+    let mut negative_dates: HashMap<String, Vec<NaiveDate>> = HashMap::new();
+    for chunk in related.chunks(2000) {
+        let rows: Vec<(String, NaiveDate)> = credit_events::table
+            .filter(credit_events::enterprise_code.eq_any(chunk))
+            .filter(credit_events::polarity.eq(Polarity::Negative.as_str()))
+            .filter(credit_events::status.ne(CreditEventStatus::Revoked.as_str()))
+            .select((credit_events::enterprise_code, credit_events::decided_on))
+            .load(conn)?;
+        for (code, date) in rows {
+            negative_dates.entry(code).or_default().push(date);
+        }
+    }
+    for (code, others) in links_of {
+        let mut dates: Vec<NaiveDate> = Vec::new();
+        for other in others.iter().collect::<std::collections::BTreeSet<_>>() {
+            dates.extend(negative_dates.get(other).into_iter().flatten());
+        }
+        sets.entry(code).or_default().related_negative_event_dates = dates;
+    }
+    Ok(sets)
+}
+
+/// The latest date any record speaks of: the end of the data.
+pub fn latest_record_date(conn: &mut DbConnection) -> AppResult<Option<NaiveDate>> {
+    use diesel::dsl::max;
+    let operating: Option<NaiveDate> = operating_records::table
+        .select(max(operating_records::period_end))
+        .first(conn)?;
+    let events: Option<NaiveDate> = credit_events::table
+        .select(max(credit_events::decided_on))
+        .first(conn)?;
+    let sentiment: Option<NaiveDateTime> = sentiment_records::table
+        .select(max(sentiment_records::published_at))
+        .first(conn)?;
+    Ok([operating, events, sentiment.map(|t| t.date())]
+        .into_iter()
+        .flatten()
+        .max())
 }

@@ -2,8 +2,12 @@
 //! metrics, scaling and grades. Pure: no actix, no diesel.
 
 pub mod binning;
+pub mod calibration;
 pub mod features;
 pub mod forest;
 pub mod grade;
 pub mod metrics;
+pub mod model;
 pub mod scaling;
+pub mod scorecard;
+pub mod table;

@@ -129,6 +129,7 @@ impl TestApp {
             database,
             bind: "127.0.0.1:0".into(),
             data_dir,
+            models_dir: std::path::PathBuf::from("models"),
             jwt_secret: SecretString::from("test-secret-0123456789-0123456789-abcdef".to_string()),
             token_ttl_seconds: 3600,
             pool_size: 4,
@@ -326,4 +327,82 @@ pub fn problem_fields(problem: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A small registry model trained in-process on synthetic feature rows (risk rises with refund
+/// rate and negative events), registered and, when `activate`, made active. Trained once per
+/// test binary and seed.
+pub fn test_model(seed: u64) -> ecredit::scoring::model::ModelArtifact {
+    use ecredit::scoring::features::{FEATURES, FeatureKind, FeatureValue, feature_index};
+    use ecredit::scoring::model::{ColumnSpec, TrainParams, TrainingTable, train};
+    use rand::{Rng, SeedableRng};
+    static CACHE: std::sync::Mutex<Vec<(u64, String)>> = std::sync::Mutex::new(Vec::new());
+    if let Some((_, json)) = CACHE.lock().unwrap().iter().find(|(s, _)| *s == seed) {
+        return ecredit::scoring::model::ModelArtifact::from_json(json).unwrap();
+    }
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed);
+    let refund = feature_index("refund_rate").unwrap();
+    let negatives = feature_index("negative_events_24m").unwrap();
+    let mut rows = Vec::new();
+    let mut bad = Vec::new();
+    for _ in 0..3000 {
+        let row: Vec<FeatureValue> = FEATURES
+            .iter()
+            .map(|f| match f.kind {
+                FeatureKind::Numeric => FeatureValue::Number(rng.r#gen::<f64>()),
+                FeatureKind::Categorical => FeatureValue::Level(Some(
+                    ["b2c", "b2b", "cross_border"][rng.gen_range(0..3)].into(),
+                )),
+            })
+            .collect();
+        let mut row = row;
+        let n_neg = rng.gen_range(0..4) as f64;
+        row[negatives] = FeatureValue::Number(n_neg);
+        let z = 4.0 * row[refund].as_number() + 0.8 * n_neg - 4.0;
+        bad.push(rng.r#gen::<f64>() < 1.0 / (1.0 + (-z).exp()));
+        rows.push(row);
+    }
+    let table = TrainingTable {
+        columns: ColumnSpec::registry(),
+        rows,
+        bad,
+        source: "test".into(),
+    };
+    let params = TrainParams {
+        seed,
+        forest: ecredit::scoring::model::default_forest().n_trees(20),
+        version: Some(format!("test-model-{seed}")),
+        ..TrainParams::default()
+    };
+    let artifact = train(&table, &params).expect("test model trains");
+    CACHE.lock().unwrap().push((seed, artifact.to_json()));
+    artifact
+}
+
+impl TestApp {
+    /// Registers a model artifact (and activates it when asked).
+    pub async fn install_model(
+        &self,
+        artifact: &ecredit::scoring::model::ModelArtifact,
+        activate: bool,
+    ) {
+        let db = self.db.clone();
+        let json = artifact.to_json();
+        let version = artifact.version.clone();
+        let summary = ecredit::engine::artifact_summary(artifact);
+        let trained = artifact.created_at.naive_utc();
+        let at = ecredit::clock::Clock::now_naive(&self.clock);
+        tokio::task::spawn_blocking(move || {
+            db.write(|conn| {
+                ecredit::db::models::register(conn, &version, &json, &summary, trained, at)?;
+                if activate {
+                    ecredit::db::models::activate(conn, &version, "test", at)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    }
 }

@@ -7,3 +7,4 @@ mod enterprises;
 mod history;
 mod operations;
 mod records;
+mod scores;

@@ -1,0 +1,175 @@
+//! `/models`: the scoring model versions, their holdout metrics and population stability, and
+//! which one is active. Regulators and admins.
+
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::KEEPERS;
+use crate::auth::Viewer;
+use crate::db::{models, scores};
+use crate::error::{AppError, AppResult, Problem};
+use crate::scoring::model::ModelArtifact;
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(super::resource("/models").route(web::get().to(list_models)))
+        .service(super::resource("/models/{version}").route(web::get().to(get_model)))
+        .service(
+            super::resource("/models/{version}/activate").route(web::post().to(activate_model)),
+        );
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ModelView {
+    pub version: String,
+    pub active: bool,
+    pub trained_at: NaiveDateTime,
+    pub registered_at: NaiveDateTime,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activated_at: Option<NaiveDateTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activated_by: Option<String>,
+    /// Training data, holdout metrics (AUC, KS, Gini, Brier, calibration by decile) of the
+    /// scorecard, the forest and their combination, the combination rule and the scaling.
+    #[schema(value_type = Object)]
+    pub summary: serde_json::Value,
+}
+
+impl From<models::ModelRow> for ModelView {
+    fn from(row: models::ModelRow) -> Self {
+        ModelView {
+            version: row.version,
+            active: row.active,
+            trained_at: row.trained_at,
+            registered_at: row.registered_at,
+            activated_at: row.activated_at,
+            activated_by: row.activated_by,
+            summary: serde_json::from_str(&row.summary).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ModelDetailView {
+    #[serde(flatten)]
+    pub model: ModelView,
+    /// The input features with their dimension, information value and scorecard status.
+    #[schema(value_type = Object)]
+    pub features: serde_json::Value,
+    /// Population stability of the current scores made by this version against its training
+    /// population; absent while no enterprise has a current score from it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Object)]
+    pub population_stability: Option<serde_json::Value>,
+    /// How many enterprises currently hold a score from this version.
+    pub current_scores: usize,
+}
+
+/// All model versions, newest first.
+#[utoipa::path(
+    get, path = "/api/v1/models", tag = "models",
+    responses(
+        (status = 200, description = "The model versions", body = Vec<ModelView>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only regulators and admins see models", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_models(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
+    viewer.require_role(KEEPERS)?;
+    let rows = state.blocking(|db| db.read(models::list)).await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(ModelView::from).collect::<Vec<_>>()))
+}
+
+/// One model version with its features, metrics and the population stability (PSI) of the
+/// current scores against its training population.
+#[utoipa::path(
+    get, path = "/api/v1/models/{version}", tag = "models",
+    params(("version" = String, Path, description = "Model version")),
+    responses(
+        (status = 200, description = "The model", body = ModelDetailView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only regulators and admins see models", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such version", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_model(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    version: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    viewer.require_role(KEEPERS)?;
+    let version = version.into_inner();
+    let (row, artifact, current) = state
+        .blocking(move |db| {
+            db.read(|conn| {
+                let row = models::find(conn, &version)?
+                    .ok_or_else(|| AppError::NotFound(format!("no model version {version}")))?;
+                let artifact = models::artifact(conn, &version)?.unwrap_or_default();
+                let current = scores::current_scores_of(conn, &version)?;
+                Ok((row, artifact, current))
+            })
+        })
+        .await?;
+    let artifact = ModelArtifact::from_json(&artifact)
+        .map_err(|e| AppError::internal(format!("stored artifact: {e}")))?;
+    let population_stability = if current.is_empty() {
+        None
+    } else {
+        artifact
+            .psi(&current)
+            .ok()
+            .and_then(|psi| serde_json::to_value(psi).ok())
+    };
+    Ok(HttpResponse::Ok().json(ModelDetailView {
+        model: row.into(),
+        features: serde_json::to_value(&artifact.features).unwrap_or_default(),
+        population_stability,
+        current_scores: current.len(),
+    }))
+}
+
+/// Make this version the one that scores. Regulators and admins. A model trained on other data
+/// than the registry's features cannot be activated.
+#[utoipa::path(
+    post, path = "/api/v1/models/{version}/activate", tag = "models",
+    params(("version" = String, Path, description = "Model version")),
+    responses(
+        (status = 200, description = "Activated", body = ModelView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only regulators and admins activate models", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such version", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The model cannot score registry enterprises", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn activate_model(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    version: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let actor = viewer.require_role(KEEPERS)?.username.clone();
+    let version = version.into_inner();
+    let at = state.clock.now_naive();
+    let row = state
+        .blocking(move |db| {
+            db.write(|conn| {
+                let artifact = models::artifact(conn, &version)?
+                    .ok_or_else(|| AppError::NotFound(format!("no model version {version}")))?;
+                let artifact = ModelArtifact::from_json(&artifact)
+                    .map_err(|e| AppError::internal(format!("stored artifact: {e}")))?;
+                if !artifact.is_registry_model() {
+                    return Err(AppError::Conflict(format!(
+                        "model {version} was not trained on the registry's features"
+                    )));
+                }
+                models::activate(conn, &version, &actor, at)
+            })
+        })
+        .await?;
+    tracing::info!(version = %row.version, "model activated");
+    Ok(HttpResponse::Ok().json(ModelView::from(row)))
+}

@@ -1,0 +1,226 @@
+//! `/enterprises/{code}/score` and `/scores`: the current score and grade, rescoring, history.
+
+use actix_web::{HttpResponse, web};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::problems::{PrivateListProblems, PublicReadProblems};
+use super::views::Visibility;
+use super::{ApiQuery, KEEPERS, Page, PageQuery, PageRequest, path_code};
+use crate::auth::Viewer;
+use crate::db::{enterprises, scores};
+use crate::engine::{self, Reasons};
+use crate::error::{AppError, AppResult, Problem};
+use crate::scoring::grade::{Grade, GradeAdjustment};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        super::resource("/enterprises/{code}/score")
+            .route(web::get().to(get_score))
+            .route(web::post().to(rescore)),
+    )
+    .service(super::resource("/enterprises/{code}/scores").route(web::get().to(list_scores)));
+}
+
+/// A score as the caller may see it: the public sees the grade only.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ScoreView {
+    pub enterprise_code: String,
+    /// The published grade (after policy overrides and the upgrade rule).
+    pub grade: Grade,
+    /// The date the features were computed as of.
+    pub as_of: NaiveDate,
+    pub visibility: Visibility,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<ScoreDetails>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ScoreDetails {
+    pub id: i64,
+    pub score: f64,
+    /// Share of scored enterprises with a lower score, in [0, 1].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percentile: Option<f64>,
+    /// Calibrated probability of default of the scorecard (logistic regression).
+    pub pd_lr: f64,
+    /// Calibrated probability of default of the random forest.
+    pub pd_rf: f64,
+    /// The combined probability of default the score is scaled from.
+    pub pd: f64,
+    /// The master-scale grade of `pd`, before overrides.
+    pub model_grade: Grade,
+    /// After the policy overrides, before the upgrade rule.
+    pub evaluated_grade: Grade,
+    /// True when the evaluation was better than the published grade for the first time.
+    pub upgrade_pending: bool,
+    pub adjustments: Vec<GradeAdjustment>,
+    /// Scorecard points per dimension.
+    #[schema(value_type = Object)]
+    pub sub_scores: serde_json::Map<String, serde_json::Value>,
+    #[schema(value_type = Object)]
+    pub reasons: serde_json::Value,
+    pub model_version: String,
+    pub scored_at: NaiveDateTime,
+    pub scored_by: String,
+}
+
+impl ScoreView {
+    fn of(row: scores::ScoreRow, full: bool, percentile: Option<f64>) -> Self {
+        let details = full.then(|| ScoreDetails {
+            id: row.id,
+            score: row.score,
+            percentile,
+            pd_lr: row.pd_lr,
+            pd_rf: row.pd_rf,
+            pd: row.pd,
+            model_grade: Grade::from_stored(&row.model_grade),
+            evaluated_grade: Grade::from_stored(&row.evaluated_grade),
+            upgrade_pending: row.upgrade_pending,
+            adjustments: serde_json::from_str(&row.adjustments).unwrap_or_default(),
+            sub_scores: serde_json::from_str(&row.sub_scores).unwrap_or_default(),
+            reasons: serde_json::from_str::<Reasons>(&row.reasons)
+                .ok()
+                .and_then(|r| serde_json::to_value(r).ok())
+                .unwrap_or_default(),
+            model_version: row.model_version.clone(),
+            scored_at: row.scored_at,
+            scored_by: row.scored_by.clone(),
+        });
+        ScoreView {
+            enterprise_code: row.enterprise_code,
+            grade: Grade::from_stored(&row.grade),
+            as_of: row.as_of,
+            visibility: if full {
+                Visibility::Full
+            } else {
+                Visibility::Public
+            },
+            details,
+        }
+    }
+}
+
+/// The current grade of an enterprise. Everyone sees the grade; regulators, admins and the
+/// enterprise itself also see the score, both models' PDs, sub-scores, reasons and percentile.
+#[utoipa::path(
+    get, path = "/api/v1/enterprises/{code}/score", tag = "scores",
+    params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B")),
+    responses(
+        (status = 200, description = "The current score", body = ScoreView),
+        PublicReadProblems,
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn get_score(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    code: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let code = path_code(&code)?;
+    let full = viewer.sees_private_of(&code);
+    let (row, percentile) = state
+        .blocking(move |db| {
+            db.read(|conn| {
+                enterprises::get(conn, &code)?;
+                let row = scores::latest(conn, &code)?.ok_or_else(|| {
+                    AppError::NotFound(format!("enterprise {code} has not been scored yet"))
+                })?;
+                let percentile = if full {
+                    Some(scores::percentile(conn, row.score)?)
+                } else {
+                    None
+                };
+                Ok((row, percentile))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ScoreView::of(row, full, percentile)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RescoreQuery {
+    /// Compute the features as of this date (default: today).
+    #[param(example = "2026-11-01")]
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Rescore an enterprise now with the active model. Regulators and admins.
+#[utoipa::path(
+    post, path = "/api/v1/enterprises/{code}/score", tag = "scores",
+    params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B"), RescoreQuery),
+    responses(
+        (status = 201, description = "Scored and stored", body = ScoreView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only regulators and admins rescore", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No model is active", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`as_of` is invalid or in the future", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn rescore(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    code: web::Path<String>,
+    query: ApiQuery<RescoreQuery>,
+) -> AppResult<HttpResponse> {
+    let actor = viewer.require_role(KEEPERS)?.username.clone();
+    let code = path_code(&code)?;
+    let today = state.clock.today();
+    let as_of = query.into_inner()?.as_of.unwrap_or(today);
+    if as_of > today {
+        return Err(AppError::validation("as_of", "must not be in the future"));
+    }
+    let at = state.clock.now_naive();
+    let app = state.clone();
+    let (row, percentile) = state
+        .blocking(move |db| {
+            let model = db.read(|conn| app.models.active(conn))?;
+            db.write(|conn| {
+                let row = engine::score_enterprise(conn, &model, &code, as_of, &actor, at)?;
+                let percentile = scores::percentile(conn, row.score)?;
+                Ok((row, percentile))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ScoreView::of(row, true, Some(percentile))))
+}
+
+/// An enterprise's scores, latest first: the grade history. Regulators, admins and the
+/// enterprise itself.
+#[utoipa::path(
+    get, path = "/api/v1/enterprises/{code}/scores", tag = "scores",
+    params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B"), PageQuery),
+    responses(
+        (status = 200, description = "One page of scores", body = Page<ScoreView>),
+        PrivateListProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_scores(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    code: web::Path<String>,
+    paging: ApiQuery<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let code = path_code(&code)?;
+    viewer.require_private_of(&code)?;
+    let paging = PageRequest::try_from(paging.into_inner()?)?;
+    let (rows, total) = state
+        .blocking(move |db| {
+            db.read(|conn| {
+                enterprises::get(conn, &code)?;
+                scores::history(conn, &code, paging.offset(), paging.limit())
+            })
+        })
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|r| ScoreView::of(r, true, None))
+        .collect();
+    Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+}

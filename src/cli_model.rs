@@ -1,0 +1,171 @@
+//! `ecredit model …` and `ecredit score --all`.
+
+use std::sync::Arc;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::{Cli, ModelCommand, ScoreArgs, TrainArgs};
+use crate::clock::{Clock, SystemClock};
+use crate::engine::{self, LoadedModel};
+use crate::scoring::model::{self, ModelArtifact, TrainParams};
+use crate::scoring::table;
+use crate::startup;
+
+fn progress(total: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_string());
+    bar
+}
+
+fn anyhow_app(e: crate::error::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+pub fn run(cli: &Cli, command: &ModelCommand) -> anyhow::Result<()> {
+    match command {
+        ModelCommand::Train(args) => train(cli, args),
+        ModelCommand::Evaluate(args) => {
+            let json = std::fs::read_to_string(&args.model)?;
+            let artifact = ModelArtifact::from_json(&json)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
+            let data = table::read_csv(&args.csv, &args.label, &args.bad)?;
+            let metrics = artifact.evaluate(&data)?;
+            println!("{}", serde_json::to_string_pretty(&metrics)?);
+            Ok(())
+        }
+        ModelCommand::List => {
+            let settings = cli.settings(None)?;
+            let db = startup::open_database(&settings)?;
+            startup::register_models(&db, &settings, &SystemClock)?;
+            let rows = db.read(crate::db::models::list).map_err(anyhow_app)?;
+            println!(
+                "{:<40} {:<7} {:<20} summary",
+                "version", "active", "trained"
+            );
+            for row in rows {
+                let summary: serde_json::Value =
+                    serde_json::from_str(&row.summary).unwrap_or_default();
+                let auc = &summary["metrics"]["combined"]["auc"];
+                println!(
+                    "{:<40} {:<7} {:<20} AUC {auc}, {} rows",
+                    row.version,
+                    if row.active { "yes" } else { "" },
+                    row.trained_at.format("%Y-%m-%d %H:%M"),
+                    summary["training"]["rows"]
+                );
+            }
+            Ok(())
+        }
+        ModelCommand::Activate { version } => {
+            let settings = cli.settings(None)?;
+            let db = startup::open_database(&settings)?;
+            startup::register_models(&db, &settings, &SystemClock)?;
+            let at = SystemClock.now_naive();
+            db.write(|conn| {
+                let artifact = crate::db::models::artifact(conn, version)?.ok_or_else(|| {
+                    crate::error::AppError::NotFound(format!("no model version {version}"))
+                })?;
+                let artifact = ModelArtifact::from_json(&artifact)
+                    .map_err(crate::error::AppError::internal)?;
+                if !artifact.is_registry_model() {
+                    return Err(crate::error::AppError::Conflict(format!(
+                        "model {version} was not trained on the registry's features"
+                    )));
+                }
+                crate::db::models::activate(conn, version, "cli", at)
+            })
+            .map_err(anyhow_app)?;
+            println!("model {version} is active");
+            Ok(())
+        }
+    }
+}
+
+fn train(cli: &Cli, args: &TrainArgs) -> anyhow::Result<()> {
+    let mut params = TrainParams {
+        seed: args.seed,
+        ..TrainParams::default()
+    };
+    let data = if let Some(csv) = &args.csv {
+        let label = args
+            .label
+            .as_deref()
+            .expect("clap requires --label with --csv");
+        let bad = args.bad.as_deref().expect("clap requires --bad with --csv");
+        table::read_csv(csv, label, bad)?
+    } else {
+        let settings = cli.settings(None)?;
+        let db = startup::open_database(&settings)?;
+        let as_of = match args.as_of {
+            Some(date) => date,
+            None => engine::default_training_date(&db)
+                .map_err(anyhow_app)?
+                .ok_or_else(|| anyhow::anyhow!("the registry holds no records to train on"))?,
+        };
+        params.as_of = Some(as_of);
+        let total = db
+            .read(crate::db::enterprises::all_codes)
+            .map_err(anyhow_app)?
+            .len() as u64;
+        let bar = progress(total, &format!("features as of {as_of}"));
+        let data = engine::training_table(&db, as_of, |n| bar.inc(n)).map_err(anyhow_app)?;
+        bar.finish_and_clear();
+        data
+    };
+    eprintln!(
+        "training on {} rows ({} bad)",
+        data.rows.len(),
+        data.n_bad()
+    );
+    let artifact = model::train(&data, &params)?;
+    let path = match &args.out {
+        Some(path) => path.clone(),
+        None => {
+            std::fs::create_dir_all(&cli.models_dir)?;
+            cli.models_dir.join(format!("{}.json", artifact.version))
+        }
+    };
+    std::fs::write(&path, artifact.to_json())?;
+    eprintln!("wrote model {} to {}", artifact.version, path.display());
+    let report = serde_json::json!({
+        "version": artifact.version,
+        "artifact": path,
+        "training": artifact.training,
+        "combination": artifact.combination,
+        "holdout": artifact.metrics,
+    });
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    Ok(())
+}
+
+pub fn score_all(cli: &Cli, args: &ScoreArgs) -> anyhow::Result<()> {
+    let settings = cli.settings(None)?;
+    let db = startup::open_database(&settings)?;
+    startup::register_models(&db, &settings, &SystemClock)?;
+    let cache = engine::ModelCache::default();
+    let model: Arc<LoadedModel> = db.read(|conn| cache.active(conn)).map_err(anyhow_app)?;
+    let as_of = args.as_of.unwrap_or_else(|| SystemClock.today());
+    let total = db
+        .read(crate::db::enterprises::all_codes)
+        .map_err(anyhow_app)?
+        .len() as u64;
+    let bar = progress(total, &format!("scoring with {}", model.version));
+    let started = std::time::Instant::now();
+    let summary = engine::rescore_all(&db, &model, as_of, "cli", SystemClock.now_naive(), |n| {
+        bar.inc(n)
+    })
+    .map_err(anyhow_app)?;
+    bar.finish_and_clear();
+    eprintln!(
+        "scored {} enterprises in {:.1} s",
+        summary.scored,
+        started.elapsed().as_secs_f64()
+    );
+    println!("{}", serde_json::to_string_pretty(&summary)?);
+    Ok(())
+}

@@ -1,0 +1,437 @@
+//! The scoring engine: reads an enterprise's records, computes its features as of a date, scores
+//! them with the active model, applies the policy overrides and the upgrade rule, and stores the
+//! result with the model version that made it. It joins the pure scoring core to storage; it
+//! holds no SQL (that is in `db`) and no HTTP.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use parking_lot::RwLock;
+use serde::{Deserialize, Serialize};
+
+use crate::db::{Db, DbConnection, enterprises, models, records, scores};
+use crate::domain::enterprise::Enterprise;
+use crate::domain::records::{CreditEventKind, CreditEventStatus, Polarity, Severity};
+use crate::error::{AppError, AppResult};
+use crate::scoring::features::{self, EnterpriseRecords, FeatureValue};
+use crate::scoring::grade::{self, Grade, GradeAdjustment, GradeState, PolicyFacts, PolicyRules};
+use crate::scoring::model::{ModelArtifact, ScoreBreakdown, TrainingTable};
+use crate::scoring::scorecard::{ColumnSpec, Reason};
+
+/// A model ready to score.
+pub struct LoadedModel {
+    pub version: String,
+    pub artifact: ModelArtifact,
+}
+
+/// The active model, parsed once and reloaded when another version is activated (by this
+/// instance or any other sharing the database).
+#[derive(Default)]
+pub struct ModelCache {
+    current: RwLock<Option<Arc<LoadedModel>>>,
+}
+
+impl ModelCache {
+    pub fn active(&self, conn: &mut DbConnection) -> AppResult<Arc<LoadedModel>> {
+        let version = models::active_version(conn)?.ok_or_else(|| {
+            AppError::Conflict("no scoring model is active: activate one first".into())
+        })?;
+        if let Some(model) = self
+            .current
+            .read()
+            .as_ref()
+            .filter(|m| m.version == version)
+        {
+            return Ok(model.clone());
+        }
+        let json = models::artifact(conn, &version)?
+            .ok_or_else(|| AppError::internal(format!("active model {version} has no artifact")))?;
+        let artifact = ModelArtifact::from_json(&json)
+            .map_err(|e| AppError::internal(format!("model {version} cannot be read: {e}")))?;
+        let model = Arc::new(LoadedModel { version, artifact });
+        *self.current.write() = Some(model.clone());
+        Ok(model)
+    }
+}
+
+/// Why the published grade is what it is, and what drove the score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reasons {
+    pub raised: Vec<Reason>,
+    pub lowered: Vec<Reason>,
+}
+
+/// The label of the training data (DOMAIN.md): a serious negative event, a dishonest-debtor
+/// listing or a blacklisting.
+pub fn is_serious_negative(kind: CreditEventKind, severity: Severity) -> bool {
+    kind.polarity() == Polarity::Negative
+        && (severity == Severity::Serious || kind == CreditEventKind::DishonestJudgmentDebtor)
+}
+
+/// The facts that override the model for one enterprise on `as_of`.
+pub fn policy_facts(records: &records::RecordSet, as_of: NaiveDate) -> PolicyFacts {
+    let active_serious = records.events.iter().any(|e| {
+        is_serious_negative(e.kind, e.severity)
+            && matches!(
+                e.status,
+                CreditEventStatus::Active | CreditEventStatus::Disputed
+            )
+            && e.decided_on < as_of
+            && e.publicity_until.is_none_or(|until| until >= as_of)
+    });
+    // The blacklist arrives with the lists; until then no enterprise is on it.
+    PolicyFacts {
+        blacklisted: false,
+        active_serious_negative_event: active_serious,
+    }
+}
+
+/// What the model and the policy say of one enterprise, before the upgrade rule.
+pub struct Evaluation {
+    pub breakdown: ScoreBreakdown,
+    pub evaluated: Grade,
+    pub adjustments: Vec<GradeAdjustment>,
+}
+
+/// Scores an enterprise's records as of `as_of`. Pure: no storage.
+pub fn evaluate(
+    model: &LoadedModel,
+    enterprise: &Enterprise,
+    set: &records::RecordSet,
+    as_of: NaiveDate,
+) -> Evaluation {
+    let row = features::compute(
+        as_of,
+        EnterpriseRecords {
+            enterprise,
+            operating: &set.operating,
+            events: &set.events,
+            sentiment: &set.sentiment,
+            associations: &set.associations,
+            related_negative_event_dates: &set.related_negative_event_dates,
+        },
+    );
+    let breakdown = model.artifact.score(&row);
+    let (evaluated, adjustments) = grade::apply_policy(
+        breakdown.model_grade,
+        policy_facts(set, as_of),
+        PolicyRules::default(),
+    );
+    Evaluation {
+        breakdown,
+        evaluated,
+        adjustments,
+    }
+}
+
+fn check_registry_model(model: &LoadedModel) -> AppResult<()> {
+    if model.artifact.is_registry_model() {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(format!(
+            "model {} was not trained on registry features and cannot score enterprises",
+            model.version
+        )))
+    }
+}
+
+/// Applies the upgrade rule against the enterprise's previous grades and stores the score as its
+/// current one; call inside a write transaction.
+pub fn store(
+    conn: &mut DbConnection,
+    model: &LoadedModel,
+    enterprise_code: &str,
+    evaluation: Evaluation,
+    as_of: NaiveDate,
+    actor: &str,
+    at: NaiveDateTime,
+) -> AppResult<scores::ScoreRow> {
+    let Evaluation {
+        breakdown,
+        evaluated,
+        mut adjustments,
+    } = evaluation;
+    let previous =
+        scores::grade_state(conn, enterprise_code)?.map(|(published, evaluated)| GradeState {
+            published: Grade::from_stored(&published),
+            last_evaluated: Grade::from_stored(&evaluated),
+        });
+    let (published, pending) = grade::publish(previous, evaluated);
+    if pending {
+        adjustments.push(GradeAdjustment::UpgradePending);
+    }
+    let sub_scores: BTreeMap<String, f64> = breakdown
+        .sub_scores
+        .iter()
+        .map(|s| (s.dimension.as_str().to_string(), s.points))
+        .collect();
+    let reasons = Reasons {
+        raised: breakdown.reasons_up,
+        lowered: breakdown.reasons_down,
+    };
+    scores::insert(
+        conn,
+        &scores::NewScore {
+            enterprise_code: enterprise_code.to_string(),
+            model_version: model.version.clone(),
+            as_of,
+            scored_at: at,
+            scored_by: actor.to_string(),
+            pd_lr: breakdown.pd_lr,
+            pd_rf: breakdown.pd_rf,
+            pd: breakdown.pd,
+            score: breakdown.score,
+            model_grade: breakdown.model_grade.as_str().to_string(),
+            evaluated_grade: evaluated.as_str().to_string(),
+            grade: published.as_str().to_string(),
+            upgrade_pending: pending,
+            adjustments: json(&adjustments),
+            sub_scores: json(&sub_scores),
+            reasons: json(&reasons),
+        },
+    )
+}
+
+/// Scores one enterprise as of `as_of` and stores the result; call inside a write transaction.
+pub fn score_enterprise(
+    conn: &mut DbConnection,
+    model: &LoadedModel,
+    enterprise_code: &str,
+    as_of: NaiveDate,
+    actor: &str,
+    at: NaiveDateTime,
+) -> AppResult<scores::ScoreRow> {
+    check_registry_model(model)?;
+    let stored = enterprises::get(conn, enterprise_code)?;
+    let set = records::record_set(conn, enterprise_code)?;
+    let evaluation = evaluate(model, &stored.enterprise, &set, as_of);
+    store(conn, model, enterprise_code, evaluation, as_of, actor, at)
+}
+
+/// Enterprises read and scored per round trip in bulk work.
+pub const CHUNK: usize = 2000;
+
+/// Counts of a bulk rescoring.
+#[derive(Debug, Default, Serialize)]
+pub struct RescoreSummary {
+    pub scored: usize,
+    pub grades: BTreeMap<Grade, usize>,
+}
+
+/// Rescores every enterprise with `model` as of `as_of`: records read in chunks, features and
+/// models computed in parallel, each chunk stored in one transaction. `progress` is told how
+/// many enterprises each finished chunk held.
+pub fn rescore_all(
+    db: &Db,
+    model: &LoadedModel,
+    as_of: NaiveDate,
+    actor: &str,
+    at: NaiveDateTime,
+    progress: impl Fn(u64),
+) -> AppResult<RescoreSummary> {
+    use rayon::prelude::*;
+    check_registry_model(model)?;
+    let codes = db.read(enterprises::all_codes)?;
+    let mut summary = RescoreSummary::default();
+    for chunk in codes.chunks(CHUNK) {
+        let (basics, sets) = db.read(|conn| {
+            Ok((
+                enterprises::of_codes(conn, chunk)?,
+                records::record_sets(conn, chunk)?,
+            ))
+        })?;
+        let evaluations: Vec<(String, Evaluation)> = basics
+            .par_iter()
+            .map(|stored| {
+                let code = stored.enterprise.code.to_string();
+                let empty = records::RecordSet::default();
+                let evaluation = evaluate(
+                    model,
+                    &stored.enterprise,
+                    sets.get(&code).unwrap_or(&empty),
+                    as_of,
+                );
+                (code, evaluation)
+            })
+            .collect();
+        drop(sets);
+        let stored = db.write(|conn| {
+            evaluations
+                .into_iter()
+                .map(|(code, evaluation)| store(conn, model, &code, evaluation, as_of, actor, at))
+                .collect::<AppResult<Vec<_>>>()
+        })?;
+        for row in &stored {
+            *summary
+                .grades
+                .entry(Grade::from_stored(&row.grade))
+                .or_default() += 1;
+        }
+        summary.scored += stored.len();
+        progress(chunk.len() as u64);
+    }
+    Ok(summary)
+}
+
+/// The features of every enterprise as of `as_of`, labelled bad when a serious negative event
+/// follows within 12 months (DOMAIN.md, "Training labels").
+pub fn training_table(
+    db: &Db,
+    as_of: NaiveDate,
+    progress: impl Fn(u64),
+) -> AppResult<TrainingTable> {
+    use rayon::prelude::*;
+    let horizon = as_of
+        .checked_add_months(chrono::Months::new(12))
+        .expect("a date 12 months on exists");
+    let codes = db.read(enterprises::all_codes)?;
+    let mut rows = Vec::with_capacity(codes.len());
+    let mut bad = Vec::with_capacity(codes.len());
+    for chunk in codes.chunks(CHUNK) {
+        let (basics, sets) = db.read(|conn| {
+            Ok((
+                enterprises::of_codes(conn, chunk)?,
+                records::record_sets(conn, chunk)?,
+            ))
+        })?;
+        let labelled: Vec<(Vec<FeatureValue>, bool)> = basics
+            .par_iter()
+            .filter(|stored| stored.enterprise.established_on < as_of)
+            .map(|stored| {
+                let code = stored.enterprise.code.to_string();
+                let empty = records::RecordSet::default();
+                let set = sets.get(&code).unwrap_or(&empty);
+                let row = features::compute(
+                    as_of,
+                    EnterpriseRecords {
+                        enterprise: &stored.enterprise,
+                        operating: &set.operating,
+                        events: &set.events,
+                        sentiment: &set.sentiment,
+                        associations: &set.associations,
+                        related_negative_event_dates: &set.related_negative_event_dates,
+                    },
+                );
+                let outcome = set.events.iter().any(|e| {
+                    is_serious_negative(e.kind, e.severity)
+                        && e.status != CreditEventStatus::Revoked
+                        && e.decided_on >= as_of
+                        && e.decided_on < horizon
+                });
+                (row, outcome)
+            })
+            .collect();
+        for (row, outcome) in labelled {
+            rows.push(row);
+            bad.push(outcome);
+        }
+        progress(chunk.len() as u64);
+    }
+    Ok(TrainingTable {
+        columns: ColumnSpec::registry(),
+        rows,
+        bad,
+        source: format!("registry as of {as_of}, label: serious negative event within 12 months"),
+    })
+}
+
+/// The latest observation date that leaves a full 12-month outcome window in the data.
+pub fn default_training_date(db: &Db) -> AppResult<Option<NaiveDate>> {
+    Ok(db
+        .read(records::latest_record_date)?
+        .and_then(|last| last.checked_sub_months(chrono::Months::new(12))))
+}
+
+/// Plain data as JSON text, for the columns that hold JSON.
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain data serialises")
+}
+
+/// What `register_directory` found.
+#[derive(Debug, Default)]
+pub struct Registration {
+    pub registered: Vec<String>,
+    pub activated: Option<String>,
+}
+
+/// The summary kept beside an artifact in the database, for listings.
+pub fn artifact_summary(artifact: &ModelArtifact) -> String {
+    serde_json::json!({
+        "training": artifact.training,
+        "metrics": artifact.metrics,
+        "combination": artifact.combination,
+        "scaling": artifact.scaling,
+        "features": artifact.features.len(),
+        "registry_model": artifact.is_registry_model(),
+    })
+    .to_string()
+}
+
+/// Registers one artifact file; returns its version.
+pub fn register_file(db: &Db, path: &Path, at: NaiveDateTime) -> anyhow::Result<String> {
+    let json = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let artifact =
+        ModelArtifact::from_json(&json).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let version = artifact.version.clone();
+    let summary = artifact_summary(&artifact);
+    db.write(|conn| {
+        models::register(
+            conn,
+            &version,
+            &json,
+            &summary,
+            artifact.created_at.naive_utc(),
+            at,
+        )
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(version)
+}
+
+/// Registers every artifact in `dir` (`*.json`) and, when no model is active yet, activates the
+/// one named in `dir/ACTIVE` (or else the newest registry model), so a fresh start scores with
+/// the committed default model.
+pub fn register_directory(db: &Db, dir: &Path, at: NaiveDateTime) -> anyhow::Result<Registration> {
+    let mut outcome = Registration::default();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(outcome);
+    };
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    for path in &paths {
+        outcome.registered.push(register_file(db, path, at)?);
+    }
+    let has_active = db
+        .read(models::active_version)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .is_some();
+    if has_active || outcome.registered.is_empty() {
+        return Ok(outcome);
+    }
+    let named = std::fs::read_to_string(dir.join("ACTIVE"))
+        .ok()
+        .map(|s| s.trim().to_string());
+    let choice = match named {
+        Some(version) if outcome.registered.contains(&version) => version,
+        _ => {
+            let rows = db.read(models::list).map_err(|e| anyhow::anyhow!("{e}"))?;
+            match rows
+                .into_iter()
+                .find(|m| m.summary.contains("\"registry_model\":true"))
+            {
+                Some(row) => row.version,
+                None => return Ok(outcome),
+            }
+        }
+    };
+    db.write(|conn| models::activate(conn, &choice, "system", at))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    outcome.activated = Some(choice);
+    Ok(outcome)
+}

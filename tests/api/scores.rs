@@ -1,0 +1,322 @@
+use serde_json::{Value, json};
+
+use crate::helpers::{CODE_A, CODE_B, TestApp, assert_problem, test_model};
+use crate::on_both_backends;
+
+on_both_backends!(
+    regulators_rescore_and_everyone_sees_the_grade,
+    serious_events_cap_the_grade,
+    models_are_listed_inspected_and_activated,
+);
+
+fn score_path(code: &str) -> String {
+    format!("/api/v1/enterprises/{code}/score")
+}
+
+async fn regulators_rescore_and_everyone_sees_the_grade(app: TestApp) {
+    let cast = app.cast().await;
+    let model = test_model(1);
+    app.install_model(&model, true).await;
+    assert_problem(app.get(&score_path(CODE_A), None).await, 404).await;
+
+    assert_problem(
+        app.request(reqwest::Method::POST, &score_path(CODE_A), None)
+            .send()
+            .await
+            .unwrap(),
+        401,
+    )
+    .await;
+    for token in [&cast.bank, &cast.owner_a] {
+        let refused = app
+            .request(reqwest::Method::POST, &score_path(CODE_A), Some(token))
+            .send()
+            .await
+            .unwrap();
+        assert_problem(refused, 403).await;
+    }
+    let created = app
+        .request(
+            reqwest::Method::POST,
+            &score_path(CODE_A),
+            Some(&cast.regulator),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let scored: Value = created.json().await.unwrap();
+    let details = &scored["details"];
+    assert_eq!(details["model_version"], "test-model-1");
+    assert_eq!(scored["as_of"], "2026-11-22");
+    for pd in ["pd_lr", "pd_rf", "pd"] {
+        let p = details[pd].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p), "{pd} = {p}");
+    }
+    let scaling = model.scaling;
+    let expected_score = scaling.score_from_pd(details["pd"].as_f64().unwrap());
+    assert!((details["score"].as_f64().unwrap() - expected_score).abs() < 1e-6);
+    let dimensions: Vec<&str> = ecredit::scoring::features::Dimension::ALL
+        .iter()
+        .map(|d| d.as_str())
+        .collect();
+    let sub_scores = details["sub_scores"].as_object().unwrap();
+    assert!(
+        !sub_scores.is_empty() && sub_scores.keys().all(|k| dimensions.contains(&k.as_str())),
+        "{details}"
+    );
+    assert!(details["reasons"]["raised"].is_array() && details["reasons"]["lowered"].is_array());
+    assert_eq!(details["percentile"], 0.0, "the only scored enterprise");
+
+    // The public and banks see the grade only; the owner and regulators see it all.
+    for token in [None, Some(cast.bank.as_str()), Some(cast.owner_b.as_str())] {
+        let body: Value = app
+            .get(&score_path(CODE_A), token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["grade"], scored["grade"]);
+        assert_eq!(body["visibility"], "public");
+        assert!(body.get("details").is_none(), "{body}");
+    }
+    let own: Value = app
+        .get(&score_path(CODE_A), Some(&cast.owner_a))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["details"]["score"], details["score"]);
+
+    // History: every evaluation is kept.
+    app.request(
+        reqwest::Method::POST,
+        &format!("{}?as_of=2026-06-30", score_path(CODE_A)),
+        Some(&cast.admin),
+    )
+    .send()
+    .await
+    .unwrap();
+    let history = format!("/api/v1/enterprises/{CODE_A}/scores");
+    let list: Value = app
+        .get(&history, Some(&cast.owner_a))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 2);
+    assert_eq!(
+        list["items"][0]["as_of"], "2026-06-30",
+        "latest evaluation first"
+    );
+    assert_problem(app.get(&history, None).await, 401).await;
+    assert_problem(app.get(&history, Some(&cast.bank)).await, 403).await;
+    assert_problem(app.get(&history, Some(&cast.owner_b)).await, 403).await;
+
+    let future = app
+        .request(
+            reqwest::Method::POST,
+            &format!("{}?as_of=2030-01-01", score_path(CODE_A)),
+            Some(&cast.regulator),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_problem(future, 422).await;
+    let missing = app
+        .request(
+            reqwest::Method::POST,
+            &score_path("91110108551385082Q"),
+            Some(&cast.regulator),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_problem(missing, 404).await;
+}
+
+async fn serious_events_cap_the_grade(app: TestApp) {
+    let cast = app.cast().await;
+    app.install_model(&test_model(1), true).await;
+    let event = json!({
+        "kind": "dishonest_judgment_debtor", "severity": "serious", "title": "列入失信被执行人名单",
+        "authority": "杭州市西湖区人民法院", "document_number": "(2026)浙0106执123号", "decided_on": "2026-05-01"
+    });
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/enterprises/{CODE_B}/credit-events"),
+            Some(&cast.regulator),
+            &event
+        )
+        .await
+        .status(),
+        201
+    );
+    let scored: Value = app
+        .request(
+            reqwest::Method::POST,
+            &score_path(CODE_B),
+            Some(&cast.regulator),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rank = |g: &str| {
+        ["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C"]
+            .iter()
+            .position(|x| *x == g)
+            .unwrap()
+    };
+    let grade = scored["grade"].as_str().unwrap();
+    assert!(
+        rank(grade) >= rank("B"),
+        "an active serious event caps the grade at B: {scored}"
+    );
+    let model_grade = scored["details"]["model_grade"].as_str().unwrap();
+    if rank(model_grade) < rank("B") {
+        assert_eq!(
+            scored["details"]["adjustments"],
+            json!(["serious_event_cap"])
+        );
+    }
+}
+
+async fn models_are_listed_inspected_and_activated(app: TestApp) {
+    let cast = app.cast().await;
+    let first = test_model(1);
+    let second = test_model(2);
+    app.install_model(&first, true).await;
+    app.install_model(&second, false).await;
+
+    assert_problem(app.get("/api/v1/models", None).await, 401).await;
+    for token in [&cast.bank, &cast.owner_a] {
+        assert_problem(app.get("/api/v1/models", Some(token)).await, 403).await;
+        let activate = app
+            .request(
+                reqwest::Method::POST,
+                "/api/v1/models/test-model-2/activate",
+                Some(token),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_problem(activate, 403).await;
+    }
+    let list: Value = app
+        .get("/api/v1/models", Some(&cast.regulator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let active: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["active"] == true)
+        .map(|m| m["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(active, ["test-model-1"]);
+    let auc = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["version"] == "test-model-1")
+        .unwrap()["summary"]["metrics"]["combined"]["auc"]
+        .as_f64()
+        .unwrap();
+    assert!(auc > 0.6, "the test model learns: AUC {auc}");
+
+    // PSI appears once enterprises hold scores from the version.
+    let detail: Value = app
+        .get("/api/v1/models/test-model-1", Some(&cast.regulator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(detail.get("population_stability").is_none());
+    assert_eq!(
+        detail["features"].as_array().unwrap().len(),
+        ecredit::scoring::features::FEATURES.len()
+    );
+    for code in [CODE_A, CODE_B] {
+        app.request(
+            reqwest::Method::POST,
+            &score_path(code),
+            Some(&cast.regulator),
+        )
+        .send()
+        .await
+        .unwrap();
+    }
+    let detail: Value = app
+        .get("/api/v1/models/test-model-1", Some(&cast.regulator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["current_scores"], 2);
+    assert!(detail["population_stability"]["psi"].as_f64().unwrap() >= 0.0);
+
+    let activated = app
+        .request(
+            reqwest::Method::POST,
+            "/api/v1/models/test-model-2/activate",
+            Some(&cast.admin),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(activated.status(), 200);
+    let activated: Value = activated.json().await.unwrap();
+    assert_eq!(activated["active"], true);
+    assert_eq!(activated["activated_by"], "admin");
+    let scored: Value = app
+        .request(
+            reqwest::Method::POST,
+            &score_path(CODE_A),
+            Some(&cast.regulator),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        scored["details"]["model_version"], "test-model-2",
+        "the new version scores at once"
+    );
+    let list: Value = app
+        .get("/api/v1/models", Some(&cast.regulator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["active"] == true)
+            .count(),
+        1
+    );
+
+    let unknown = app
+        .request(
+            reqwest::Method::POST,
+            "/api/v1/models/nope/activate",
+            Some(&cast.regulator),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_problem(unknown, 404).await;
+    assert_problem(
+        app.get("/api/v1/models/nope", Some(&cast.regulator)).await,
+        404,
+    )
+    .await;
+}
