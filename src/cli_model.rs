@@ -33,7 +33,8 @@ pub fn run(cli: &Cli, command: &ModelCommand) -> anyhow::Result<()> {
             let json = std::fs::read_to_string(&args.model)?;
             let artifact = ModelArtifact::from_json(&json)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", args.model.display()))?;
-            let data = table::read_csv(&args.csv, &args.label, &args.bad)?;
+            // Read the columns as the model knows them: a level like "007" must stay text.
+            let data = table::read_csv_as(&args.csv, &args.label, &args.bad, &artifact.columns())?;
             let metrics = artifact.evaluate(&data)?;
             println!("{}", serde_json::to_string_pretty(&metrics)?);
             Ok(())

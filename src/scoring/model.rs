@@ -32,7 +32,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use linfa::traits::Predict;
 use ndarray::Array2;
 use rand::SeedableRng;
@@ -618,7 +618,12 @@ pub fn train(table: &TrainingTable, params: &TrainParams) -> Result<ModelArtifac
     };
     // The hash covers the content only (version and time blank), so equal models share it.
     let hash = fnv1a(artifact.to_json().as_bytes());
-    let created_at = params.created_at.unwrap_or_else(Utc::now);
+    // Whole seconds, like the version that shows it.
+    let created_at = params
+        .created_at
+        .unwrap_or_else(Utc::now)
+        .with_nanosecond(0)
+        .expect("zero nanoseconds is valid");
     artifact.created_at = created_at;
     artifact.version = params.version.clone().unwrap_or_else(|| {
         format!(
@@ -754,7 +759,23 @@ impl ModelArtifact {
         })
     }
 
-    /// Population stability of `current` scores against the reference distribution.
+    /// The input columns as specs, e.g. for [`super::table::read_csv_as`], so that new data is
+    /// read with the kinds the model was trained on.
+    pub fn columns(&self) -> Vec<ColumnSpec> {
+        self.features
+            .iter()
+            .map(|f| ColumnSpec {
+                name: f.name.clone(),
+                kind: f.kind,
+                dimension: f.dimension,
+                monotonicity: f.monotonicity,
+                description: f.description.clone(),
+            })
+            .collect()
+    }
+
+    /// Population stability of `current` final scores ([`ScoreBreakdown::score`]) against the
+    /// reference distribution.
     pub fn psi(&self, current: &[f64]) -> Result<Psi, MetricError> {
         psi(&self.reference.scores, current, PSI_BINS)
     }
@@ -1159,10 +1180,58 @@ mod tests {
     }
 
     #[test]
-    fn registry_models_are_recognised() {
-        let table = synthetic_table(1000, 8);
-        let a = train(&table, &small_params(6)).unwrap();
-        assert!(!a.is_registry_model());
-        assert_eq!(ColumnSpec::registry().len(), FEATURES.len());
+    fn registry_features_train_into_a_registry_model() {
+        // Every registry feature driven by a latent risk in its documented direction.
+        let columns = ColumnSpec::registry();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(9);
+        let (mut rows, mut bad) = (Vec::new(), Vec::new());
+        for _ in 0..3000 {
+            let risk: f64 = rng.r#gen::<f64>() * 2.0 - 1.0;
+            let row: Vec<FeatureValue> = columns
+                .iter()
+                .map(|c| {
+                    let noise: f64 = rng.r#gen();
+                    match (c.kind, c.monotonicity) {
+                        (FeatureKind::Categorical, _) => FeatureValue::Level(Some(
+                            ["b2b", "b2c", "live_streaming"]
+                                [usize::from(risk > 0.0) + usize::from(noise > 0.5)]
+                            .to_string(),
+                        )),
+                        (_, Monotonicity::Increasing) => FeatureValue::Number(risk + noise),
+                        (_, Monotonicity::Decreasing) => FeatureValue::Number(noise - risk),
+                        _ => FeatureValue::Number(noise),
+                    }
+                })
+                .collect();
+            bad.push(rng.r#gen::<f64>() < sigmoid(-2.0 + 2.5 * risk));
+            rows.push(row);
+        }
+        let table = TrainingTable {
+            columns,
+            rows,
+            bad,
+            source: "registry as of 2025-06-30".into(),
+        };
+        let params = TrainParams {
+            as_of: NaiveDate::from_ymd_opt(2025, 6, 30),
+            ..small_params(6)
+        };
+        let a = train(&table, &params).unwrap();
+        assert!(a.is_registry_model());
+        assert_eq!(a.training.as_of, params.as_of);
+        assert!(a.metrics.combined.auc > 0.75, "{}", a.metrics.combined.auc);
+        let s = a.score(&table.rows[0]);
+        let dims: std::collections::BTreeSet<Dimension> = a
+            .scorecard
+            .features
+            .iter()
+            .filter_map(|f| f.dimension)
+            .collect();
+        assert_eq!(s.sub_scores.len(), dims.len());
+        let subs: f64 = s.sub_scores.iter().map(|d| d.points).sum();
+        assert!((subs - s.lr_score).abs() < 1e-9);
+        // A model trained on other columns cannot score enterprises.
+        let other = train(&synthetic_table(1000, 8), &small_params(6)).unwrap();
+        assert!(!other.is_registry_model());
     }
 }

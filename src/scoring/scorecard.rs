@@ -544,10 +544,16 @@ fn top(
 }
 
 fn reason_text(description: &str, bin: BinRef, label: &str) -> String {
-    match bin {
-        BinRef::Bin(_) => format!("{description} {label}"),
-        BinRef::Missing => format!("{description} (missing)"),
-    }
+    let suffix = match bin {
+        BinRef::Bin(_) => label,
+        BinRef::Missing => "(missing)",
+    };
+    // Built by hand: `format!` costs more than the rest of a reason (scoring is a hot path).
+    let mut text = String::with_capacity(description.len() + 1 + suffix.len());
+    text.push_str(description);
+    text.push(' ');
+    text.push_str(suffix);
+    text
 }
 
 /// The bin of a value; a number in a categorical column (or a level in a numeric one) counts as

@@ -349,6 +349,34 @@ age, income ,platform,default,score
     }
 
     #[test]
+    fn new_data_is_read_with_the_model_s_kinds() {
+        use super::super::model::{TrainParams, default_forest, train};
+        // "shop" is categorical in training (it has "x"), but its codes look like numbers.
+        let mut text = String::from("shop,y\n");
+        for i in 0..300 {
+            let shop = ["007", "7", "x"][i % 3];
+            let bad = i % 3 == 0 || i % 10 == 1;
+            text.push_str(&format!("{shop},{}\n", if bad { "b" } else { "g" }));
+        }
+        let table = read(&text, "y", "b").unwrap();
+        let params = TrainParams {
+            forest: default_forest().n_trees(5),
+            ..TrainParams::default()
+        };
+        let model = train(&table, &params).unwrap();
+        let fresh = "shop,y\n007,b\n7,g\n007,b\n7,g\n";
+        let as_model = read_csv_from(fresh.as_bytes(), "new", "y", "b", &model.columns()).unwrap();
+        assert_eq!(as_model.columns[0].kind, FeatureKind::Categorical);
+        assert_eq!(as_model.rows[0][0], FeatureValue::Level(Some("007".into())));
+        assert_eq!(model.evaluate(&as_model).unwrap().lr.auc, 1.0);
+        // Inferred, "007" would be the number 7 and meet the level "7".
+        assert_eq!(
+            read(fresh, "y", "b").unwrap().columns[0].kind,
+            FeatureKind::Numeric
+        );
+    }
+
+    #[test]
     fn a_read_table_trains() {
         use super::super::model::{TrainParams, default_forest, train};
         let mut text = String::from("a,b,label\n");
