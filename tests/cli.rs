@@ -267,3 +267,97 @@ fn first_start_creates_admin_and_prints_the_password_once() {
     again.wait().unwrap();
     assert!(!printed_password);
 }
+
+/// A labelled CSV with a numeric and a text column that both carry risk.
+fn credit_csv(path: &std::path::Path) {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+    let mut text = String::from("id,utilisation,channel,defaulted\n");
+    for i in 0..2000 {
+        let utilisation: f64 = rng.r#gen();
+        let channel = ["web", "branch", "broker"][rng.gen_range(0..3)];
+        let z = 4.0 * utilisation - 2.5 + if channel == "broker" { 1.0 } else { 0.0 };
+        let bad = rng.r#gen::<f64>() < 1.0 / (1.0 + (-z).exp());
+        let shown = if i % 50 == 0 {
+            String::new()
+        } else {
+            format!("{utilisation:.4}")
+        };
+        text.push_str(&format!(
+            "{i},{shown},{channel},{}\n",
+            if bad { "yes" } else { "no" }
+        ));
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn model_train_and_evaluate_on_a_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("credit.csv");
+    credit_csv(&csv);
+    let artifact = dir.path().join("model.json");
+    let out = ecredit(dir.path())
+        .args(["model", "train", "--csv"])
+        .arg(&csv)
+        .args(["--label", "defaulted", "--bad", "yes", "--out"])
+        .arg(&artifact)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for model in ["lr", "rf", "combined"] {
+        let auc = report["holdout"][model]["auc"].as_f64().unwrap();
+        assert!(auc > 0.7, "{model} AUC {auc}");
+        assert!(
+            report["holdout"][model]["ks"]["statistic"]
+                .as_f64()
+                .is_some(),
+            "{report}"
+        );
+        assert_eq!(
+            report["holdout"][model]["calibration"]
+                .as_array()
+                .unwrap()
+                .len(),
+            10
+        );
+        assert!(report["holdout"][model]["brier"].as_f64().is_some());
+    }
+    assert!(artifact.exists());
+
+    let evaluated = ecredit(dir.path())
+        .args(["model", "evaluate", "--model"])
+        .arg(&artifact)
+        .arg("--csv")
+        .arg(&csv)
+        .args(["--label", "defaulted", "--bad", "yes"])
+        .output()
+        .unwrap();
+    assert!(
+        evaluated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&evaluated.stderr)
+    );
+    let metrics: serde_json::Value = serde_json::from_slice(&evaluated.stdout).unwrap();
+    assert!(metrics["combined"]["auc"].as_f64().unwrap() > 0.7);
+
+    // Bad input is a clear error.
+    let wrong_label = ecredit(dir.path())
+        .args(["model", "train", "--csv"])
+        .arg(&csv)
+        .args(["--label", "nope", "--bad", "yes"])
+        .output()
+        .unwrap();
+    assert!(!wrong_label.status.success());
+    assert!(String::from_utf8_lossy(&wrong_label.stderr).contains("nope"));
+    let neither = ecredit(dir.path())
+        .args(["model", "train"])
+        .output()
+        .unwrap();
+    assert!(!neither.status.success());
+}
