@@ -7,6 +7,7 @@ on_both_backends!(
     regulators_rescore_and_everyone_sees_the_grade,
     serious_events_cap_the_grade,
     models_are_listed_inspected_and_activated,
+    bulk_rescoring_and_training_tables,
 );
 
 fn score_path(code: &str) -> String {
@@ -319,4 +320,86 @@ async fn models_are_listed_inspected_and_activated(app: TestApp) {
         404,
     )
     .await;
+}
+
+async fn bulk_rescoring_and_training_tables(app: TestApp) {
+    use ecredit::engine::{self, LoadedModel};
+    let cast = app.cast().await;
+    let serious = json!({
+        "kind": "administrative_penalty", "severity": "serious", "title": "严重违法",
+        "authority": "市场监督管理局", "decided_on": "2026-05-01"
+    });
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/enterprises/{CODE_B}/credit-events"),
+            Some(&cast.regulator),
+            &serious
+        )
+        .await
+        .status(),
+        201
+    );
+    let artifact = test_model(1);
+    app.install_model(&artifact, true).await;
+
+    let db = app.db.clone();
+    let (table, summary, progressed) = tokio::task::spawn_blocking(move || {
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let table = engine::training_table(&db, as_of, |_| {}).unwrap();
+        let model = LoadedModel {
+            version: artifact.version.clone(),
+            artifact,
+        };
+        let progressed = std::sync::atomic::AtomicU64::new(0);
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let summary = engine::rescore_all(&db, &model, at.date(), "test", at, |n| {
+            progressed.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        })
+        .unwrap();
+        (table, summary, progressed.into_inner())
+    })
+    .await
+    .unwrap();
+
+    // Ordered by code: A has no serious event, B one within 12 months of the observation date.
+    assert_eq!(table.bad, [false, true]);
+    assert_eq!(table.rows.len(), 2);
+    assert!(
+        table
+            .rows
+            .iter()
+            .all(|r| r.len() == ecredit::scoring::features::FEATURES.len())
+    );
+    assert_eq!(summary.scored, 2);
+    assert_eq!(progressed, 2);
+    assert_eq!(summary.grades.values().sum::<usize>(), 2);
+    for code in [CODE_A, CODE_B] {
+        let body: Value = app
+            .get(&score_path(code), Some(&cast.regulator))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["details"]["model_version"], "test-model-1");
+        assert_eq!(body["details"]["scored_by"], "test");
+    }
+    let b: Value = app
+        .get(&score_path(CODE_B), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rank = |g: &str| {
+        ["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C"]
+            .iter()
+            .position(|x| *x == g)
+            .unwrap()
+    };
+    assert!(
+        rank(b["grade"].as_str().unwrap()) >= rank("B"),
+        "the serious event caps B: {b}"
+    );
 }
