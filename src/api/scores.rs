@@ -10,7 +10,7 @@ use super::views::Visibility;
 use super::{ApiQuery, KEEPERS, Page, PageQuery, PageRequest, path_code};
 use crate::auth::Viewer;
 use crate::db::{enterprises, scores};
-use crate::engine::{self, Reasons};
+use crate::engine;
 use crate::error::{AppError, AppResult, Problem};
 use crate::scoring::grade::{Grade, GradeAdjustment};
 use crate::state::AppState;
@@ -81,10 +81,7 @@ impl ScoreView {
             upgrade_pending: row.upgrade_pending,
             adjustments: serde_json::from_str(&row.adjustments).unwrap_or_default(),
             sub_scores: serde_json::from_str(&row.sub_scores).unwrap_or_default(),
-            reasons: serde_json::from_str::<Reasons>(&row.reasons)
-                .ok()
-                .and_then(|r| serde_json::to_value(r).ok())
-                .unwrap_or_default(),
+            reasons: serde_json::from_str(&row.reasons).unwrap_or_default(),
             model_version: row.model_version.clone(),
             scored_at: row.scored_at,
             scored_by: row.scored_by.clone(),

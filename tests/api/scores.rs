@@ -193,8 +193,24 @@ async fn models_are_listed_inspected_and_activated(app: TestApp) {
     app.install_model(&second, false).await;
 
     assert_problem(app.get("/api/v1/models", None).await, 401).await;
+    assert_problem(app.get("/api/v1/models/test-model-1", None).await, 401).await;
+    let anonymous_activation = app
+        .request(
+            reqwest::Method::POST,
+            "/api/v1/models/test-model-2/activate",
+            None,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_problem(anonymous_activation, 401).await;
     for token in [&cast.bank, &cast.owner_a] {
         assert_problem(app.get("/api/v1/models", Some(token)).await, 403).await;
+        assert_problem(
+            app.get("/api/v1/models/test-model-1", Some(token)).await,
+            403,
+        )
+        .await;
         let activate = app
             .request(
                 reqwest::Method::POST,
