@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `user add`, `openapi`.
+//! The command line: `serve`, `migrate`, `user add`, `demo seed`, `openapi`.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -11,6 +11,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{self, Settings};
 use crate::db::DatabaseTarget;
 use crate::domain::Role;
+use crate::seed::{self, DemoStart};
 use crate::startup::{self, Application, NewAccount};
 use crate::telemetry::{self, LogFormat};
 
@@ -63,6 +64,9 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Synthetic data for demonstrations and model training.
+    #[command(subcommand)]
+    Demo(DemoCommand),
     /// Print the OpenAPI document (the committed openapi/openapi.json is this output).
     Openapi,
     /// Train, evaluate, list and activate scoring models.
@@ -153,6 +157,35 @@ pub struct ServeArgs {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "ECREDIT_WORKERS")]
     pub workers: Option<usize>,
+    /// With an empty registry: seed a small synthetic population and create demo accounts for
+    /// every role, whose passwords are printed once.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Subcommand)]
+pub enum DemoCommand {
+    /// Fill the registry with a synthetic population: enterprises with basic data, 36 months of
+    /// operating records, credit events, sentiment items and associations (the generative
+    /// process is documented in src/demo/mod.rs). The same seed gives the same population.
+    Seed(DemoSeedArgs),
+}
+
+#[derive(Args)]
+pub struct DemoSeedArgs {
+    /// How many enterprises to generate.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub enterprises: u64,
+    /// Random seed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// The date the population is seen from (YYYY-MM-DD): records end the day before. Default:
+    /// today.
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Add to a registry that already has enterprises (refused otherwise).
+    #[arg(long)]
+    pub append: bool,
 }
 
 #[derive(Subcommand)]
@@ -264,8 +297,46 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(UserCommand::Enable(args)) => set_disabled(&cli, &args.username, false),
         Command::Model(command) => crate::cli_model::run(&cli, command),
         Command::Score(args) => crate::cli_model::score_all(&cli, args),
+        Command::Demo(DemoCommand::Seed(args)) => demo_seed(&cli, args),
         Command::Serve(args) => serve(&cli, args),
     }
+}
+
+fn demo_seed(cli: &Cli, args: &DemoSeedArgs) -> anyhow::Result<()> {
+    let settings = cli.settings(None)?;
+    let db = startup::open_database(&settings)?;
+    let clock = SystemClock;
+    let options = seed::SeedOptions {
+        enterprises: args.enterprises,
+        seed: args.seed,
+        as_of: args.as_of.unwrap_or_else(|| clock.today()),
+        append: args.append,
+    };
+    // Drawn on standard error, and only on a terminal.
+    let bar = indicatif::ProgressBar::new(args.enterprises).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} enterprises ({per_sec}, {eta} left)",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    let report = seed::seed(&db, &options, &clock, &|done| bar.set_position(done));
+    bar.finish_and_clear();
+    let report = report?;
+    let c = report.counts;
+    println!(
+        "seeded {} enterprises into {} (seed {}, as of {}) in {:.1} s",
+        c.enterprises,
+        settings.database.redacted(),
+        options.seed,
+        options.as_of,
+        report.elapsed.as_secs_f64()
+    );
+    println!(
+        "  {} operating records, {} credit events, {} sentiment items, {} associations",
+        c.operating_records, c.credit_events, c.sentiment_records, c.associations
+    );
+    Ok(())
 }
 
 fn set_disabled(cli: &Cli, username: &str, disabled: bool) -> anyhow::Result<()> {
@@ -300,6 +371,9 @@ fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
             }
             None => {}
         }
+        if args.demo {
+            print_demo_start(seed::demo_start(app.db(), clock.as_ref())?);
+        }
         let host = settings.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
         println!(
             "ecredit listening on http://{host}:{port} ({db})\n  API docs: http://{host}:{port}/docs/\n  sign in:  curl -X POST http://{host}:{port}/api/v1/auth/token -H 'Content-Type: application/json' -d '{{\"username\":\"admin\",\"password\":\"…\"}}'",
@@ -310,4 +384,65 @@ fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         app.run_until_stopped().await?;
         Ok(())
     })
+}
+
+fn print_demo_start(start: DemoStart) {
+    let (report, accounts) = match start {
+        DemoStart::AlreadyFilled(n) => {
+            println!("demo: the registry already has {n} enterprises, so nothing was seeded");
+            return;
+        }
+        DemoStart::Seeded { report, accounts } => (report, accounts),
+    };
+    println!(
+        "demo: seeded {} synthetic enterprises with their records (seed {})",
+        report.counts.enterprises,
+        seed::DEMO_SEED
+    );
+    if accounts.is_empty() {
+        return;
+    }
+    println!("demo accounts (passwords shown once):");
+    let rows: Vec<[String; 4]> = accounts
+        .iter()
+        .map(|a| {
+            let whose = match (&a.enterprise, &a.organisation) {
+                (Some((code, name)), _) => format!("{code} {name}"),
+                (None, Some(org)) => org.clone(),
+                (None, None) => String::new(),
+            };
+            [
+                a.username.clone(),
+                a.role.to_string(),
+                a.password.clone(),
+                whose,
+            ]
+        })
+        .collect();
+    let header = ["username", "role", "password", "enterprise / organisation"];
+    let widths: Vec<usize> = (0..3)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: [&str; 4]| {
+        println!(
+            "  {:<w0$}  {:<w1$}  {:<w2$}  {}",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        );
+    };
+    line(header);
+    for r in &rows {
+        line([&r[0], &r[1], &r[2], &r[3]]);
+    }
 }

@@ -361,3 +361,175 @@ fn model_train_and_evaluate_on_a_csv() {
         .unwrap();
     assert!(!neither.status.success());
 }
+
+#[test]
+fn demo_seed_fills_an_empty_registry_and_appends_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = ecredit(dir.path())
+        .args(["demo", "seed", "--help"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(help.stdout).unwrap();
+    for flag in ["--enterprises", "--seed", "--as-of", "--append"] {
+        assert!(text.contains(flag), "{flag} missing from: {text}");
+    }
+
+    let seed = |args: &[&str]| {
+        ecredit(dir.path())
+            .args(["demo", "seed"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let first = seed(&["--enterprises", "120", "--seed", "3"]);
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(stdout.contains("seeded 120 enterprises"), "{stdout}");
+    assert!(stdout.contains("(seed 3, as of "), "{stdout}");
+    assert!(stdout.contains("4320 operating records"), "{stdout}");
+
+    let again = seed(&["--enterprises", "10"]);
+    assert!(!again.status.success());
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("already has 120 enterprises") && stderr.contains("--append"),
+        "{stderr}"
+    );
+
+    let appended = seed(&["--enterprises", "30", "--append", "--as-of", "2025-06-30"]);
+    assert!(
+        appended.status.success(),
+        "{}",
+        String::from_utf8_lossy(&appended.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&appended.stdout);
+    assert!(stdout.contains("seeded 30 enterprises"), "{stdout}");
+    assert!(stdout.contains("as of 2025-06-30"), "{stdout}");
+
+    let future = seed(&["--enterprises", "1", "--append", "--as-of", "2999-01-01"]);
+    assert!(!future.status.success());
+    assert!(String::from_utf8_lossy(&future.stderr).contains("in the future"));
+}
+
+/// The lines a child prints, read on a thread that keeps draining the pipe: a reader that stops
+/// early would close it, and the server's next print would fail.
+fn stdout_lines(child: &mut std::process::Child) -> std::sync::mpsc::IntoIter<String> {
+    let (sender, lines) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    lines.into_iter()
+}
+
+#[test]
+fn serve_demo_seeds_and_prints_an_account_for_every_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = ecredit(dir.path())
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut accounts = Vec::new();
+    let mut in_table = false;
+    let mut base = None;
+    let mut admin_password = None;
+    for line in stdout_lines(&mut child) {
+        if let Some(rest) =
+            line.strip_prefix("created the first account: username `admin`, password ")
+        {
+            admin_password = Some(rest.trim().to_string());
+        }
+        if line.starts_with("demo accounts") {
+            in_table = true;
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("ecredit listening on ") {
+            base = Some(rest.split_whitespace().next().unwrap().to_string());
+            break;
+        }
+        if in_table && line.starts_with("  ") {
+            let cells: Vec<&str> = line.split_whitespace().collect();
+            if cells[0] != "username" {
+                accounts.push((
+                    cells[0].to_string(),
+                    cells[1].to_string(),
+                    cells[2].to_string(),
+                    cells.get(3).map(|c| c.to_string()),
+                ));
+            }
+        }
+    }
+    let base = base.expect("the address is printed");
+    assert!(admin_password.is_some(), "the admin line is still printed");
+    let roles: Vec<&str> = accounts.iter().map(|a| a.1.as_str()).collect();
+    assert_eq!(roles, ["regulator", "bank", "enterprise", "enterprise"]);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let mut tokens = Vec::new();
+        for (username, _, password, _) in &accounts {
+            let response = client
+                .post(format!("{base}/api/v1/auth/token"))
+                .json(&serde_json::json!({"username": username, "password": password}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{username}");
+            let body: serde_json::Value = response.json().await.unwrap();
+            tokens.push(body["access_token"].as_str().unwrap().to_string());
+        }
+        let list: serde_json::Value = client
+            .get(format!("{base}/api/v1/enterprises?per_page=1"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list["total"], 300);
+        // The enterprise users own the enterprise printed beside them.
+        let me: serde_json::Value = client
+            .get(format!("{base}/api/v1/me"))
+            .bearer_auth(&tokens[2])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["enterprise"].as_str(), accounts[2].3.as_deref());
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // A second start finds the registry filled and prints no passwords.
+    let mut again = ecredit(dir.path())
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut said_filled = false;
+    for line in stdout_lines(&mut again) {
+        assert!(!line.contains("password"), "{line}");
+        said_filled |= line.contains("already has 300 enterprises");
+        if line.starts_with("ecredit listening on ") {
+            break;
+        }
+    }
+    again.kill().unwrap();
+    again.wait().unwrap();
+    assert!(said_filled);
+}

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod auth;
+mod demo;
 mod enterprises;
 mod history;
 mod operations;
