@@ -118,6 +118,20 @@ pub struct TrainArgs {
     /// Seed of the data split and the forest.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Fix the scorecard's weight in the combined PD (default: chosen on the validation split).
+    #[arg(long, value_parser = unit_interval)]
+    pub lr_weight: Option<f64>,
+    /// The least weight the validation search may give the scorecard, whose points explain the
+    /// score.
+    #[arg(long, value_parser = unit_interval, default_value_t = crate::scoring::model::DEFAULT_MIN_LR_WEIGHT)]
+    pub min_lr_weight: f64,
+}
+
+fn unit_interval(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(w) if (0.0..=1.0).contains(&w) => Ok(w),
+        _ => Err(format!("`{text}` is not a number in [0, 1]")),
+    }
 }
 
 #[derive(Args)]

@@ -90,6 +90,8 @@ pub fn run(cli: &Cli, command: &ModelCommand) -> anyhow::Result<()> {
 fn train(cli: &Cli, args: &TrainArgs) -> anyhow::Result<()> {
     let mut params = TrainParams {
         seed: args.seed,
+        lr_weight: args.lr_weight,
+        min_lr_weight: args.min_lr_weight,
         ..TrainParams::default()
     };
     let data = if let Some(csv) = &args.csv {

@@ -148,16 +148,65 @@ pub fn store(
     actor: &str,
     at: NaiveDateTime,
 ) -> AppResult<scores::ScoreRow> {
+    let previous = scores::grade_state(conn, enterprise_code)?;
+    let row = new_score(
+        model,
+        enterprise_code.to_string(),
+        evaluation,
+        previous,
+        Stamp { as_of, actor, at },
+    );
+    scores::insert(conn, &row)
+}
+
+/// Stores the evaluations of many enterprises (one each) in bulk; call inside a write
+/// transaction. The previous grades are read in the same transaction, so the upgrade rule sees
+/// every evaluation stored before it. Returns the published grades.
+pub fn store_many(
+    conn: &mut DbConnection,
+    model: &LoadedModel,
+    evaluations: Vec<(String, Evaluation)>,
+    stamp: Stamp<'_>,
+) -> AppResult<Vec<Grade>> {
+    let codes: Vec<String> = evaluations.iter().map(|(code, _)| code.clone()).collect();
+    let mut previous = scores::grade_states(conn, &codes)?;
+    let rows: Vec<scores::NewScore> = evaluations
+        .into_iter()
+        .map(|(code, evaluation)| {
+            let state = previous.remove(&code);
+            new_score(model, code, evaluation, state, stamp)
+        })
+        .collect();
+    scores::insert_many(conn, &rows)?;
+    Ok(rows.iter().map(|r| Grade::from_stored(&r.grade)).collect())
+}
+
+/// When, as of when and by whom a score is made.
+#[derive(Debug, Clone, Copy)]
+pub struct Stamp<'a> {
+    pub as_of: NaiveDate,
+    pub actor: &'a str,
+    pub at: NaiveDateTime,
+}
+
+/// The row to store for an evaluation, after the upgrade rule against the previous
+/// (published, evaluated) grades.
+fn new_score(
+    model: &LoadedModel,
+    enterprise_code: String,
+    evaluation: Evaluation,
+    previous: Option<(String, String)>,
+    stamp: Stamp<'_>,
+) -> scores::NewScore {
     let Evaluation {
         breakdown,
         evaluated,
         mut adjustments,
     } = evaluation;
-    let previous =
-        scores::grade_state(conn, enterprise_code)?.map(|(published, evaluated)| GradeState {
-            published: Grade::from_stored(&published),
-            last_evaluated: Grade::from_stored(&evaluated),
-        });
+    let previous = previous.map(|(published, evaluated)| GradeState {
+        published: Grade::from_stored(&published),
+        last_evaluated: Grade::from_stored(&evaluated),
+    });
     let (published, pending) = grade::publish(previous, evaluated);
     if pending {
         adjustments.push(GradeAdjustment::UpgradePending);
@@ -171,27 +220,24 @@ pub fn store(
         raised: breakdown.reasons_up,
         lowered: breakdown.reasons_down,
     };
-    scores::insert(
-        conn,
-        &scores::NewScore {
-            enterprise_code: enterprise_code.to_string(),
-            model_version: model.version.clone(),
-            as_of,
-            scored_at: at,
-            scored_by: actor.to_string(),
-            pd_lr: breakdown.pd_lr,
-            pd_rf: breakdown.pd_rf,
-            pd: breakdown.pd,
-            score: breakdown.score,
-            model_grade: breakdown.model_grade.as_str().to_string(),
-            evaluated_grade: evaluated.as_str().to_string(),
-            grade: published.as_str().to_string(),
-            upgrade_pending: pending,
-            adjustments: json(&adjustments),
-            sub_scores: json(&sub_scores),
-            reasons: json(&reasons),
-        },
-    )
+    scores::NewScore {
+        enterprise_code,
+        model_version: model.version.clone(),
+        as_of: stamp.as_of,
+        scored_at: stamp.at,
+        scored_by: stamp.actor.to_string(),
+        pd_lr: breakdown.pd_lr,
+        pd_rf: breakdown.pd_rf,
+        pd: breakdown.pd,
+        score: breakdown.score,
+        model_grade: breakdown.model_grade.as_str().to_string(),
+        evaluated_grade: evaluated.as_str().to_string(),
+        grade: published.as_str().to_string(),
+        upgrade_pending: pending,
+        adjustments: json(&adjustments),
+        sub_scores: json(&sub_scores),
+        reasons: json(&reasons),
+    }
 }
 
 /// Scores one enterprise as of `as_of` and stores the result; call inside a write transaction.
@@ -220,9 +266,11 @@ pub struct RescoreSummary {
     pub grades: BTreeMap<Grade, usize>,
 }
 
-/// Rescores every enterprise with `model` as of `as_of`: records read in chunks, features and
-/// models computed in parallel, each chunk stored in one transaction. `progress` is told how
-/// many enterprises each finished chunk held.
+/// Rescores every enterprise with `model` as of `as_of`. A pipeline: chunks of enterprises are
+/// read and scored on the rayon pool (several chunks at once, each scored in parallel) while
+/// this thread stores the finished ones, each chunk in one transaction. The bounded channel
+/// keeps a few chunks in memory at most. `progress` is told how many enterprises each stored
+/// chunk held. A failure stops the run; the chunks stored before it stay (each is whole).
 pub fn rescore_all(
     db: &Db,
     model: &LoadedModel,
@@ -234,45 +282,94 @@ pub fn rescore_all(
     use rayon::prelude::*;
     check_registry_model(model)?;
     let codes = db.read(enterprises::all_codes)?;
-    let mut summary = RescoreSummary::default();
-    for chunk in codes.chunks(CHUNK) {
-        let (basics, sets) = db.read(|conn| {
-            Ok((
-                enterprises::of_codes(conn, chunk)?,
-                records::record_sets(conn, chunk)?,
-            ))
-        })?;
-        let evaluations: Vec<(String, Evaluation)> = basics
-            .par_iter()
-            .map(|stored| {
-                let code = stored.enterprise.code.to_string();
-                let empty = records::RecordSet::default();
-                let evaluation = evaluate(
-                    model,
-                    &stored.enterprise,
-                    sets.get(&code).unwrap_or(&empty),
-                    as_of,
-                );
-                (code, evaluation)
-            })
-            .collect();
-        drop(sets);
-        let stored = db.write(|conn| {
-            evaluations
-                .into_iter()
-                .map(|(code, evaluation)| store(conn, model, &code, evaluation, as_of, actor, at))
-                .collect::<AppResult<Vec<_>>>()
-        })?;
-        for row in &stored {
-            *summary
-                .grades
-                .entry(Grade::from_stored(&row.grade))
-                .or_default() += 1;
+    let stamp = Stamp { as_of, actor, at };
+    let timings = StageTimings::default();
+    let timings = &timings;
+    let (scored, finished) =
+        std::sync::mpsc::sync_channel::<AppResult<Vec<(String, Evaluation)>>>(2);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            // An error is sent on; a failed send means the writer has stopped.
+            let _ = codes.par_chunks(CHUNK).try_for_each(|chunk| {
+                scored
+                    .send(evaluate_chunk(db, model, chunk, as_of, &timings))
+                    .map_err(|_| ())
+            });
+        });
+        let mut summary = RescoreSummary::default();
+        for evaluations in finished {
+            let evaluations = evaluations?;
+            let n = evaluations.len();
+            let started = std::time::Instant::now();
+            let grades = db.write(|conn| store_many(conn, model, evaluations, stamp))?;
+            timings.add(&timings.storing, started);
+            for grade in grades {
+                *summary.grades.entry(grade).or_default() += 1;
+            }
+            summary.scored += n;
+            progress(n as u64);
         }
-        summary.scored += stored.len();
-        progress(chunk.len() as u64);
+        tracing::info!(
+            scored = summary.scored,
+            reading_s = timings.seconds(&timings.reading),
+            scoring_s = timings.seconds(&timings.scoring),
+            storing_s = timings.seconds(&timings.storing),
+            "rescored (busy time of each stage, summed over threads)"
+        );
+        Ok(summary)
+    })
+}
+
+/// Busy time of each stage of a bulk run, in microseconds summed over threads: where the time
+/// goes, in the log of every run.
+#[derive(Default)]
+struct StageTimings {
+    reading: std::sync::atomic::AtomicU64,
+    scoring: std::sync::atomic::AtomicU64,
+    storing: std::sync::atomic::AtomicU64,
+}
+
+impl StageTimings {
+    fn add(&self, stage: &std::sync::atomic::AtomicU64, since: std::time::Instant) {
+        let micros = u64::try_from(since.elapsed().as_micros()).unwrap_or(u64::MAX);
+        stage.fetch_add(micros, std::sync::atomic::Ordering::Relaxed);
     }
-    Ok(summary)
+
+    fn seconds(&self, stage: &std::sync::atomic::AtomicU64) -> f64 {
+        stage.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6
+    }
+}
+
+/// Reads and evaluates one chunk of enterprises.
+fn evaluate_chunk(
+    db: &Db,
+    model: &LoadedModel,
+    chunk: &[String],
+    as_of: NaiveDate,
+    timings: &StageTimings,
+) -> AppResult<Vec<(String, Evaluation)>> {
+    use rayon::prelude::*;
+    let started = std::time::Instant::now();
+    let (basics, sets) = db.read(|conn| {
+        Ok((
+            enterprises::of_codes(conn, chunk)?,
+            records::record_sets(conn, chunk)?,
+        ))
+    })?;
+    timings.add(&timings.reading, started);
+    let started = std::time::Instant::now();
+    let empty = records::RecordSet::default();
+    let evaluations = basics
+        .par_iter()
+        .map(|stored| {
+            let code = stored.enterprise.code.to_string();
+            let set = sets.get(&code).unwrap_or(&empty);
+            let evaluation = evaluate(model, &stored.enterprise, set, as_of);
+            (code, evaluation)
+        })
+        .collect();
+    timings.add(&timings.scoring, started);
+    Ok(evaluations)
 }
 
 /// The features of every enterprise as of `as_of`, labelled bad when a serious negative event

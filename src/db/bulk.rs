@@ -47,12 +47,15 @@ macro_rules! insert_all {
     ($conn:expr, $table:expr, $rows:expr, $columns:expr) => {{
         let rows = $rows;
         match &mut *$conn {
-            DbConnection::Sqlite(c) => {
-                const N: usize = rows_per_statement(SQLITE_MAX_BINDS, $columns);
+            $crate::db::DbConnection::Sqlite(c) => {
+                const N: usize = $crate::db::bulk::rows_per_statement(
+                    $crate::db::bulk::SQLITE_MAX_BINDS,
+                    $columns,
+                );
                 insert_all!(@chunks c, $table, rows, N);
             }
             #[cfg(feature = "postgres")]
-            DbConnection::Postgres(c) => {
+            $crate::db::DbConnection::Postgres(c) => {
                 if !rows.is_empty() {
                     diesel::copy_from($table).from_insertable(rows).execute(c)?;
                 }
@@ -73,6 +76,8 @@ macro_rules! insert_all {
         }
     }};
 }
+
+pub(crate) use insert_all;
 
 /// An enterprise and its records, ready to be stored.
 #[derive(Debug, Clone, Copy)]

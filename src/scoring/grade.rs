@@ -42,8 +42,13 @@ impl Grade {
 }
 
 /// PD upper bounds of the first eight grades (AAA … CC); anything above the last bound is C.
-/// Each bound doubles the one before, so under points-to-double-odds scaling every grade spans
-/// the same width of score, and a roughly normal score gives a bell-shaped grade distribution.
+/// Each bound is about 1.7 times the one before, so under points-to-double-odds scaling every
+/// grade from AA to CC spans about the same width of score (some 15 points at PDO 20) and a
+/// roughly normal score gives a bell-shaped grade distribution. The bounds run from 0.5% to 20%
+/// because that is where one-year PDs of e-commerce enterprises lie at a serious-event rate of a
+/// few percent: with the synthetic population (5% bad) they use all nine grades, peaking at
+/// BBB/BB. A scale of investment-grade bond PDs (AAA below 0.03%) would put everyone in B or
+/// worse. Trained artifacts carry their own scale, so a regional authority can set another.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MasterScale {
     pub upper_pd: [f64; 8],
@@ -52,7 +57,7 @@ pub struct MasterScale {
 impl Default for MasterScale {
     fn default() -> Self {
         MasterScale {
-            upper_pd: [0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32],
+            upper_pd: [0.005, 0.0085, 0.0145, 0.0245, 0.041, 0.07, 0.12, 0.20],
         }
     }
 }
@@ -165,11 +170,11 @@ mod tests {
         let scale = MasterScale::default();
         scale.validate().unwrap();
         assert_eq!(scale.grade_for(0.0), Grade::Aaa);
-        assert_eq!(scale.grade_for(0.0025), Grade::Aaa);
-        assert_eq!(scale.grade_for(0.003), Grade::Aa);
+        assert_eq!(scale.grade_for(0.005), Grade::Aaa);
+        assert_eq!(scale.grade_for(0.0051), Grade::Aa);
         assert_eq!(scale.grade_for(0.03), Grade::Bb);
-        assert_eq!(scale.grade_for(0.32), Grade::Cc);
-        assert_eq!(scale.grade_for(0.5), Grade::C);
+        assert_eq!(scale.grade_for(0.20), Grade::Cc);
+        assert_eq!(scale.grade_for(0.21), Grade::C);
         assert_eq!(scale.grade_for(1.0), Grade::C);
         assert!(
             MasterScale {

@@ -99,6 +99,9 @@ impl TrainingTable {
     }
 }
 
+/// The default of [`TrainParams::min_lr_weight`].
+pub const DEFAULT_MIN_LR_WEIGHT: f64 = 0.5;
+
 /// Everything [`train`] can be told.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainParams {
@@ -111,6 +114,10 @@ pub struct TrainParams {
     pub scorecard: ScorecardParams,
     /// Fixes the weight of the scorecard in the combined PD; `None` chooses it on validation.
     pub lr_weight: Option<f64>,
+    /// The least weight the validation search may give the scorecard. The reasons and sub-scores
+    /// come from the scorecard, so a registry wants it to carry a real share of the score it
+    /// explains, even when the forest alone has a slightly lower Brier score.
+    pub min_lr_weight: f64,
     /// The artifact's version; `None` makes one from the time and a hash of the content.
     pub version: Option<String>,
     /// `None` is now.
@@ -128,6 +135,7 @@ impl Default for TrainParams {
             forest: default_forest(),
             scorecard: ScorecardParams::default(),
             lr_weight: None,
+            min_lr_weight: DEFAULT_MIN_LR_WEIGHT,
             version: None,
             created_at: None,
             as_of: None,
@@ -415,6 +423,12 @@ pub fn train(table: &TrainingTable, params: &TrainParams) -> Result<ModelArtifac
             "lr_weight must be in [0, 1], got {w}"
         )));
     }
+    if !(0.0..=1.0).contains(&params.min_lr_weight) {
+        return Err(TrainError::InvalidParams(format!(
+            "min_lr_weight must be in [0, 1], got {}",
+            params.min_lr_weight
+        )));
+    }
     if table.columns.is_empty() {
         return Err(TrainError::NoColumns);
     }
@@ -529,10 +543,14 @@ pub fn train(table: &TrainingTable, params: &TrainParams) -> Result<ModelArtifac
             validation_brier: combined_brier(w)?,
         },
         None => {
-            // From w = 1 down, replacing only on a strictly lower Brier: ties keep the scorecard.
+            // From w = 1 down to the floor, replacing only on a strictly lower Brier: ties keep
+            // the scorecard.
             let mut best = (1.0, combined_brier(1.0)?);
             for k in (0..20).rev() {
                 let w = f64::from(k) / 20.0;
+                if w < params.min_lr_weight - 1e-9 {
+                    break;
+                }
                 let b = combined_brier(w)?;
                 if b < best.1 {
                     best = (w, b);
@@ -1049,6 +1067,28 @@ mod tests {
             assert_eq!((p.pd_lr, p.pd_rf, p.pd), (s.pd_lr, s.pd_rf, s.pd));
             assert!(s.reasons_up.len() <= 3 && s.reasons_down.len() <= 3);
         }
+    }
+
+    #[test]
+    fn the_validation_search_keeps_the_scorecard_weight_above_its_floor() {
+        let table = synthetic_table(3000, 4);
+        for floor in [0.0, 0.5, 0.8] {
+            let params = TrainParams {
+                min_lr_weight: floor,
+                ..small_params(3)
+            };
+            let a = train(&table, &params).unwrap();
+            assert!(a.combination.lr_weight >= floor - 1e-9, "{floor}");
+            assert_eq!(a.combination.chosen_by, WeightChoice::ValidationBrier);
+        }
+        let out_of_range = TrainParams {
+            min_lr_weight: 1.5,
+            ..small_params(3)
+        };
+        assert!(matches!(
+            train(&table, &out_of_range),
+            Err(TrainError::InvalidParams(_))
+        ));
     }
 
     #[test]

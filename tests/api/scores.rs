@@ -8,6 +8,7 @@ on_both_backends!(
     serious_events_cap_the_grade,
     models_are_listed_inspected_and_activated,
     bulk_rescoring_and_training_tables,
+    bulk_rescoring_agrees_with_one_by_one_and_keeps_the_upgrade_rule,
 );
 
 fn score_path(code: &str) -> String {
@@ -418,4 +419,108 @@ async fn bulk_rescoring_and_training_tables(app: TestApp) {
         rank(b["grade"].as_str().unwrap()) >= rank("B"),
         "the serious event caps B: {b}"
     );
+}
+
+/// The bulk path (grade states read per chunk, multi-row writes, current scores set from the
+/// stored rows) must store exactly what scoring one enterprise at a time stores.
+async fn bulk_rescoring_agrees_with_one_by_one_and_keeps_the_upgrade_rule(app: TestApp) {
+    use ecredit::clock::Clock;
+    use ecredit::engine::{self, LoadedModel};
+    use ecredit::scoring::grade::{Grade, GradeState, publish};
+    let today = app.clock.today();
+    let (db, clock) = (app.db.clone(), app.clock.clone());
+    let options = ecredit::seed::SeedOptions {
+        enterprises: 80,
+        seed: 11,
+        as_of: today,
+        append: false,
+    };
+    tokio::task::spawn_blocking(move || ecredit::seed::seed(&db, &options, &clock, &|_| {}))
+        .await
+        .unwrap()
+        .unwrap();
+    let artifact = test_model(1);
+    app.install_model(&artifact, true).await;
+    let regulator = app
+        .token_for("regulator", ecredit::domain::Role::Regulator, None)
+        .await;
+
+    let db = app.db.clone();
+    let year_ago = today - chrono::Days::new(365);
+    let codes = tokio::task::spawn_blocking(move || {
+        let model = LoadedModel {
+            version: artifact.version.clone(),
+            artifact,
+        };
+        let at = year_ago.and_hms_opt(9, 0, 0).unwrap();
+        let first = engine::rescore_all(&db, &model, year_ago, "bulk", at, |_| {}).unwrap();
+        let second = engine::rescore_all(&db, &model, today, "bulk", at, |_| {}).unwrap();
+        assert_eq!((first.scored, second.scored), (80, 80));
+        db.read(ecredit::db::enterprises::all_codes).unwrap()
+    })
+    .await
+    .unwrap();
+
+    let grade = |v: &Value| -> Grade { serde_json::from_value(v.clone()).unwrap() };
+    let mut held_back = 0;
+    for (i, code) in codes.iter().enumerate() {
+        let history: Value = app
+            .get(
+                &format!("/api/v1/enterprises/{code}/scores"),
+                Some(&regulator),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(history["total"], 2, "{code}: {history}");
+        let (newer, older) = (&history["items"][0], &history["items"][1]);
+        assert_eq!(newer["as_of"], today.to_string());
+        let previous = GradeState {
+            published: grade(&older["grade"]),
+            last_evaluated: grade(&older["details"]["evaluated_grade"]),
+        };
+        let evaluated = grade(&newer["details"]["evaluated_grade"]);
+        let (published, pending) = publish(Some(previous), evaluated);
+        assert_eq!(grade(&newer["grade"]), published, "{code}: {history}");
+        assert_eq!(newer["details"]["upgrade_pending"], pending, "{code}");
+        held_back += usize::from(pending);
+
+        // The current score is the newest stored one.
+        let current: Value = app
+            .get(&score_path(code), Some(&regulator))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(current["details"]["id"], newer["details"]["id"], "{code}");
+
+        // Scoring the same enterprise on its own gives the same result.
+        if i % 8 == 0 {
+            let single: Value = app
+                .request(reqwest::Method::POST, &score_path(code), Some(&regulator))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            for field in [
+                "pd_lr",
+                "pd_rf",
+                "pd",
+                "score",
+                "evaluated_grade",
+                "sub_scores",
+                "reasons",
+            ] {
+                assert_eq!(
+                    single["details"][field], newer["details"][field],
+                    "{code} {field}"
+                );
+            }
+        }
+    }
+    // The population moved between the two dates: some upgrades had to wait.
+    assert!(held_back > 0, "no pending upgrade among 80 enterprises");
 }
