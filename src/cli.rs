@@ -401,18 +401,27 @@ fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
 }
 
 fn print_demo_start(start: DemoStart) {
-    let (report, accounts) = match start {
+    let seeded = match start {
         DemoStart::AlreadyFilled(n) => {
             println!("demo: the registry already has {n} enterprises, so nothing was seeded");
             return;
         }
-        DemoStart::Seeded { report, accounts } => (report, accounts),
+        DemoStart::Seeded {
+            report,
+            accounts,
+            scored_with,
+        } => (report, accounts, scored_with),
     };
+    let (report, accounts, scored_with) = seeded;
     println!(
         "demo: seeded {} synthetic enterprises with their records (seed {})",
         report.counts.enterprises,
         seed::DEMO_SEED
     );
+    match scored_with {
+        Some(version) => println!("demo: graded them with model {version}"),
+        None => println!("demo: no model is active, so they are not graded yet"),
+    }
     if accounts.is_empty() {
         return;
     }

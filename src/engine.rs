@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::scoring::features::{self, EnterpriseRecords, FeatureValue};
 use crate::scoring::grade::{self, Grade, GradeAdjustment, GradeState, PolicyFacts, PolicyRules};
 use crate::scoring::model::{ModelArtifact, ScoreBreakdown, TrainingTable};
-use crate::scoring::scorecard::{ColumnSpec, Reason};
+use crate::scoring::scorecard::{self, ColumnSpec, Reason};
 
 /// A model ready to score.
 pub struct LoadedModel {
@@ -57,10 +57,75 @@ impl ModelCache {
 }
 
 /// Why the published grade is what it is, and what drove the score.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Reasons {
     pub raised: Vec<Reason>,
     pub lowered: Vec<Reason>,
+}
+
+/// A reason as stored with every score: the feature, its bin and the points. The dimension and
+/// the text follow from the feature catalogue when it is read, which keeps a stored score at a
+/// third of the size: rescoring a million enterprises writes every byte of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct StoredReason {
+    feature: String,
+    bin: String,
+    points: f64,
+    impact: f64,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct StoredReasons {
+    raised: Vec<StoredReason>,
+    lowered: Vec<StoredReason>,
+}
+
+impl Reasons {
+    fn to_stored(&self) -> String {
+        // Points to the hundredth: they are shown, never added up (the sub-scores are kept exact).
+        let cents = |x: f64| (x * 100.0).round() / 100.0;
+        let stored = |reasons: &[Reason]| -> Vec<StoredReason> {
+            reasons
+                .iter()
+                .map(|r| StoredReason {
+                    feature: r.feature.clone(),
+                    bin: r.bin.clone(),
+                    points: cents(r.points),
+                    impact: cents(r.impact),
+                })
+                .collect()
+        };
+        json(&StoredReasons {
+            raised: stored(&self.raised),
+            lowered: stored(&self.lowered),
+        })
+    }
+
+    /// The reasons of a stored score, with the dimension and text of each feature.
+    pub fn from_stored(stored: &str) -> Reasons {
+        let stored: StoredReasons = serde_json::from_str(stored).unwrap_or_default();
+        let full = |reasons: Vec<StoredReason>| -> Vec<Reason> {
+            reasons
+                .into_iter()
+                .map(|r| {
+                    let spec = features::feature_index(&r.feature).map(|i| &features::FEATURES[i]);
+                    let description = spec.map_or(r.feature.as_str(), |f| f.description);
+                    Reason {
+                        text: scorecard::reason_text(description, &r.bin),
+                        dimension: spec.map(|f| f.dimension),
+                        feature: r.feature,
+                        bin: r.bin,
+                        points: r.points,
+                        impact: r.impact,
+                    }
+                })
+                .collect()
+        };
+        Reasons {
+            raised: full(stored.raised),
+            lowered: full(stored.lowered),
+        }
+    }
 }
 
 /// The label of the training data (DOMAIN.md): a serious negative event, a dishonest-debtor
@@ -236,7 +301,7 @@ fn new_score(
         upgrade_pending: pending,
         adjustments: json(&adjustments),
         sub_scores: json(&sub_scores),
-        reasons: json(&reasons),
+        reasons: reasons.to_stored(),
     }
 }
 
@@ -281,7 +346,7 @@ pub fn rescore_all(
 ) -> AppResult<RescoreSummary> {
     use rayon::prelude::*;
     check_registry_model(model)?;
-    let codes = db.read(enterprises::all_codes)?;
+    let codes = db.read(enterprises::all_codes_in_storage_order)?;
     let stamp = Stamp { as_of, actor, at };
     let timings = StageTimings::default();
     let timings = &timings;
@@ -340,6 +405,15 @@ impl StageTimings {
     }
 }
 
+/// The records the features of `as_of` look at.
+fn records_needed(as_of: NaiveDate) -> records::Since {
+    let lookback = features::lookback(as_of);
+    records::Since {
+        operating: lookback.operating_from,
+        sentiment: lookback.sentiment_from,
+    }
+}
+
 /// Reads and evaluates one chunk of enterprises.
 fn evaluate_chunk(
     db: &Db,
@@ -353,7 +427,7 @@ fn evaluate_chunk(
     let (basics, sets) = db.read(|conn| {
         Ok((
             enterprises::of_codes(conn, chunk)?,
-            records::record_sets(conn, chunk)?,
+            records::record_sets(conn, chunk, records_needed(as_of))?,
         ))
     })?;
     timings.add(&timings.reading, started);
@@ -390,7 +464,7 @@ pub fn training_table(
         let (basics, sets) = db.read(|conn| {
             Ok((
                 enterprises::of_codes(conn, chunk)?,
-                records::record_sets(conn, chunk)?,
+                records::record_sets(conn, chunk, records_needed(as_of))?,
             ))
         })?;
         let labelled: Vec<(Vec<FeatureValue>, bool)> = basics
@@ -531,4 +605,57 @@ pub fn register_directory(db: &Db, dir: &Path, at: NaiveDateTime) -> anyhow::Res
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     outcome.activated = Some(choice);
     Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scoring::features::Dimension;
+
+    fn reason(feature: &str, bin: &str, points: f64, impact: f64) -> Reason {
+        let spec = &features::FEATURES[features::feature_index(feature).unwrap()];
+        Reason {
+            feature: feature.into(),
+            dimension: Some(spec.dimension),
+            bin: bin.into(),
+            points,
+            impact,
+            text: scorecard::reason_text(spec.description, bin),
+        }
+    }
+
+    #[test]
+    fn stored_reasons_read_back_whole() {
+        let reasons = Reasons {
+            raised: vec![reason(
+                "refund_rate",
+                "(0.0123, 0.0456]",
+                38.927783,
+                2.545228,
+            )],
+            lowered: vec![
+                reason("tax_to_sales", "missing", 20.0, -4.004999),
+                reason("sales_growth", "(-0.29, -0.26]", 28.137754, -8.568726),
+            ],
+        };
+        let stored = reasons.to_stored();
+        assert!(
+            !stored.contains("text") && !stored.contains("dimension"),
+            "{stored}"
+        );
+        let back = Reasons::from_stored(&stored);
+        assert_eq!(back.raised[0].text, reasons.raised[0].text);
+        assert_eq!(back.raised[0].points, 38.93);
+        assert_eq!(back.raised[0].impact, 2.55);
+        assert_eq!(back.lowered[0].dimension, Some(Dimension::Fulfilment));
+        assert!(
+            back.lowered[0].text.ends_with("(missing)"),
+            "{}",
+            back.lowered[0].text
+        );
+        assert_eq!(back.lowered[1].impact, -8.57);
+        assert_eq!(back.lowered[1].text, reasons.lowered[1].text);
+        // Unreadable or empty storage gives no reasons rather than an error.
+        assert_eq!(Reasons::from_stored("").raised, []);
+    }
 }

@@ -279,6 +279,8 @@ pub enum DemoStart {
     Seeded {
         report: SeedReport,
         accounts: Vec<DemoAccount>,
+        /// The version of the active model that graded the population, if one was active.
+        scored_with: Option<String>,
     },
     /// The registry already had this many enterprises: nothing was done.
     AlreadyFilled(u64),
@@ -352,5 +354,26 @@ pub fn demo_start(db: &Db, clock: &dyn Clock) -> anyhow::Result<DemoStart> {
             enterprise,
         });
     }
-    Ok(DemoStart::Seeded { report, accounts })
+    // Graded at once, so the newcomer finds scores and grades, not 404s.
+    let model = db.read(|conn| crate::engine::ModelCache::default().active(conn));
+    let scored_with = match model {
+        Ok(model) => {
+            crate::engine::rescore_all(
+                db,
+                &model,
+                options.as_of,
+                "demo",
+                clock.now_naive(),
+                |_| {},
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            Some(model.version.clone())
+        }
+        Err(_) => None,
+    };
+    Ok(DemoStart::Seeded {
+        report,
+        accounts,
+        scored_with,
+    })
 }

@@ -441,7 +441,11 @@ fn serve_demo_seeds_and_prints_an_account_for_every_role() {
     let mut in_table = false;
     let mut base = None;
     let mut admin_password = None;
+    let mut graded_with = None;
     for line in stdout_lines(&mut child) {
+        if let Some(version) = line.strip_prefix("demo: graded them with model ") {
+            graded_with = Some(version.trim().to_string());
+        }
         if let Some(rest) =
             line.strip_prefix("created the first account: username `admin`, password ")
         {
@@ -510,6 +514,38 @@ fn serve_demo_seeds_and_prints_an_account_for_every_role() {
             .await
             .unwrap();
         assert_eq!(me["enterprise"].as_str(), accounts[2].3.as_deref());
+
+        // The population is graded with the committed default model: the public sees the
+        // riskiest enterprise's grade, its owner the details.
+        let committed = std::fs::read_to_string("models/ACTIVE").unwrap();
+        assert_eq!(graded_with.as_deref(), Some(committed.trim()));
+        let riskiest = accounts[3].3.as_deref().unwrap();
+        let score_url = format!("{base}/api/v1/enterprises/{riskiest}/score");
+        let public: serde_json::Value = client
+            .get(&score_url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            public["grade"].is_string() && public.get("details").is_none(),
+            "{public}"
+        );
+        let own: serde_json::Value = client
+            .get(&score_url)
+            .bearer_auth(&tokens[3])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            own["details"]["model_version"].as_str(),
+            Some(committed.trim())
+        );
     });
     child.kill().unwrap();
     child.wait().unwrap();

@@ -10,7 +10,7 @@ use super::views::Visibility;
 use super::{ApiQuery, KEEPERS, Page, PageQuery, PageRequest, path_code};
 use crate::auth::Viewer;
 use crate::db::{enterprises, scores};
-use crate::engine;
+use crate::engine::{self, Reasons};
 use crate::error::{AppError, AppResult, Problem};
 use crate::scoring::grade::{Grade, GradeAdjustment};
 use crate::state::AppState;
@@ -60,8 +60,7 @@ pub struct ScoreDetails {
     /// Scorecard points per dimension.
     #[schema(value_type = Object)]
     pub sub_scores: serde_json::Map<String, serde_json::Value>,
-    #[schema(value_type = Object)]
-    pub reasons: serde_json::Value,
+    pub reasons: Reasons,
     pub model_version: String,
     pub scored_at: NaiveDateTime,
     pub scored_by: String,
@@ -81,7 +80,7 @@ impl ScoreView {
             upgrade_pending: row.upgrade_pending,
             adjustments: serde_json::from_str(&row.adjustments).unwrap_or_default(),
             sub_scores: serde_json::from_str(&row.sub_scores).unwrap_or_default(),
-            reasons: serde_json::from_str(&row.reasons).unwrap_or_default(),
+            reasons: Reasons::from_stored(&row.reasons),
             model_version: row.model_version.clone(),
             scored_at: row.scored_at,
             scored_by: row.scored_by.clone(),

@@ -99,9 +99,15 @@ impl DbConnection {
             DatabaseTarget::Sqlite(path) => {
                 let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
                 // WAL lets readers run beside the single writer; the busy timeout makes a second
-                // process (a CLI run beside the server) wait instead of failing at once.
+                // process (a CLI run beside the server) wait instead of failing at once. Reads go
+                // through a memory map instead of a copy per page (bulk scoring spent a tenth of
+                // its time in pread); a 32 MiB page cache keeps the indexes of bulk writes; and a
+                // checkpoint every 32 MiB of WAL instead of every 4 MiB spares bulk writes most
+                // of their page copies and fsyncs.
                 conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                     PRAGMA mmap_size = 68719476736; PRAGMA cache_size = -32768; \
+                     PRAGMA wal_autocheckpoint = 8192;",
                 )
                 .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
                 Ok(DbConnection::Sqlite(conn))

@@ -111,15 +111,20 @@ macro_rules! record_repository {
                     })
             }
 
-            /// Every record of the given enterprises, with the code of each record's enterprise.
+            /// The records of the given enterprises that `refine` keeps, with the code of each
+            /// record's enterprise.
             pub fn of_enterprises(
                 conn: &mut DbConnection,
                 codes: &[String],
+                refine: impl FnOnce(Query) -> Query,
             ) -> AppResult<Vec<(String, $domain)>> {
-                let rows: Vec<(String, $columns)> = $table::table
-                    .filter($table::enterprise_code.eq_any(codes))
-                    .select(($table::enterprise_code, $columns::as_select()))
-                    .load(conn)?;
+                let rows: Vec<(String, $columns)> = refine(
+                    $table::table
+                        .filter($table::enterprise_code.eq_any(codes.to_vec()))
+                        .into_boxed(),
+                )
+                .select(($table::enterprise_code, $columns::as_select()))
+                .load(conn)?;
                 Ok(rows
                     .into_iter()
                     .map(|(code, columns)| (code, columns.into_domain()))
@@ -615,29 +620,46 @@ pub fn record_set(conn: &mut DbConnection, enterprise_code: &str) -> AppResult<R
     })
 }
 
+/// The oldest operating period and sentiment item a bulk read needs; older ones are left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Since {
+    pub operating: NaiveDate,
+    pub sentiment: chrono::NaiveDateTime,
+}
+
 /// The record sets of many enterprises at once (for training and rescoring), in a few queries
-/// per call instead of a few per enterprise. Keep `codes` to a few thousand per call.
+/// per call instead of a few per enterprise, with operating records and sentiment from `since`
+/// on. Keep `codes` to a few thousand per call.
 pub fn record_sets(
     conn: &mut DbConnection,
     codes: &[String],
+    since: Since,
 ) -> AppResult<std::collections::HashMap<String, RecordSet>> {
     use std::collections::HashMap;
     let mut sets: HashMap<String, RecordSet> = codes
         .iter()
         .map(|c| (c.clone(), RecordSet::default()))
         .collect();
-    for (code, record) in operating::of_enterprises(conn, codes)? {
+    let operating_since = since.operating;
+    let operating = operating::of_enterprises(conn, codes, |q| {
+        q.filter(operating_records::period_start.ge(operating_since))
+    })?;
+    for (code, record) in operating {
         sets.entry(code).or_default().operating.push(record);
     }
-    for (code, record) in events::of_enterprises(conn, codes)? {
+    for (code, record) in events::of_enterprises(conn, codes, |q| q)? {
         sets.entry(code).or_default().events.push(record);
     }
-    for (code, record) in sentiment::of_enterprises(conn, codes)? {
+    let sentiment_since = since.sentiment;
+    let sentiment = sentiment::of_enterprises(conn, codes, |q| {
+        q.filter(sentiment_records::published_at.ge(sentiment_since))
+    })?;
+    for (code, record) in sentiment {
         sets.entry(code).or_default().sentiment.push(record);
     }
     // Links in both directions: (enterprise, related enterprise).
     let mut links_of: HashMap<String, Vec<String>> = HashMap::new();
-    for (code, record) in links::of_enterprises(conn, codes)? {
+    for (code, record) in links::of_enterprises(conn, codes, |q| q)? {
         if let Some(related) = &record.related_code {
             links_of
                 .entry(code.clone())

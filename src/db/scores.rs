@@ -38,7 +38,7 @@ pub struct ScoreRow {
 
 /// A score to store; the id is assigned by the database.
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = scores)]
+#[diesel(table_name = scores, treat_none_as_default_value = false)]
 pub struct NewScore {
     pub enterprise_code: String,
     pub model_version: String,

@@ -417,10 +417,13 @@ impl FeatureBinning {
     pub fn label(&self, bin: BinRef) -> &str {
         match bin {
             BinRef::Bin(i) => &self.labels[i],
-            BinRef::Missing => "missing",
+            BinRef::Missing => MISSING_LABEL,
         }
     }
 }
+
+/// The label of the bin of missing values.
+pub const MISSING_LABEL: &str = "missing";
 
 /// The sign of the Pearson correlation between the value and being bad.
 fn correlation_sign(present: &[(f64, bool)]) -> f64 {

@@ -3,7 +3,7 @@
 //! what happened after them. Each feature belongs to one of the six dimensions of the Hangzhou
 //! cross-border model (seed 004) and says which way its risk should run.
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::binning::Monotonicity;
@@ -172,7 +172,12 @@ pub const FEATURES: &[FeatureSpec] = &[
         Decreasing,
         "tax paid per yuan of online sales over the last 12 months",
     ),
-    numeric("log_employees", Fulfilment, Decreasing, "employees (log)"),
+    numeric(
+        "log_employees",
+        Fulfilment,
+        Decreasing,
+        "employees in the latest period of the last 24 months (log)",
+    ),
     numeric(
         "related_parties",
         Associations,
@@ -258,6 +263,30 @@ pub fn negative_event_counts(event: &CreditEvent, as_of: NaiveDate) -> bool {
     end.checked_add_months(Months::new(12 * NEGATIVE_EVENT_RETENTION_YEARS))
         .is_none_or(|limit| limit >= as_of)
 }
+
+/// How far back the features look: no feature reads an operating record that starts before
+/// `operating_from` or a sentiment item published before `sentiment_from`, so bulk scoring
+/// reads only these (two thirds of the operating records and a third of the sentiment of a
+/// 36-month history). Credit events and associations are few and are read whole: the 5-year
+/// rule and the months since the last negative event look further back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lookback {
+    pub operating_from: NaiveDate,
+    pub sentiment_from: NaiveDateTime,
+}
+
+/// The oldest operating period and sentiment item the features of `as_of` use.
+pub fn lookback(as_of: NaiveDate) -> Lookback {
+    Lookback {
+        operating_from: months_before(as_of, OPERATING_LOOKBACK_MONTHS),
+        sentiment_from: months_before(as_of, SENTIMENT_LOOKBACK_MONTHS)
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists"),
+    }
+}
+
+const OPERATING_LOOKBACK_MONTHS: u32 = 24;
+const SENTIMENT_LOOKBACK_MONTHS: u32 = 12;
 
 fn months_before(date: NaiveDate, months: u32) -> NaiveDate {
     date.checked_sub_months(Months::new(months))
@@ -385,7 +414,7 @@ pub fn compute(as_of: NaiveDate, r: EnterpriseRecords<'_>) -> Vec<FeatureValue> 
     )));
     let last_24: Vec<&&OperatingRecord> = known
         .iter()
-        .filter(|o| o.period.start >= months_before(as_of, 24))
+        .filter(|o| o.period.start >= months_before(as_of, OPERATING_LOOKBACK_MONTHS))
         .collect();
     let checks: i64 = last_24.iter().filter_map(|o| o.quality_checks).sum();
     let failed: i64 = last_24.iter().filter_map(|o| o.quality_checks_failed).sum();
@@ -402,7 +431,7 @@ pub fn compute(as_of: NaiveDate, r: EnterpriseRecords<'_>) -> Vec<FeatureValue> 
     } else {
         f64::NAN
     }));
-    let latest_employees = known
+    let latest_employees = last_24
         .iter()
         .max_by_key(|o| o.period.start)
         .and_then(|o| o.employees);
@@ -438,9 +467,7 @@ pub fn compute(as_of: NaiveDate, r: EnterpriseRecords<'_>) -> Vec<FeatureValue> 
     out.push(n(related as f64));
 
     // Sentiment published before the as-of date.
-    let start = months_before(as_of, 12)
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight exists");
+    let start = lookback(as_of).sentiment_from;
     let end = as_of.and_hms_opt(0, 0, 0).expect("midnight exists");
     let items: Vec<&SentimentRecord> = r
         .sentiment
@@ -518,6 +545,76 @@ mod tests {
     }
 
     #[test]
+    fn records_older_than_the_lookback_change_no_feature() {
+        let e = enterprise();
+        // 40 months of figures with an old spike, sentiment over three years, old and recent
+        // events: everything before the lookback must not matter.
+        let ops: Vec<OperatingRecord> = (0..40u32)
+            .map(|i| {
+                let (y, m) = (2022 + (9 + i) / 12, (9 + i) % 12 + 1);
+                let mut r = month(&format!("{y}-{m:02}"), 100.0 + f64::from(i * i), 0.02);
+                r.employees = (i % 7 != 0).then_some(i64::from(i));
+                r
+            })
+            .collect();
+        let sentiment: Vec<SentimentRecord> = (0..36u32)
+            .map(|i| SentimentRecord {
+                source_kind: crate::domain::records::SentimentSourceKind::News,
+                source_name: "n".into(),
+                title: "t".into(),
+                excerpt: None,
+                url: None,
+                published_at: NaiveDate::from_ymd_opt(2023, 1, 1)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap()
+                    + chrono::Days::new(u64::from(i) * 30),
+                polarity: if i % 3 == 0 { -0.8 } else { 0.4 },
+                polarity_computed: false,
+                topic: None,
+                source: DataSource::Platform,
+            })
+            .collect();
+        let events = vec![
+            event("2021-03-01", Severity::Serious),
+            event("2024-02-01", Severity::Minor),
+        ];
+        for as_of in ["2024-12-31", "2025-07-01", "2026-01-01"] {
+            let as_of: NaiveDate = as_of.parse().unwrap();
+            let window = lookback(as_of);
+            let recent_ops: Vec<OperatingRecord> = ops
+                .iter()
+                .filter(|o| o.period.start >= window.operating_from)
+                .cloned()
+                .collect();
+            let recent_sentiment: Vec<SentimentRecord> = sentiment
+                .iter()
+                .filter(|s| s.published_at >= window.sentiment_from)
+                .cloned()
+                .collect();
+            assert!(recent_ops.len() < ops.len() && recent_sentiment.len() < sentiment.len());
+            let features = |operating: &[OperatingRecord], sentiment: &[SentimentRecord]| {
+                compute(
+                    as_of,
+                    EnterpriseRecords {
+                        enterprise: &e,
+                        operating,
+                        events: &events,
+                        sentiment,
+                        associations: &[],
+                        related_negative_event_dates: &[],
+                    },
+                )
+            };
+            assert_eq!(
+                format!("{:?}", features(&ops, &sentiment)),
+                format!("{:?}", features(&recent_ops, &recent_sentiment)),
+                "as of {as_of}"
+            );
+        }
+    }
+
+    #[test]
     fn features_as_of_a_date_ignore_later_records() {
         let e = enterprise();
         let ops: Vec<OperatingRecord> = (1..=12)
@@ -530,8 +627,6 @@ mod tests {
         let mut events_with_future = events.clone();
         events_with_future.push(event("2026-01-15", Severity::Serious));
         let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-        let records = |ops: &'static [OperatingRecord], evs: &'static [CreditEvent]| (ops, evs);
-        let _ = records;
         let base = compute(
             as_of,
             EnterpriseRecords {
@@ -547,11 +642,7 @@ mod tests {
             as_of,
             EnterpriseRecords {
                 enterprise: &e,
-                operating: &with_future[..12]
-                    .iter()
-                    .cloned()
-                    .chain(std::iter::once(with_future[12].clone()))
-                    .collect::<Vec<_>>(),
+                operating: &with_future[..13],
                 events: &events_with_future,
                 sentiment: &[],
                 associations: &[],

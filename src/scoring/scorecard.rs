@@ -30,7 +30,7 @@ use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
-use super::binning::{BinRef, BinningConfig, FeatureBinning, Monotonicity};
+use super::binning::{BinRef, BinningConfig, FeatureBinning, MISSING_LABEL, Monotonicity};
 use super::calibration::sigmoid;
 use super::features::{Dimension, FEATURES, FeatureKind, FeatureSpec, FeatureValue};
 use super::scaling::Scaling;
@@ -201,7 +201,7 @@ impl ScorecardFeature {
 
     /// "refund rate over the last 12 months (0.08, 0.15]".
     pub fn reason_text(&self, bin: BinRef) -> String {
-        reason_text(&self.description, bin, self.binning.label(bin))
+        reason_text(&self.description, self.binning.label(bin))
     }
 }
 
@@ -252,9 +252,11 @@ pub struct SubScore {
 }
 
 /// Why a score is where it is: one feature that moved it away from the average.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Reason {
+    #[schema(example = "refund_rate")]
     pub feature: String,
+    #[schema(example = "operating_behaviour")]
     pub dimension: Option<Dimension>,
     pub bin: String,
     pub points: f64,
@@ -503,7 +505,7 @@ impl ScorecardScore<'_> {
             bin: f.bin_label.to_string(),
             points: f.points,
             impact: f.vs_mean,
-            text: reason_text(f.description, f.bin, f.bin_label),
+            text: reason_text(f.description, f.bin_label),
         };
         (
             up.into_iter()
@@ -543,10 +545,12 @@ fn top(
     best
 }
 
-fn reason_text(description: &str, bin: BinRef, label: &str) -> String {
-    let suffix = match bin {
-        BinRef::Bin(_) => label,
-        BinRef::Missing => "(missing)",
+/// "refund rate over the last 12 months (0.08, 0.15]", from a description and a bin label.
+pub fn reason_text(description: &str, bin_label: &str) -> String {
+    let suffix = if bin_label == MISSING_LABEL {
+        "(missing)"
+    } else {
+        bin_label
     };
     // Built by hand: `format!` costs more than the rest of a reason (scoring is a hot path).
     let mut text = String::with_capacity(description.len() + 1 + suffix.len());
