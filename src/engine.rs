@@ -357,7 +357,7 @@ pub fn rescore_all(
             // An error is sent on; a failed send means the writer has stopped.
             let _ = codes.par_chunks(CHUNK).try_for_each(|chunk| {
                 scored
-                    .send(evaluate_chunk(db, model, chunk, as_of, &timings))
+                    .send(evaluate_chunk(db, model, chunk, as_of, timings))
                     .map_err(|_| ())
             });
         });

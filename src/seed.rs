@@ -277,7 +277,7 @@ pub struct DemoAccount {
 pub enum DemoStart {
     /// The registry was empty: this population was seeded and these accounts created.
     Seeded {
-        report: SeedReport,
+        report: Box<SeedReport>,
         accounts: Vec<DemoAccount>,
         /// The version of the active model that graded the population, if one was active.
         scored_with: Option<String>,
@@ -372,7 +372,7 @@ pub fn demo_start(db: &Db, clock: &dyn Clock) -> anyhow::Result<DemoStart> {
         Err(_) => None,
     };
     Ok(DemoStart::Seeded {
-        report,
+        report: Box::new(report),
         accounts,
         scored_with,
     })
