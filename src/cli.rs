@@ -265,6 +265,7 @@ impl Cli {
                 .unwrap_or(config::DEFAULT_TOKEN_TTL_SECONDS),
             pool_size: serve.map(|s| s.pool_size).unwrap_or(4),
             workers: serve.and_then(|s| s.workers),
+            login_limits: Default::default(),
         })
     }
 }

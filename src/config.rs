@@ -18,6 +18,8 @@ pub struct Settings {
     pub token_ttl_seconds: i64,
     pub pool_size: u32,
     pub workers: Option<usize>,
+    /// Sign-in attempts allowed per account and per client address.
+    pub login_limits: crate::auth::throttle::LoginLimits,
 }
 
 impl std::fmt::Debug for Settings {

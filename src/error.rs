@@ -35,6 +35,9 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// Too many attempts: the caller may try again after this many seconds.
+    #[error("too many requests: retry after {retry_after_seconds} s")]
+    TooManyRequests { retry_after_seconds: u64 },
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -85,6 +88,7 @@ impl AppError {
                 ("unsupported-media-type", "Unsupported media type")
             }
             AppError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            AppError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             AppError::Internal(_) => ("internal", "Internal server error"),
         }
     }
@@ -94,6 +98,12 @@ impl AppError {
         let (detail, errors) = match self {
             AppError::Validation(v) => (v.to_string(), v.0.clone()),
             AppError::Internal(_) => ("the request could not be completed".to_string(), vec![]),
+            AppError::TooManyRequests {
+                retry_after_seconds,
+            } => (
+                format!("too many attempts: try again in {retry_after_seconds} s"),
+                vec![],
+            ),
             AppError::BadRequest(m)
             | AppError::Unauthorized(m)
             | AppError::Forbidden(m)
@@ -162,6 +172,7 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -179,8 +190,16 @@ impl ResponseError for AppError {
         if matches!(self, AppError::Unauthorized(_)) {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        if matches!(self, AppError::Unavailable(_)) {
-            response.insert_header((header::RETRY_AFTER, "5"));
+        match self {
+            AppError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            AppError::TooManyRequests {
+                retry_after_seconds,
+            } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+            }
+            _ => {}
         }
         response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
     }

@@ -12,6 +12,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::{self, docs::ApiDoc, health, json::MAX_BODY_BYTES};
+use crate::auth::throttle::LoginThrottle;
 use crate::auth::{TokenKeys, password};
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -56,12 +57,14 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let login_throttle = LoginThrottle::new(settings.login_limits, clock.clone());
         let state = web::Data::new(AppState {
             db: db.clone(),
             tokens: TokenKeys::new(&settings.jwt_secret, settings.token_ttl_seconds),
             clock,
             metrics: Metrics::new(),
             models: ModelCache::default(),
+            login_throttle,
         });
         let openapi = ApiDoc::openapi();
         let mut server = HttpServer::new(move || {

@@ -18,6 +18,7 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The active scoring model, parsed once.
     pub models: ModelCache,
+    pub login_throttle: crate::auth::throttle::LoginThrottle,
 }
 
 impl AppState {

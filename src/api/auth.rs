@@ -1,6 +1,6 @@
 //! `/auth/token` (sign in) and `/me` (who am I).
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -48,17 +48,30 @@ pub struct TokenResponse {
         (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not sent as JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts on this account or from this address; `Retry-After` says when to try again",
+            body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
     security(())
 )]
 pub async fn issue_token(
     state: web::Data<AppState>,
+    request: HttpRequest,
     body: ApiJson<TokenRequest>,
 ) -> AppResult<HttpResponse> {
     let TokenRequest {
         username,
         password: secret,
     } = body.into_inner()?;
+    // Counted before the password is checked, for known and unknown usernames alike. The peer
+    // address is the TCP peer: behind a reverse proxy every caller shares the proxy's limit.
+    let address = request.peer_addr().map(|peer| peer.ip());
+    state
+        .login_throttle
+        .attempt(&username, address)
+        .map_err(|wait| AppError::TooManyRequests {
+            retry_after_seconds: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+        })?;
     let user = state
         .blocking(move |db| {
             let user = db.read(|conn| users::find_by_username(conn, username.trim()))?;

@@ -3,6 +3,7 @@
 pub mod extract;
 pub mod password;
 pub mod policy;
+pub mod throttle;
 pub mod token;
 
 pub use policy::{Principal, Viewer};

@@ -10,6 +10,7 @@ on_both_backends!(
     bad_tokens_are_refused_not_downgraded,
     expired_tokens_are_refused,
     token_of_a_disabled_account_is_refused,
+    sign_in_is_throttled_per_account_and_per_address,
 );
 
 async fn login_returns_a_token_that_identifies_the_user(app: TestApp) {
@@ -150,4 +151,58 @@ async fn token_of_a_disabled_account_is_refused(app: TestApp) {
         )
         .await;
     assert_problem(login, 401).await;
+}
+
+/// Five attempts per account, then one a minute; thirty per address, then one every two
+/// seconds (the defaults). Unknown usernames are throttled exactly like real ones.
+async fn sign_in_is_throttled_per_account_and_per_address(app: TestApp) {
+    let attempt = |username: &str, password: &str| {
+        let body = json!({"username": username, "password": password});
+        let app = &app;
+        async move { app.post("/api/v1/auth/token", None, &body).await }
+    };
+    let retry_after = |response: &reqwest::Response| -> i64 {
+        response.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let _ = app.token_for("alice", Role::Regulator, None).await; // one attempt
+    for _ in 0..4 {
+        assert_problem(attempt("alice", "wrong password 123").await, 401).await;
+    }
+    // The right password no longer helps until the wait is over.
+    let refused = attempt("ALICE", PASSWORD).await;
+    let wait = retry_after(&refused);
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
+    let problem = assert_problem(refused, 429).await;
+    assert_eq!(problem["type"], "urn:ecredit:problem:too-many-requests");
+
+    // An account that does not exist gets the same five answers and the same refusal.
+    for _ in 0..5 {
+        assert_problem(attempt("nobody", "wrong password 123").await, 401).await;
+    }
+    let unknown = attempt("nobody", "wrong password 123").await;
+    assert_eq!(retry_after(&unknown), 60);
+    assert_problem(unknown, 429).await;
+
+    app.clock.advance(chrono::Duration::seconds(wait));
+    app.login("alice", PASSWORD).await;
+
+    // Per address: a minute later the address has its whole burst of 30 again: 30 attempts at
+    // different usernames pass, the next is refused for 2 s at most.
+    app.clock.advance(chrono::Duration::seconds(60));
+    for i in 0..30 {
+        assert_problem(
+            attempt(&format!("guess{i}"), "wrong password 123").await,
+            401,
+        )
+        .await;
+    }
+    let flooded = attempt("alice", PASSWORD).await;
+    assert!((1..=2).contains(&retry_after(&flooded)));
+    assert_problem(flooded, 429).await;
+    app.clock.advance(chrono::Duration::seconds(2));
+    app.login("alice", PASSWORD).await;
 }

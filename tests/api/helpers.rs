@@ -134,6 +134,7 @@ impl TestApp {
             token_ttl_seconds: 3600,
             pool_size: 4,
             workers: Some(2),
+            login_limits: Default::default(),
         };
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap());
         let app =
