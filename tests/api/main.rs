@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod access;
 mod auth;
 mod demo;
 mod enterprises;

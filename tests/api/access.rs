@@ -1,0 +1,445 @@
+//! The access-rule matrix: every operation of the OpenAPI document, called by every kind of
+//! caller, must answer with the status the rules of access give (README, "Who may do what").
+//! An operation without a row here fails the test, so a new endpoint cannot arrive without its
+//! rules. Allowed calls carry valid bodies, so "allowed" means the call did its work, not
+//! merely that it got past the guard.
+//!
+//! Banks appear once: authorisations arrive with the publishing issue, and until then a bank
+//! sees what the public sees.
+
+use std::collections::BTreeSet;
+
+use ecredit::clock::Clock;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{CODE_A, CODE_B, PASSWORD, TestApp, enterprise_body};
+use crate::on_both_backends;
+
+on_both_backends!(every_operation_answers_every_caller_by_the_rules);
+
+const CALLERS: [&str; 6] = [
+    "anonymous",
+    "owner",
+    "other enterprise",
+    "bank",
+    "regulator",
+    "admin",
+];
+
+/// What every caller gets, in the order of `CALLERS`.
+const OPEN: [u16; 6] = [200; 6];
+const PRIVATE_READ: [u16; 6] = [401, 200, 403, 403, 200, 200];
+const KEEPER_CREATE: [u16; 6] = [401, 403, 403, 403, 201, 201];
+const KEEPER_UPDATE: [u16; 6] = [401, 403, 403, 403, 200, 200];
+const KEEPER_READ: [u16; 6] = [401, 403, 403, 403, 200, 200];
+const SIGNED_IN: [u16; 6] = [401, 200, 200, 200, 200, 200];
+
+/// What a row sends.
+#[derive(Clone, Copy)]
+enum Payload {
+    Nothing,
+    /// A JSON body, made fresh for each call (the `usize` counts calls).
+    Body(fn(&Fixture, usize) -> Value),
+    /// A JSON body with `If-Match` set to the resource's current ETag.
+    Correction(fn(&Fixture, usize) -> Value),
+}
+
+struct Row {
+    method: Method,
+    path: &'static str,
+    expect: [u16; 6],
+    send: Payload,
+}
+
+fn row(method: Method, path: &'static str, expect: [u16; 6], send: Payload) -> Row {
+    Row {
+        method,
+        path,
+        expect,
+        send,
+    }
+}
+
+fn rows() -> Vec<Row> {
+    use Payload::*;
+    vec![
+        row(
+            Method::POST,
+            "/api/v1/auth/token",
+            OPEN,
+            Body(|_, n| {
+                let who = [
+                    "regulator",
+                    "owner-a",
+                    "owner-b",
+                    "bank",
+                    "admin",
+                    "regulator",
+                ];
+                json!({"username": who[n % who.len()], "password": PASSWORD})
+            }),
+        ),
+        row(Method::GET, "/api/v1/me", SIGNED_IN, Nothing),
+        row(Method::GET, "/api/v1/enterprises", OPEN, Nothing),
+        row(
+            Method::POST,
+            "/api/v1/enterprises",
+            KEEPER_CREATE,
+            Body(|f, n| {
+                let code = &f.spare_codes[n];
+                enterprise_body(code, &format!("矩阵测试{n}电子商务有限公司"), &code[2..8])
+            }),
+        ),
+        row(Method::GET, "/api/v1/enterprises/{code}", OPEN, Nothing),
+        row(
+            Method::PATCH,
+            "/api/v1/enterprises/{code}",
+            KEEPER_UPDATE,
+            Correction(
+                |_, n| json!({"registered_capital": 5_000_000.0 + n as f64, "reason": "access matrix"}),
+            ),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/history",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/operating-records",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/operating-records",
+            KEEPER_CREATE,
+            Body(
+                |_, n| json!({"period": format!("2024-{:02}", n + 1), "online_sales": 1000.0, "orders": 10, "source": "platform"}),
+            ),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/operating-records/{operating}",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/enterprises/{code}/operating-records/{operating}",
+            KEEPER_UPDATE,
+            Correction(|_, n| json!({"orders": 100 + n, "reason": "access matrix"})),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/credit-events",
+            OPEN,
+            Nothing,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/credit-events",
+            KEEPER_CREATE,
+            Body(|_, n| event(n)),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/credit-events/{event}",
+            OPEN,
+            Nothing,
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/enterprises/{code}/credit-events/{event}",
+            KEEPER_UPDATE,
+            Correction(
+                |_, n| json!({"description": format!("复核{n}"), "reason": "access matrix"}),
+            ),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/sentiment",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/sentiment",
+            KEEPER_CREATE,
+            Body(|_, n| sentiment(n)),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/sentiment/{sentiment}",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/enterprises/{code}/sentiment/{sentiment}",
+            KEEPER_UPDATE,
+            Correction(|_, n| json!({"topic": format!("topic {n}"), "reason": "access matrix"})),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/associations",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/associations",
+            KEEPER_CREATE,
+            Body(|_, n| json!({"kind": "supply_chain", "related_name": format!("供应商{n}")})),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/associations/{association}",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::PATCH,
+            "/api/v1/enterprises/{code}/associations/{association}",
+            KEEPER_UPDATE,
+            Correction(
+                |_, n| json!({"related_name": format!("关联方{n}"), "reason": "access matrix"}),
+            ),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/score",
+            OPEN,
+            Nothing,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/score",
+            KEEPER_CREATE,
+            Nothing,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/scores",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(Method::GET, "/api/v1/models", KEEPER_READ, Nothing),
+        row(
+            Method::GET,
+            "/api/v1/models/{version}",
+            KEEPER_READ,
+            Nothing,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/models/{version}/activate",
+            KEEPER_UPDATE,
+            Nothing,
+        ),
+        row(Method::GET, "/health", OPEN, Nothing),
+        row(Method::GET, "/ready", OPEN, Nothing),
+        row(Method::GET, "/metrics", OPEN, Nothing),
+    ]
+}
+
+fn event(n: usize) -> Value {
+    json!({
+        "kind": "administrative_penalty", "severity": "major", "title": format!("虚假宣传行政处罚{n}"),
+        "authority": "杭州市西湖区市场监督管理局", "decided_on": "2026-05-01",
+        "publicity_until": "2027-05-01"
+    })
+}
+
+fn sentiment(n: usize) -> Value {
+    json!({
+        "source_kind": "news", "source_name": "浙江日报", "title": format!("网店获评诚信示范企业{n}"),
+        "published_at": "2026-10-12T08:30:00"
+    })
+}
+
+/// The records the paths name, created by a regulator before the calls.
+struct Fixture {
+    operating: i64,
+    event: i64,
+    sentiment: i64,
+    association: i64,
+    version: String,
+    /// Valid unused credit codes, for the enterprises the keepers register.
+    spare_codes: Vec<String>,
+}
+
+impl Fixture {
+    fn path(&self, template: &str) -> String {
+        template
+            .replace("{code}", CODE_A)
+            .replace("{operating}", &self.operating.to_string())
+            .replace("{event}", &self.event.to_string())
+            .replace("{sentiment}", &self.sentiment.to_string())
+            .replace("{association}", &self.association.to_string())
+            .replace("{version}", &self.version)
+    }
+}
+
+async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
+    let cast = app.cast().await;
+    let rows = rows();
+
+    // Every documented operation has a row, and every row a documented operation.
+    let spec: Value = serde_json::from_str(&ecredit::api::docs::openapi_json()).unwrap();
+    let documented: BTreeSet<(String, String)> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, operations)| {
+            operations
+                .as_object()
+                .unwrap()
+                .keys()
+                .filter(|m| ["get", "post", "put", "patch", "delete"].contains(&m.as_str()))
+                .map(move |m| (m.to_uppercase(), path.clone()))
+        })
+        .collect();
+    let generic = |path: &str| {
+        ["{operating}", "{event}", "{sentiment}", "{association}"]
+            .iter()
+            .fold(path.to_string(), |p, name| p.replace(name, "{id}"))
+    };
+    let covered: BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|r| (r.method.to_string(), generic(r.path)))
+        .collect();
+    assert_eq!(
+        documented.difference(&covered).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "operations without a row in the access matrix"
+    );
+    assert_eq!(
+        covered.difference(&documented).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "rows for operations that are not documented"
+    );
+
+    // The records the paths name.
+    let created = |response: reqwest::Response| async move {
+        assert_eq!(response.status(), 201);
+        response.json::<Value>().await.unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let base = format!("/api/v1/enterprises/{CODE_A}");
+    let reg = Some(cast.regulator.as_str());
+    let operating = created(
+        app.post(
+            &format!("{base}/operating-records"),
+            reg,
+            &json!({"period": "2026-01", "online_sales": 1000.0, "orders": 10, "source": "platform"}),
+        )
+        .await,
+    )
+    .await;
+    let event_id = created(
+        app.post(&format!("{base}/credit-events"), reg, &event(99))
+            .await,
+    )
+    .await;
+    let sentiment_id = created(
+        app.post(&format!("{base}/sentiment"), reg, &sentiment(99))
+            .await,
+    )
+    .await;
+    let association = created(
+        app.post(
+            &format!("{base}/associations"),
+            reg,
+            &json!({"kind": "shareholder", "related_code": CODE_B, "related_name": "深圳南山数码贸易有限公司", "share_ratio": 0.15}),
+        )
+        .await,
+    )
+    .await;
+    let scored = app
+        .request(Method::POST, &format!("{base}/score"), reg)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scored.status(), 201, "the committed model scores");
+    let version = std::fs::read_to_string("models/ACTIVE")
+        .unwrap()
+        .trim()
+        .to_string();
+    let population = ecredit::demo::Population::new(5, app.clock.today(), 0..4);
+    let fixture = Fixture {
+        operating,
+        event: event_id,
+        sentiment: sentiment_id,
+        association,
+        version,
+        spare_codes: population
+            .generate(0..4)
+            .iter()
+            .map(|f| f.enterprise.code.to_string())
+            .collect(),
+    };
+
+    let tokens: [Option<&str>; 6] = [
+        None,
+        Some(&cast.owner_a),
+        Some(&cast.owner_b),
+        Some(&cast.bank),
+        Some(&cast.regulator),
+        Some(&cast.admin),
+    ];
+    let mut failures = Vec::new();
+    for row in &rows {
+        let path = fixture.path(row.path);
+        let mut allowed = 0;
+        for (caller, (token, expected)) in tokens.iter().zip(row.expect).enumerate() {
+            let mut request = app.request(row.method.clone(), &path, *token);
+            match row.send {
+                Payload::Nothing => {}
+                Payload::Body(body) => request = request.json(&body(&fixture, allowed)),
+                Payload::Correction(body) => {
+                    let current = app.get(&path, Some(&cast.admin)).await;
+                    let etag = current.headers()["etag"].to_str().unwrap().to_string();
+                    request = request
+                        .header("If-Match", etag)
+                        .json(&body(&fixture, allowed));
+                }
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            if status < 300 {
+                allowed += 1;
+            }
+            if status != expected {
+                let text = response.text().await.unwrap_or_default();
+                failures.push(format!(
+                    "{} {} as {}: expected {expected}, got {status}: {}",
+                    row.method,
+                    row.path,
+                    CALLERS[caller],
+                    text.chars().take(200).collect::<String>()
+                ));
+            } else if status >= 400 {
+                let kind = response.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .to_string();
+                if kind != "application/problem+json" {
+                    failures.push(format!(
+                        "{} {} as {}: {kind}",
+                        row.method, row.path, CALLERS[caller]
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
