@@ -370,6 +370,16 @@ fn set_disabled(cli: &Cli, username: &str, disabled: bool) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Prints a line for the operator of `serve`. A closed standard output (`ecredit serve | head
+/// -1`, a supervisor that drops the pipe) must not stop the service, so write errors are ignored
+/// where `println!` would panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
     let settings = cli.settings(Some(args))?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -378,11 +388,11 @@ fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         let admin_password = std::env::var("ECREDIT_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()).map(SecretString::from);
         match startup::ensure_first_admin(app.db(), admin_password, clock.as_ref())? {
             Some(startup::FirstAdmin::Generated(password)) => {
-                println!("created the first account: username `admin`, password {password}");
-                println!("(shown once: keep it, or set ECREDIT_ADMIN_PASSWORD before the first start)");
+                say!("created the first account: username `admin`, password {password}");
+                say!("(shown once: keep it, or set ECREDIT_ADMIN_PASSWORD before the first start)");
             }
             Some(startup::FirstAdmin::Configured) => {
-                println!("created the first account: username `admin`, password from ECREDIT_ADMIN_PASSWORD");
+                say!("created the first account: username `admin`, password from ECREDIT_ADMIN_PASSWORD");
             }
             None => {}
         }
@@ -390,7 +400,7 @@ fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
             print_demo_start(seed::demo_start(app.db(), clock.as_ref())?);
         }
         let host = settings.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
-        println!(
+        say!(
             "ecredit listening on http://{host}:{port} ({db})\n  API docs: http://{host}:{port}/docs/\n  sign in:  curl -X POST http://{host}:{port}/api/v1/auth/token -H 'Content-Type: application/json' -d '{{\"username\":\"admin\",\"password\":\"…\"}}'",
             port = app.port(),
             db = settings.database.redacted(),
@@ -404,7 +414,7 @@ fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
 fn print_demo_start(start: DemoStart) {
     let seeded = match start {
         DemoStart::AlreadyFilled(n) => {
-            println!("demo: the registry already has {n} enterprises, so nothing was seeded");
+            say!("demo: the registry already has {n} enterprises, so nothing was seeded");
             return;
         }
         DemoStart::Seeded {
@@ -414,19 +424,19 @@ fn print_demo_start(start: DemoStart) {
         } => (report, accounts, scored_with),
     };
     let (report, accounts, scored_with) = seeded;
-    println!(
+    say!(
         "demo: seeded {} synthetic enterprises with their records (seed {})",
         report.counts.enterprises,
         seed::DEMO_SEED
     );
     match scored_with {
-        Some(version) => println!("demo: graded them with model {version}"),
-        None => println!("demo: no model is active, so they are not graded yet"),
+        Some(version) => say!("demo: graded them with model {version}"),
+        None => say!("demo: no model is active, so they are not graded yet"),
     }
     if accounts.is_empty() {
         return;
     }
-    println!("demo accounts (passwords shown once):");
+    say!("demo accounts (passwords shown once):");
     let rows: Vec<[String; 4]> = accounts
         .iter()
         .map(|a| {
@@ -454,7 +464,7 @@ fn print_demo_start(start: DemoStart) {
         })
         .collect();
     let line = |cells: [&str; 4]| {
-        println!(
+        say!(
             "  {:<w0$}  {:<w1$}  {:<w2$}  {}",
             cells[0],
             cells[1],

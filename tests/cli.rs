@@ -569,3 +569,42 @@ fn serve_demo_seeds_and_prints_an_account_for_every_role() {
     again.wait().unwrap();
     assert!(said_filled);
 }
+
+#[test]
+fn serve_keeps_running_when_its_output_is_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = ecredit(dir.path())
+        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Nobody reads what it prints: the first start's password and the demo accounts go to a
+    // closed pipe.
+    drop(child.stdout.take());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let healthy = runtime.block_on(async {
+        for _ in 0..200 {
+            if let Ok(response) = reqwest::get(format!("http://127.0.0.1:{port}/health")).await {
+                return response.status() == 200;
+            }
+            if child.try_wait().unwrap().is_some() {
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        false
+    });
+    let exited = child.try_wait().unwrap();
+    child.kill().ok();
+    child.wait().unwrap();
+    assert!(healthy && exited.is_none(), "serve stopped: {exited:?}");
+}
