@@ -23,28 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from sklearn_venv import ensure_sklearn
+
 HERE = Path(__file__).resolve().parent.parent  # the repository root
 TARGET_SPEEDUP = 2.0
 TARGET_AUC_GAP = 0.005
-
-
-def ensure_sklearn(venv: Path) -> None:
-    """Re-executes this script inside `venv` (created on demand) unless sklearn imports."""
-    try:
-        import numpy  # noqa: F401
-        import sklearn  # noqa: F401
-        return
-    except ImportError:
-        pass
-    python = venv / "bin" / "python"
-    if Path(sys.prefix).resolve() == venv.resolve():
-        sys.exit("scikit-learn is missing from the virtual environment " + str(venv))
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "scikit-learn", "numpy"], check=True
-    )
-    os.execv(str(python), [str(python), __file__, *sys.argv[1:]])
 
 
 def build_rust() -> Path:
@@ -105,7 +88,7 @@ def main() -> None:
     parser.add_argument("--venv", type=Path, default=Path(".venv"))
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
-    ensure_sklearn(args.venv)
+    ensure_sklearn(args.venv, __file__)
     import sklearn
 
     binary = build_rust()

@@ -23,34 +23,16 @@ installs scikit-learn and numpy into it and re-runs itself there.
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from sklearn_venv import ensure_sklearn
+
 HERE = Path(__file__).resolve().parent.parent  # the repository root
 TARGET_AUC_GAP = 0.005
 TARGET_SCORE_US = 10.0
-
-
-def ensure_sklearn(venv: Path) -> None:
-    """Re-executes this script inside `venv` (created on demand) unless sklearn imports."""
-    try:
-        import numpy  # noqa: F401
-        import sklearn  # noqa: F401
-        return
-    except ImportError:
-        pass
-    python = venv / "bin" / "python"
-    if Path(sys.prefix).resolve() == venv.resolve():
-        sys.exit("scikit-learn is missing from the virtual environment " + str(venv))
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "scikit-learn", "numpy"], check=True
-    )
-    os.execv(str(python), [str(python), __file__, *sys.argv[1:]])
 
 
 def german_credit(dest: Path) -> Path:
@@ -108,7 +90,7 @@ def main() -> None:
     parser.add_argument("--venv", default=".venv")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
-    ensure_sklearn(Path(args.venv))
+    ensure_sklearn(Path(args.venv), __file__)
 
     import numpy as np
     from sklearn.linear_model import LogisticRegression

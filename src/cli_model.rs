@@ -111,10 +111,7 @@ fn train(cli: &Cli, args: &TrainArgs) -> anyhow::Result<()> {
                 .ok_or_else(|| anyhow::anyhow!("the registry holds no records to train on"))?,
         };
         params.as_of = Some(as_of);
-        let total = db
-            .read(crate::db::enterprises::all_codes)
-            .map_err(anyhow_app)?
-            .len() as u64;
+        let total = db.read(crate::db::enterprises::count).map_err(anyhow_app)? as u64;
         let bar = progress(total, &format!("features as of {as_of}"));
         let data = engine::training_table(&db, as_of, |n| bar.inc(n)).map_err(anyhow_app)?;
         bar.finish_and_clear();
@@ -153,10 +150,7 @@ pub fn score_all(cli: &Cli, args: &ScoreArgs) -> anyhow::Result<()> {
     let cache = engine::ModelCache::default();
     let model: Arc<LoadedModel> = db.read(|conn| cache.active(conn)).map_err(anyhow_app)?;
     let as_of = args.as_of.unwrap_or_else(|| SystemClock.today());
-    let total = db
-        .read(crate::db::enterprises::all_codes)
-        .map_err(anyhow_app)?
-        .len() as u64;
+    let total = db.read(crate::db::enterprises::count).map_err(anyhow_app)? as u64;
     let bar = progress(total, &format!("scoring with {}", model.version));
     let started = std::time::Instant::now();
     let summary = engine::rescore_all(&db, &model, as_of, "cli", SystemClock.now_naive(), |n| {

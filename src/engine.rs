@@ -160,14 +160,13 @@ pub struct Evaluation {
     pub adjustments: Vec<GradeAdjustment>,
 }
 
-/// Scores an enterprise's records as of `as_of`. Pure: no storage.
-pub fn evaluate(
-    model: &LoadedModel,
+/// The features of an enterprise's records as of `as_of`.
+fn features_of(
     enterprise: &Enterprise,
     set: &records::RecordSet,
     as_of: NaiveDate,
-) -> Evaluation {
-    let row = features::compute(
+) -> Vec<FeatureValue> {
+    features::compute(
         as_of,
         EnterpriseRecords {
             enterprise,
@@ -177,8 +176,17 @@ pub fn evaluate(
             associations: &set.associations,
             related_negative_event_dates: &set.related_negative_event_dates,
         },
-    );
-    let breakdown = model.artifact.score(&row);
+    )
+}
+
+/// Scores an enterprise's records as of `as_of`. Pure: no storage.
+pub fn evaluate(
+    model: &LoadedModel,
+    enterprise: &Enterprise,
+    set: &records::RecordSet,
+    as_of: NaiveDate,
+) -> Evaluation {
+    let breakdown = model.artifact.score(&features_of(enterprise, set, as_of));
     let (evaluated, adjustments) = grade::apply_policy(
         breakdown.model_grade,
         policy_facts(set, as_of),
@@ -209,9 +217,7 @@ pub fn store(
     model: &LoadedModel,
     enterprise_code: &str,
     evaluation: Evaluation,
-    as_of: NaiveDate,
-    actor: &str,
-    at: NaiveDateTime,
+    stamp: Stamp<'_>,
 ) -> AppResult<scores::ScoreRow> {
     let previous = scores::grade_state(conn, enterprise_code)?;
     let row = new_score(
@@ -219,7 +225,7 @@ pub fn store(
         enterprise_code.to_string(),
         evaluation,
         previous,
-        Stamp { as_of, actor, at },
+        stamp,
     );
     scores::insert(conn, &row)
 }
@@ -316,9 +322,19 @@ pub fn score_enterprise(
 ) -> AppResult<scores::ScoreRow> {
     check_registry_model(model)?;
     let stored = enterprises::get(conn, enterprise_code)?;
-    let set = records::record_set(conn, enterprise_code)?;
+    // The same read as bulk rescoring, for one enterprise: both score from the same records.
+    let codes = [enterprise_code.to_string()];
+    let set = records::record_sets(conn, &codes, records_since(as_of))?
+        .remove(enterprise_code)
+        .unwrap_or_default();
     let evaluation = evaluate(model, &stored.enterprise, &set, as_of);
-    store(conn, model, enterprise_code, evaluation, as_of, actor, at)
+    store(
+        conn,
+        model,
+        enterprise_code,
+        evaluation,
+        Stamp { as_of, actor, at },
+    )
 }
 
 /// Enterprises read and scored per round trip in bulk work.
@@ -405,8 +421,26 @@ impl StageTimings {
     }
 }
 
-/// The records the features of `as_of` look at.
-fn records_needed(as_of: NaiveDate) -> records::Since {
+/// The basic records of a chunk of enterprises and the records their features as of `as_of`
+/// look at (credit events whole: training labels come from the events after `as_of`).
+fn read_chunk(
+    db: &Db,
+    chunk: &[String],
+    as_of: NaiveDate,
+) -> AppResult<(
+    Vec<enterprises::StoredEnterprise>,
+    std::collections::HashMap<String, records::RecordSet>,
+)> {
+    db.read(|conn| {
+        Ok((
+            enterprises::of_codes(conn, chunk)?,
+            records::record_sets(conn, chunk, records_since(as_of))?,
+        ))
+    })
+}
+
+/// The oldest records the features of `as_of` look at.
+fn records_since(as_of: NaiveDate) -> records::Since {
     let lookback = features::lookback(as_of);
     records::Since {
         operating: lookback.operating_from,
@@ -424,12 +458,7 @@ fn evaluate_chunk(
 ) -> AppResult<Vec<(String, Evaluation)>> {
     use rayon::prelude::*;
     let started = std::time::Instant::now();
-    let (basics, sets) = db.read(|conn| {
-        Ok((
-            enterprises::of_codes(conn, chunk)?,
-            records::record_sets(conn, chunk, records_needed(as_of))?,
-        ))
-    })?;
+    let (basics, sets) = read_chunk(db, chunk, as_of)?;
     timings.add(&timings.reading, started);
     let started = std::time::Instant::now();
     let empty = records::RecordSet::default();
@@ -461,12 +490,7 @@ pub fn training_table(
     let mut rows = Vec::with_capacity(codes.len());
     let mut bad = Vec::with_capacity(codes.len());
     for chunk in codes.chunks(CHUNK) {
-        let (basics, sets) = db.read(|conn| {
-            Ok((
-                enterprises::of_codes(conn, chunk)?,
-                records::record_sets(conn, chunk, records_needed(as_of))?,
-            ))
-        })?;
+        let (basics, sets) = read_chunk(db, chunk, as_of)?;
         let labelled: Vec<(Vec<FeatureValue>, bool)> = basics
             .par_iter()
             .filter(|stored| stored.enterprise.established_on < as_of)
@@ -474,17 +498,7 @@ pub fn training_table(
                 let code = stored.enterprise.code.to_string();
                 let empty = records::RecordSet::default();
                 let set = sets.get(&code).unwrap_or(&empty);
-                let row = features::compute(
-                    as_of,
-                    EnterpriseRecords {
-                        enterprise: &stored.enterprise,
-                        operating: &set.operating,
-                        events: &set.events,
-                        sentiment: &set.sentiment,
-                        associations: &set.associations,
-                        related_negative_event_dates: &set.related_negative_event_dates,
-                    },
-                );
+                let row = features_of(&stored.enterprise, set, as_of);
                 let outcome = set.events.iter().any(|e| {
                     is_serious_negative(e.kind, e.severity)
                         && e.status != CreditEventStatus::Revoked

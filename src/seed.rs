@@ -85,7 +85,7 @@ pub fn seed(
         );
     }
     let existing = db
-        .read(bulk::count_enterprises)
+        .read(crate::db::enterprises::count)
         .map_err(|e| anyhow::anyhow!("{e}"))? as u64;
     if existing > 0 && !options.append {
         anyhow::bail!(
@@ -291,7 +291,7 @@ pub enum DemoStart {
 /// with generated passwords. Accounts whose username is taken are left alone.
 pub fn demo_start(db: &Db, clock: &dyn Clock) -> anyhow::Result<DemoStart> {
     let existing = db
-        .read(bulk::count_enterprises)
+        .read(crate::db::enterprises::count)
         .map_err(|e| anyhow::anyhow!("{e}"))? as u64;
     if existing > 0 {
         return Ok(DemoStart::AlreadyFilled(existing));

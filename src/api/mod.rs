@@ -14,12 +14,13 @@ pub mod scores;
 pub mod views;
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpMessage, HttpRequest, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Viewer;
+use crate::db::DbConnection;
 use crate::db::history::ChangeContext;
 use crate::domain::{CreditCode, Role};
 use crate::error::{AppError, AppResult};
@@ -212,3 +213,39 @@ pub fn change_context(
 
 /// Roles that keep the registry.
 pub const KEEPERS: &[Role] = &[Role::Regulator, Role::Admin];
+
+/// Reads one page of an enterprise's rows (code, offset, limit) and the total.
+pub(crate) type PageLister<R> = fn(&mut DbConnection, &str, i64, i64) -> AppResult<(Vec<R>, i64)>;
+
+/// Lists one page of an enterprise's confidential rows (records, scores) for the regulators,
+/// admins and the enterprise itself: the caller is checked first, then the enterprise must
+/// exist, then `lister` reads the page and `view` shapes each row.
+pub(crate) async fn list_private<R, V>(
+    state: &AppState,
+    viewer: &Viewer,
+    raw_code: &str,
+    paging: ApiQuery<PageQuery>,
+    lister: PageLister<R>,
+    view: fn(R) -> V,
+) -> AppResult<HttpResponse>
+where
+    R: Send + 'static,
+    V: serde::Serialize + utoipa::ToSchema,
+{
+    let code = path_code(raw_code)?;
+    viewer.require_private_of(&code)?;
+    let paging = PageRequest::try_from(paging.into_inner()?)?;
+    let (rows, total) = state
+        .blocking(move |db| {
+            db.read(|conn| {
+                crate::db::enterprises::get(conn, &code)?;
+                lister(conn, &code, paging.offset(), paging.limit())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::new(
+        rows.into_iter().map(view).collect(),
+        paging,
+        total,
+    )))
+}

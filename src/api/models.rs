@@ -103,32 +103,34 @@ pub async fn get_model(
 ) -> AppResult<HttpResponse> {
     viewer.require_role(KEEPERS)?;
     let version = version.into_inner();
-    let (row, artifact, current) = state
+    // Parsing a 1 MB artifact is blocking work: it stays off the async workers.
+    let (row, artifact, population_stability, current_scores) = state
         .blocking(move |db| {
-            db.read(|conn| {
+            let (row, artifact, current) = db.read(|conn| {
                 let row = models::find(conn, &version)?
                     .ok_or_else(|| AppError::NotFound(format!("no model version {version}")))?;
                 let artifact = models::artifact(conn, &version)?.unwrap_or_default();
                 let current = scores::current_scores_of(conn, &version)?;
                 Ok((row, artifact, current))
-            })
+            })?;
+            let artifact = stored_artifact(&artifact)?;
+            // Binning every current score (a million of them) is no work for an async worker.
+            let population_stability = if current.is_empty() {
+                None
+            } else {
+                artifact
+                    .psi(&current)
+                    .ok()
+                    .and_then(|psi| serde_json::to_value(psi).ok())
+            };
+            Ok((row, artifact, population_stability, current.len()))
         })
         .await?;
-    let artifact = ModelArtifact::from_json(&artifact)
-        .map_err(|e| AppError::internal(format!("stored artifact: {e}")))?;
-    let population_stability = if current.is_empty() {
-        None
-    } else {
-        artifact
-            .psi(&current)
-            .ok()
-            .and_then(|psi| serde_json::to_value(psi).ok())
-    };
     Ok(HttpResponse::Ok().json(ModelDetailView {
         model: row.into(),
         features: serde_json::to_value(&artifact.features).unwrap_or_default(),
         population_stability,
-        current_scores: current.len(),
+        current_scores,
     }))
 }
 
@@ -156,20 +158,23 @@ pub async fn activate_model(
     let at = state.clock.now_naive();
     let row = state
         .blocking(move |db| {
-            db.write(|conn| {
-                let artifact = models::artifact(conn, &version)?
-                    .ok_or_else(|| AppError::NotFound(format!("no model version {version}")))?;
-                let artifact = ModelArtifact::from_json(&artifact)
-                    .map_err(|e| AppError::internal(format!("stored artifact: {e}")))?;
-                if !artifact.is_registry_model() {
-                    return Err(AppError::Conflict(format!(
-                        "model {version} was not trained on the registry's features"
-                    )));
-                }
-                models::activate(conn, &version, &actor, at)
-            })
+            // Read and checked before the write: the SQLite writer lock is not held while a
+            // 1 MB artifact is parsed. Artifacts never change once registered.
+            let artifact = db
+                .read(|conn| models::artifact(conn, &version))?
+                .ok_or_else(|| AppError::NotFound(format!("no model version {version}")))?;
+            if !stored_artifact(&artifact)?.is_registry_model() {
+                return Err(AppError::Conflict(format!(
+                    "model {version} was not trained on the registry's features"
+                )));
+            }
+            db.write(|conn| models::activate(conn, &version, &actor, at))
         })
         .await?;
     tracing::info!(version = %row.version, "model activated");
     Ok(HttpResponse::Ok().json(ModelView::from(row)))
+}
+
+fn stored_artifact(json: &str) -> AppResult<ModelArtifact> {
+    ModelArtifact::from_json(json).map_err(|e| AppError::internal(format!("stored artifact: {e}")))
 }

@@ -6,13 +6,13 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
-use super::ApiQuery;
 use super::problems::*;
 use super::views::{AssociationView, CreditEventView, OperatingRecordView, SentimentRecordView};
 use super::{
     ApiJson, KEEPERS, Page, PageQuery, PageRequest, change_context, etag, expected_version,
     if_match, path_code,
 };
+use super::{ApiQuery, list_private};
 use crate::auth::Viewer;
 use crate::db::history::ChangeContext;
 use crate::db::records::{self, events, links, operating, sentiment};
@@ -650,7 +650,6 @@ pub async fn correct_association(
 // ---------------------------------------------------------------------------------------------
 // The shared flows.
 
-type Lister<R> = fn(&mut DbConnection, &str, i64, i64) -> AppResult<(Vec<Stored<R>>, i64)>;
 type Getter<R> = fn(&mut DbConnection, &str, i64) -> AppResult<Stored<R>>;
 type Updater<R> = fn(
     &mut DbConnection,
@@ -659,36 +658,6 @@ type Updater<R> = fn(
     i64,
     &ChangeContext,
 ) -> AppResult<(Stored<R>, Vec<FieldChange>)>;
-
-async fn list_private<R, V>(
-    state: &AppState,
-    viewer: &Viewer,
-    raw_code: &str,
-    paging: ApiQuery<PageQuery>,
-    lister: Lister<R>,
-    view: fn(Stored<R>) -> V,
-) -> AppResult<HttpResponse>
-where
-    R: Send + 'static,
-    V: Serialize + utoipa::ToSchema,
-{
-    let code = path_code(raw_code)?;
-    viewer.require_private_of(&code)?;
-    let paging = PageRequest::try_from(paging.into_inner()?)?;
-    let (rows, total) = state
-        .blocking(move |db| {
-            db.read(|conn| {
-                enterprises::get(conn, &code)?;
-                lister(conn, &code, paging.offset(), paging.limit())
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(Page::new(
-        rows.into_iter().map(view).collect(),
-        paging,
-        total,
-    )))
-}
 
 async fn get_private<R, V>(
     state: &AppState,

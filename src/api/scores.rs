@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::problems::{PrivateListProblems, PublicReadProblems};
 use super::views::Visibility;
-use super::{ApiQuery, KEEPERS, Page, PageQuery, PageRequest, path_code};
+use super::{ApiQuery, KEEPERS, Page, PageQuery, list_private, path_code};
 use crate::auth::Viewer;
 use crate::db::{enterprises, scores};
 use crate::engine::{self, Reasons};
@@ -203,20 +203,8 @@ pub async fn list_scores(
     code: web::Path<String>,
     paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    let code = path_code(&code)?;
-    viewer.require_private_of(&code)?;
-    let paging = PageRequest::try_from(paging.into_inner()?)?;
-    let (rows, total) = state
-        .blocking(move |db| {
-            db.read(|conn| {
-                enterprises::get(conn, &code)?;
-                scores::history(conn, &code, paging.offset(), paging.limit())
-            })
-        })
-        .await?;
-    let items = rows
-        .into_iter()
-        .map(|r| ScoreView::of(r, true, None))
-        .collect();
-    Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+    list_private(&state, &viewer, &code, paging, scores::history, |row| {
+        ScoreView::of(row, true, None)
+    })
+    .await
 }

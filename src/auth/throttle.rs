@@ -8,6 +8,7 @@
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use governor::clock::Clock as GovernorClock;
@@ -62,6 +63,7 @@ pub struct LoginThrottle {
     clock: ServiceClock,
     accounts: Limiter<String>,
     addresses: Limiter<IpAddr>,
+    attempts: AtomicUsize,
 }
 
 /// Retention of idle keys: every this many checks, keys whose limits have fully recovered are
@@ -88,6 +90,7 @@ impl LoginThrottle {
                 clock.clone(),
             ),
             clock,
+            attempts: AtomicUsize::new(0),
         }
     }
 
@@ -107,7 +110,7 @@ impl LoginThrottle {
     }
 
     fn sweep_now_and_then(&self) {
-        if self.accounts.len() + self.addresses.len() > SWEEP_EVERY {
+        if self.attempts.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
             self.accounts.retain_recent();
             self.addresses.retain_recent();
         }

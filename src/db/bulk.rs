@@ -122,10 +122,6 @@ impl std::ops::AddAssign for Counts {
     }
 }
 
-pub fn count_enterprises(conn: &mut DbConnection) -> AppResult<i64> {
-    Ok(enterprises::table.count().get_result(conn)?)
-}
-
 /// The rows of a batch, built ahead of the transaction (on another thread if wanted): owned, so
 /// they can be sent between threads.
 pub struct Prepared {

@@ -278,6 +278,11 @@ pub fn update(
     Ok((get(conn, code)?, changes))
 }
 
+/// How many enterprises are registered.
+pub fn count(conn: &mut DbConnection) -> AppResult<i64> {
+    Ok(enterprises::table.count().get_result(conn)?)
+}
+
 /// Every registered credit code, in order.
 pub fn all_codes(conn: &mut DbConnection) -> AppResult<Vec<String>> {
     Ok(enterprises::table

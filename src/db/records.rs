@@ -579,48 +579,8 @@ pub struct RecordSet {
     pub related_negative_event_dates: Vec<NaiveDate>,
 }
 
-fn records_of<T>(stored: Vec<crate::db::Stored<T>>) -> Vec<T> {
-    stored.into_iter().map(|s| s.record).collect()
-}
-
-pub fn record_set(conn: &mut DbConnection, enterprise_code: &str) -> AppResult<RecordSet> {
-    let operating = records_of(operating::list(conn, enterprise_code, |q| q, 0, i64::MAX)?.0);
-    let events = records_of(events::list(conn, enterprise_code, |q| q, 0, i64::MAX)?.0);
-    let sentiment = records_of(sentiment::list(conn, enterprise_code, |q| q, 0, i64::MAX)?.0);
-    let associations: Vec<Association> =
-        records_of(links::list(conn, enterprise_code, |q| q, 0, i64::MAX)?.0);
-    let mut related: Vec<String> = associations
-        .iter()
-        .filter_map(|a| a.related_code.as_ref().map(ToString::to_string))
-        .collect();
-    related.extend(
-        associations::table
-            .filter(associations::related_code.eq(enterprise_code))
-            .select(associations::enterprise_code)
-            .load::<String>(conn)?,
-    );
-    related.sort();
-    related.dedup();
-    let related_negative_event_dates = if related.is_empty() {
-        Vec::new()
-    } else {
-        credit_events::table
-            .filter(credit_events::enterprise_code.eq_any(&related))
-            .filter(credit_events::polarity.eq(Polarity::Negative.as_str()))
-            .filter(credit_events::status.ne(CreditEventStatus::Revoked.as_str()))
-            .select(credit_events::decided_on)
-            .load(conn)?
-    };
-    Ok(RecordSet {
-        operating,
-        events,
-        sentiment,
-        associations,
-        related_negative_event_dates,
-    })
-}
-
-/// The oldest operating period and sentiment item a bulk read needs; older ones are left out.
+/// The oldest operating period and sentiment item a read for scoring needs; older ones are left
+/// out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Since {
     pub operating: NaiveDate,

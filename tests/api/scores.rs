@@ -1,5 +1,7 @@
 use serde_json::{Value, json};
 
+use ecredit::scoring::grade::Grade;
+
 use crate::helpers::{CODE_A, CODE_B, TestApp, assert_problem, test_model};
 use crate::on_both_backends;
 
@@ -15,37 +17,30 @@ fn score_path(code: &str) -> String {
     format!("/api/v1/enterprises/{code}/score")
 }
 
+/// `POST …/{code}/score` (rescore now) as `token`.
+async fn rescore(app: &TestApp, code: &str, token: Option<&str>) -> reqwest::Response {
+    app.request(reqwest::Method::POST, &score_path(code), token)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn grade_of(value: &Value) -> Grade {
+    serde_json::from_value(value.clone()).unwrap()
+}
+
 async fn regulators_rescore_and_everyone_sees_the_grade(app: TestApp) {
     let cast = app.cast().await;
     let model = test_model(1);
     app.install_model(&model, true).await;
     assert_problem(app.get(&score_path(CODE_A), None).await, 404).await;
 
-    assert_problem(
-        app.request(reqwest::Method::POST, &score_path(CODE_A), None)
-            .send()
-            .await
-            .unwrap(),
-        401,
-    )
-    .await;
+    assert_problem(rescore(&app, CODE_A, None).await, 401).await;
     for token in [&cast.bank, &cast.owner_a] {
-        let refused = app
-            .request(reqwest::Method::POST, &score_path(CODE_A), Some(token))
-            .send()
-            .await
-            .unwrap();
+        let refused = rescore(&app, CODE_A, Some(token)).await;
         assert_problem(refused, 403).await;
     }
-    let created = app
-        .request(
-            reqwest::Method::POST,
-            &score_path(CODE_A),
-            Some(&cast.regulator),
-        )
-        .send()
-        .await
-        .unwrap();
+    let created = rescore(&app, CODE_A, Some(&cast.regulator)).await;
     assert_eq!(created.status(), 201);
     let scored: Value = created.json().await.unwrap();
     let details = &scored["details"];
@@ -125,15 +120,7 @@ async fn regulators_rescore_and_everyone_sees_the_grade(app: TestApp) {
         .await
         .unwrap();
     assert_problem(future, 422).await;
-    let missing = app
-        .request(
-            reqwest::Method::POST,
-            &score_path("91110108551385082Q"),
-            Some(&cast.regulator),
-        )
-        .send()
-        .await
-        .unwrap();
+    let missing = rescore(&app, "91110108551385082Q", Some(&cast.regulator)).await;
     assert_problem(missing, 404).await;
 }
 
@@ -154,31 +141,18 @@ async fn serious_events_cap_the_grade(app: TestApp) {
         .status(),
         201
     );
-    let scored: Value = app
-        .request(
-            reqwest::Method::POST,
-            &score_path(CODE_B),
-            Some(&cast.regulator),
-        )
-        .send()
+    let scored: Value = rescore(&app, CODE_B, Some(&cast.regulator))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
-    let rank = |g: &str| {
-        ["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C"]
-            .iter()
-            .position(|x| *x == g)
-            .unwrap()
-    };
     let grade = scored["grade"].as_str().unwrap();
     assert!(
-        rank(grade) >= rank("B"),
+        Grade::parse(grade).unwrap() >= Grade::B,
         "an active serious event caps the grade at B: {scored}"
     );
     let model_grade = scored["details"]["model_grade"].as_str().unwrap();
-    if rank(model_grade) < rank("B") {
+    if Grade::parse(model_grade).unwrap() < Grade::B {
         assert_eq!(
             scored["details"]["adjustments"],
             json!(["serious_event_cap"])
@@ -260,14 +234,7 @@ async fn models_are_listed_inspected_and_activated(app: TestApp) {
         ecredit::scoring::features::FEATURES.len()
     );
     for code in [CODE_A, CODE_B] {
-        app.request(
-            reqwest::Method::POST,
-            &score_path(code),
-            Some(&cast.regulator),
-        )
-        .send()
-        .await
-        .unwrap();
+        rescore(&app, code, Some(&cast.regulator)).await;
     }
     let detail: Value = app
         .get("/api/v1/models/test-model-1", Some(&cast.regulator))
@@ -291,15 +258,8 @@ async fn models_are_listed_inspected_and_activated(app: TestApp) {
     let activated: Value = activated.json().await.unwrap();
     assert_eq!(activated["active"], true);
     assert_eq!(activated["activated_by"], "admin");
-    let scored: Value = app
-        .request(
-            reqwest::Method::POST,
-            &score_path(CODE_A),
-            Some(&cast.regulator),
-        )
-        .send()
+    let scored: Value = rescore(&app, CODE_A, Some(&cast.regulator))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -409,14 +369,8 @@ async fn bulk_rescoring_and_training_tables(app: TestApp) {
         .json()
         .await
         .unwrap();
-    let rank = |g: &str| {
-        ["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C"]
-            .iter()
-            .position(|x| *x == g)
-            .unwrap()
-    };
     assert!(
-        rank(b["grade"].as_str().unwrap()) >= rank("B"),
+        grade_of(&b["grade"]) >= Grade::B,
         "the serious event caps B: {b}"
     );
 }
@@ -497,11 +451,8 @@ async fn bulk_rescoring_agrees_with_one_by_one_and_keeps_the_upgrade_rule(app: T
 
         // Scoring the same enterprise on its own gives the same result.
         if i % 8 == 0 {
-            let single: Value = app
-                .request(reqwest::Method::POST, &score_path(code), Some(&regulator))
-                .send()
+            let single: Value = rescore(&app, code, Some(&regulator))
                 .await
-                .unwrap()
                 .json()
                 .await
                 .unwrap();
