@@ -15,6 +15,7 @@ pub mod domain;
 pub mod engine;
 pub mod error;
 pub mod scoring;
+pub mod report;
 pub mod seed;
 pub mod startup;
 pub mod state;
