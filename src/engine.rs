@@ -31,7 +31,13 @@ pub struct LoadedModel {
 #[derive(Default)]
 pub struct ModelCache {
     current: RwLock<Option<Arc<LoadedModel>>>,
+    /// The points range of each dimension, by model version: reports draw every score against
+    /// the model that made it, which need not be the active one.
+    ranges: RwLock<std::collections::HashMap<String, DimensionRanges>>,
 }
+
+/// (dimension, fewest points, most points) of a model's scorecard.
+pub type DimensionRanges = Arc<Vec<(crate::scoring::features::Dimension, f64, f64)>>;
 
 impl ModelCache {
     pub fn active(&self, conn: &mut DbConnection) -> AppResult<Arc<LoadedModel>> {
@@ -53,6 +59,37 @@ impl ModelCache {
         let model = Arc::new(LoadedModel { version, artifact });
         *self.current.write() = Some(model.clone());
         Ok(model)
+    }
+
+    /// The dimension ranges of model `version`, parsed once per version.
+    pub fn dimension_ranges(
+        &self,
+        conn: &mut DbConnection,
+        version: &str,
+    ) -> AppResult<DimensionRanges> {
+        if let Some(ranges) = self.ranges.read().get(version) {
+            return Ok(ranges.clone());
+        }
+        let active = self.current.read().clone();
+        let ranges = match active.filter(|m| m.version == version) {
+            Some(model) => model.artifact.scorecard.dimension_ranges(),
+            None => {
+                let json = models::artifact(conn, version)?.ok_or_else(|| {
+                    AppError::internal(format!("model {version} has no artifact"))
+                })?;
+                ModelArtifact::from_json(&json)
+                    .map_err(|e| {
+                        AppError::internal(format!("model {version} cannot be read: {e}"))
+                    })?
+                    .scorecard
+                    .dimension_ranges()
+            }
+        };
+        let ranges = Arc::new(ranges);
+        self.ranges
+            .write()
+            .insert(version.to_string(), ranges.clone());
+        Ok(ranges)
     }
 }
 

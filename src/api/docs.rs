@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, enterprises, health, history, models, records, scores};
+use super::{auth, authorizations, enterprises, health, history, models, records, scores, watch};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -47,6 +47,15 @@ use super::{auth, enterprises, health, history, models, records, scores};
         models::list_models,
         models::get_model,
         models::activate_model,
+        authorizations::list_banks,
+        authorizations::grant,
+        authorizations::list_authorizations,
+        authorizations::revoke,
+        authorizations::list_bank_authorizations,
+        watch::list_watch,
+        watch::add_watch,
+        watch::remove_watch,
+        watch::changes,
         health::health,
         health::ready,
         health::metrics,
@@ -62,6 +71,10 @@ use super::{auth, enterprises, health, history, models, records, scores};
         (name = "history", description = "Every change, with before and after"),
         (name = "scores", description = "Scores and grades (三等九级)"),
         (name = "models", description = "Scoring models: versions, metrics, activation"),
+        (name = "authorizations", description = "Report authorisations an enterprise grants banks"),
+        (name = "reports", description = "Signed credit reports and the query log"),
+        (name = "lists", description = "Blacklist (严重失信名单) and redlist (守信激励名单)"),
+        (name = "watch", description = "Portfolio watch for banks: grade and list changes"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

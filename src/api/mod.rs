@@ -2,6 +2,7 @@
 //! and the db layer, each documented for OpenAPI.
 
 pub mod auth;
+pub mod authorizations;
 pub mod docs;
 pub mod enterprises;
 pub mod health;
@@ -12,6 +13,7 @@ pub mod problems;
 pub mod records;
 pub mod scores;
 pub mod views;
+pub mod watch;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
@@ -39,7 +41,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(records::routes)
             .configure(history::routes)
             .configure(scores::routes)
-            .configure(models::routes),
+            .configure(models::routes)
+            .configure(authorizations::routes)
+            .configure(watch::routes),
     );
 }
 

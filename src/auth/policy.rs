@@ -88,6 +88,28 @@ impl Viewer {
         }
     }
 
+    /// 401 for the public, 403 for anyone but a user of enterprise `code`: what only the
+    /// enterprise itself may do (grant and revoke authorisations).
+    pub fn require_enterprise_self(&self, code: &str) -> Result<&Principal, AppError> {
+        let principal = self.require_login()?;
+        if principal.role == Role::Enterprise && principal.enterprise.as_deref() == Some(code) {
+            Ok(principal)
+        } else {
+            Err(AppError::Forbidden(
+                "only the enterprise itself may do this".into(),
+            ))
+        }
+    }
+
+    /// 401 for the public, 403 for anyone but a bank user; returns the caller and its bank.
+    pub fn require_bank(&self) -> Result<(&Principal, i64), AppError> {
+        let principal = self.require_role(&[Role::Bank])?;
+        let bank = principal.organisation.ok_or_else(|| {
+            AppError::Forbidden("this bank account belongs to no bank organisation".into())
+        })?;
+        Ok((principal, bank))
+    }
+
     /// Personal data (identity numbers, phones) is shown unmasked to admins only.
     pub fn sees_personal_data(&self) -> bool {
         self.role() == Some(Role::Admin)

@@ -1,15 +1,18 @@
 //! Storage: the connection type, the pool, migrations and one repository module per table group.
 //! All SQL of the service lives under this module.
 
+pub mod authorizations;
 pub mod bulk;
 pub mod connection;
 pub mod enterprises;
 pub mod history;
 pub mod models;
 pub mod records;
+pub mod reports;
 pub mod schema;
 pub mod scores;
 pub mod users;
+pub mod watch;
 
 use std::sync::Arc;
 

@@ -209,9 +209,72 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    authorizations (id) {
+        id -> BigInt,
+        enterprise_code -> Text,
+        bank_organisation_id -> BigInt,
+        scope -> Text,
+        purpose -> Text,
+        note -> Nullable<Text>,
+        granted_at -> Timestamp,
+        granted_by -> Text,
+        expires_on -> Date,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<Text>,
+        revocation_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    reports (report_no) {
+        report_no -> Text,
+        enterprise_code -> Text,
+        kind -> Text,
+        issued_at -> Timestamp,
+        valid_until -> Timestamp,
+        model_version -> Nullable<Text>,
+        key_id -> Text,
+        requested_by -> Text,
+        requester_role -> Text,
+        organisation_id -> Nullable<BigInt>,
+        authorization_id -> Nullable<BigInt>,
+        purpose -> Text,
+        document -> Text,
+    }
+}
+
+diesel::table! {
+    report_queries (id) {
+        id -> BigInt,
+        enterprise_code -> Text,
+        report_no -> Text,
+        action -> Text,
+        actor -> Text,
+        actor_role -> Text,
+        organisation_id -> Nullable<BigInt>,
+        purpose -> Text,
+        authorization_id -> Nullable<BigInt>,
+        request_id -> Nullable<Text>,
+        queried_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    watch_items (organisation_id, enterprise_code) {
+        organisation_id -> BigInt,
+        enterprise_code -> Text,
+        added_at -> Timestamp,
+        added_by -> Text,
+    }
+}
+
 diesel::joinable!(scores -> enterprises (enterprise_code));
 diesel::joinable!(scores -> models (model_version));
 diesel::joinable!(current_scores -> enterprises (enterprise_code));
+diesel::joinable!(authorizations -> organisations (bank_organisation_id));
+diesel::joinable!(report_queries -> organisations (organisation_id));
+diesel::joinable!(watch_items -> enterprises (enterprise_code));
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -224,4 +287,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     models,
     scores,
     current_scores,
+    authorizations,
+    reports,
+    report_queries,
+    watch_items,
 );

@@ -2,4 +2,5 @@
 //! serialisation and Ed25519 signature, and the printable page with its charts. Pure: no HTTP,
 //! no SQL.
 
+pub mod assemble;
 pub mod document;

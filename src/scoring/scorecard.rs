@@ -476,6 +476,32 @@ impl Scorecard {
     }
 }
 
+impl Scorecard {
+    /// The fewest and the most points each dimension can get, in [`Dimension::ALL`] order, for
+    /// the dimensions that have features: the scale a dimension's sub-score is read against.
+    pub fn dimension_ranges(&self) -> Vec<(Dimension, f64, f64)> {
+        Dimension::ALL
+            .iter()
+            .filter_map(|&d| {
+                let mut of_d = self
+                    .features
+                    .iter()
+                    .filter(|f| f.dimension == Some(d))
+                    .peekable();
+                of_d.peek()?;
+                let (low, high) = of_d.fold((0.0, 0.0), |(low, high), f| {
+                    let all = f.points.iter().copied().chain([f.missing_points]);
+                    let (min, max) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+                        (a.min(p), b.max(p))
+                    });
+                    (low + min, high + max)
+                });
+                Some((d, low, high))
+            })
+            .collect()
+    }
+}
+
 impl ScorecardScore<'_> {
     /// Points per dimension, in [`Dimension::ALL`] order, for the dimensions that have features.
     /// Features without a dimension count in the score but in no sub-score; when every feature
@@ -749,6 +775,24 @@ mod tests {
         let x1 = s.features.iter().find(|f| f.name == "x1").unwrap().points;
         let total: f64 = s.sub_scores().iter().map(|d| d.points).sum();
         assert!((total + x1 - s.score).abs() < 1e-9);
+    }
+
+    #[test]
+    fn every_sub_score_lies_within_its_dimension_range() {
+        let (columns, rows, bad) = synthetic(3000, 2, 0.0);
+        let card = fit(&columns, &rows, &bad);
+        let ranges = card.dimension_ranges();
+        assert!(!ranges.is_empty());
+        for row in rows.iter().take(300) {
+            for sub in card.score_row(row).sub_scores() {
+                let (_, low, high) = ranges
+                    .iter()
+                    .find(|(d, _, _)| *d == sub.dimension)
+                    .expect("a range for every scored dimension");
+                assert!(*low <= sub.points + 1e-9 && sub.points <= *high + 1e-9);
+                assert!(low < high, "a fitted dimension spans some points");
+            }
+        }
     }
 
     #[test]

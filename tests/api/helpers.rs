@@ -171,6 +171,18 @@ impl TestApp {
             Role::Regulator => Some("Test Market Supervision Bureau"),
             _ => None,
         };
+        self.token_in(username, role, enterprise, organisation)
+            .await
+    }
+
+    /// Like `token_for`, for an account of the named organisation.
+    pub async fn token_in(
+        &self,
+        username: &str,
+        role: Role,
+        enterprise: Option<&str>,
+        organisation: Option<&'static str>,
+    ) -> String {
         let db = self.db.clone();
         let clock = self.clock.clone();
         let (username_owned, enterprise_owned) =

@@ -4,6 +4,7 @@ mod helpers;
 
 mod access;
 mod auth;
+mod authorizations;
 mod demo;
 mod enterprises;
 mod history;
