@@ -4,8 +4,8 @@
 //! rules. Allowed calls carry valid bodies, so "allowed" means the call did its work, not
 //! merely that it got past the guard.
 //!
-//! Banks appear once: authorisations arrive with the publishing issue, and until then a bank
-//! sees what the public sees.
+//! Banks appear twice: one whose bank holds a live authorisation from the enterprise the paths
+//! name (CODE_A), and one of another bank that holds none.
 
 use std::collections::BTreeSet;
 
@@ -18,22 +18,24 @@ use crate::on_both_backends;
 
 on_both_backends!(every_operation_answers_every_caller_by_the_rules);
 
-const CALLERS: [&str; 6] = [
+const CALLERS: [&str; 7] = [
     "anonymous",
     "owner",
     "other enterprise",
-    "bank",
+    "bank without authorisation",
+    "bank with authorisation",
     "regulator",
     "admin",
 ];
 
 /// What every caller gets, in the order of `CALLERS`.
-const OPEN: [u16; 6] = [200; 6];
-const PRIVATE_READ: [u16; 6] = [401, 200, 403, 403, 200, 200];
-const KEEPER_CREATE: [u16; 6] = [401, 403, 403, 403, 201, 201];
-const KEEPER_UPDATE: [u16; 6] = [401, 403, 403, 403, 200, 200];
-const KEEPER_READ: [u16; 6] = [401, 403, 403, 403, 200, 200];
-const SIGNED_IN: [u16; 6] = [401, 200, 200, 200, 200, 200];
+const OPEN: [u16; 7] = [200; 7];
+const PRIVATE_READ: [u16; 7] = [401, 200, 403, 403, 403, 200, 200];
+const KEEPER_CREATE: [u16; 7] = [401, 403, 403, 403, 403, 201, 201];
+const KEEPER_UPDATE: [u16; 7] = [401, 403, 403, 403, 403, 200, 200];
+const KEEPER_READ: [u16; 7] = [401, 403, 403, 403, 403, 200, 200];
+const SIGNED_IN: [u16; 7] = [401, 200, 200, 200, 200, 200, 200];
+const BANK_READ: [u16; 7] = [401, 403, 403, 200, 200, 403, 403];
 
 /// What a row sends.
 #[derive(Clone, Copy)]
@@ -48,11 +50,11 @@ enum Payload {
 struct Row {
     method: Method,
     path: &'static str,
-    expect: [u16; 6],
+    expect: [u16; 7],
     send: Payload,
 }
 
-fn row(method: Method, path: &'static str, expect: [u16; 6], send: Payload) -> Row {
+fn row(method: Method, path: &'static str, expect: [u16; 7], send: Payload) -> Row {
     Row {
         method,
         path,
@@ -239,6 +241,72 @@ fn rows() -> Vec<Row> {
             KEEPER_UPDATE,
             Nothing,
         ),
+        row(Method::GET, "/api/v1/banks", SIGNED_IN, Nothing),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/authorizations",
+            [401, 201, 403, 403, 403, 403, 403],
+            Body(|f, _| {
+                json!({"bank_organisation_id": f.bank, "purpose": "credit_line_review", "expires_on": "2027-06-30"})
+            }),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/authorizations",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/authorizations/{authorization}/revoke",
+            [401, 200, 403, 403, 403, 403, 403],
+            Body(|_, _| json!({"reason": "access matrix"})),
+        ),
+        row(Method::GET, "/api/v1/authorizations", BANK_READ, Nothing),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/reports",
+            [201, 201, 403, 403, 201, 201, 201],
+            Nothing,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/reports/{report}",
+            [401, 200, 403, 403, 200, 200, 200],
+            Nothing,
+        ),
+        row(Method::GET, "/api/v1/reports/public-key", OPEN, Nothing),
+        row(
+            Method::POST,
+            "/api/v1/reports/verify",
+            OPEN,
+            Body(|f, _| serde_json::from_str(&f.report).unwrap()),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/query-log",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(Method::GET, "/api/v1/watch", BANK_READ, Nothing),
+        row(
+            Method::POST,
+            "/api/v1/watch",
+            [401, 403, 403, 403, 201, 403, 403],
+            Body(|_, _| json!({"enterprise_code": CODE_A})),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/watch/changes?since=2026-01-01T00:00:00Z",
+            BANK_READ,
+            Nothing,
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/watch/{code}",
+            [401, 403, 403, 404, 204, 403, 403],
+            Nothing,
+        ),
         row(Method::GET, "/health", OPEN, Nothing),
         row(Method::GET, "/ready", OPEN, Nothing),
         row(Method::GET, "/metrics", OPEN, Nothing),
@@ -267,6 +335,13 @@ struct Fixture {
     sentiment: i64,
     association: i64,
     version: String,
+    /// The organisation id of the bank that CODE_A authorised.
+    bank: i64,
+    /// A live grant of CODE_A's, to revoke.
+    authorization: i64,
+    /// The number and bytes of a full report of CODE_A made for the authorised bank.
+    report_no: String,
+    report: String,
     /// Valid unused credit codes, for the enterprises the keepers register.
     spare_codes: Vec<String>,
 }
@@ -280,6 +355,8 @@ impl Fixture {
             .replace("{sentiment}", &self.sentiment.to_string())
             .replace("{association}", &self.association.to_string())
             .replace("{version}", &self.version)
+            .replace("{authorization}", &self.authorization.to_string())
+            .replace("{report}", &self.report_no)
     }
 }
 
@@ -303,9 +380,11 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
         })
         .collect();
     let generic = |path: &str| {
-        ["{operating}", "{event}", "{sentiment}", "{association}"]
+        let path = path.split('?').next().unwrap_or(path);
+        let path = ["{operating}", "{event}", "{sentiment}", "{association}", "{authorization}"]
             .iter()
-            .fold(path.to_string(), |p, name| p.replace(name, "{id}"))
+            .fold(path.to_string(), |p, name| p.replace(name, "{id}"));
+        path.replace("{report}", "{report_no}")
     };
     let covered: BTreeSet<(String, String)> = rows
         .iter()
@@ -369,8 +448,29 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
         .unwrap()
         .trim()
         .to_string();
+    let bank = crate::authorizations::bank_id(&app, &cast.owner_a, "Test Bank").await;
+    crate::authorizations::grant(&app, &cast.owner_a, CODE_A, bank, 90).await;
+    let authorization = crate::authorizations::grant(&app, &cast.owner_a, CODE_A, bank, 30).await;
+    let report = app
+        .request(Method::POST, &format!("{base}/reports"), Some(&cast.bank))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.status(), 201);
+    let report = report.text().await.unwrap();
+    let report_no = serde_json::from_str::<Value>(&report).unwrap()["report"]["report_no"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other_bank = app
+        .token_in("bank-2", ecredit::domain::Role::Bank, None, Some("Other Bank"))
+        .await;
     let population = ecredit::demo::Population::new(5, app.clock.today(), 0..4);
     let fixture = Fixture {
+        bank,
+        authorization,
+        report_no,
+        report,
         operating,
         event: event_id,
         sentiment: sentiment_id,
@@ -383,10 +483,11 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
             .collect(),
     };
 
-    let tokens: [Option<&str>; 6] = [
+    let tokens: [Option<&str>; 7] = [
         None,
         Some(&cast.owner_a),
         Some(&cast.owner_b),
+        Some(&other_bank),
         Some(&cast.bank),
         Some(&cast.regulator),
         Some(&cast.admin),

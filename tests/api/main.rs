@@ -10,4 +10,5 @@ mod enterprises;
 mod history;
 mod operations;
 mod records;
+mod reports;
 mod scores;

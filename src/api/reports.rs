@@ -1,0 +1,427 @@
+//! Credit reports: create a signed snapshot, read it back (JSON or a printable page), verify a
+//! saved one, publish the verification keys, and show an enterprise who pulled its reports.
+//!
+//! Who may have a full report: regulators and admins (any enterprise), the enterprise itself,
+//! and a bank under a live authorisation from the enterprise. Everyone, signed in or not, may
+//! have the reduced public report. Every creation and read is logged.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::problems::{CreateProblems, PrivateListProblems};
+use super::{ApiQuery, Page, PageQuery, PageRequest, path_code, request_id};
+use crate::auth::Viewer;
+use crate::db::{DbConnection, authorizations, enterprises, reports, users};
+use crate::domain::Role;
+use crate::domain::authorization::AuthorizationPurpose;
+use crate::error::{AppError, AppResult, Problem};
+use crate::publishing::{self, Requester};
+use crate::report::document::{ReportKind, SignedReport};
+use crate::report::html::render_html;
+use crate::report::signing::{PublicKeySet, Verification, verify};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(super::resource("/reports/public-key").route(web::get().to(public_keys)))
+        .service(super::resource("/reports/verify").route(web::post().to(verify_report)))
+        .service(super::resource("/reports/{report_no}").route(web::get().to(get_report)))
+        .service(
+            super::resource("/enterprises/{code}/reports").route(web::post().to(create_report)),
+        )
+        .service(super::resource("/enterprises/{code}/query-log").route(web::get().to(query_log)));
+}
+
+/// What report to make. Every field may be left out, and so may the whole body.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"kind": "full"}))]
+pub struct ReportRequest {
+    /// `full` (the default when signed in) or `public` (the default, and the only kind, for
+    /// anonymous callers).
+    #[serde(default)]
+    pub kind: Option<ReportKind>,
+    /// Why a regulator or admin pulls the report (default `regulatory_supervision`); a bank's
+    /// purpose is that of its authorisation, an enterprise's is `self_review`.
+    #[serde(default)]
+    pub purpose: Option<String>,
+}
+
+/// The purpose printed for the public report and logged for anonymous callers.
+const PUBLIC_PURPOSE: &str = "public_inquiry";
+
+/// Create a signed credit report of an enterprise. Full reports: regulators, admins, the
+/// enterprise itself, and banks with a live authorisation from it; the public report: anyone.
+#[utoipa::path(
+    post, path = "/api/v1/enterprises/{code}/reports", tag = "reports",
+    params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B")),
+    request_body(content = ReportRequest, description = "Optional"),
+    responses(
+        (status = 201, description = "The signed report (its canonical serialisation: save it byte for byte to verify it later)",
+            body = SignedReport, headers(("Location" = String))),
+        CreateProblems,
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn create_report(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    code: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let code = path_code(&code)?;
+    // The caller first: a full report is refused before the body is read.
+    let wants_default = if viewer.principal().is_some() {
+        ReportKind::Full
+    } else {
+        ReportKind::Public
+    };
+    let request: ReportRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        ReportRequest::default()
+    } else {
+        check_json(&req)?;
+        super::json::parse(&body)?
+    };
+    let kind = request.kind.unwrap_or(wants_default);
+    if kind == ReportKind::Full {
+        may_have_full_report(&viewer, &code)?;
+    }
+    let mut v = crate::domain::Violations::new();
+    let purpose = v.optional_text("purpose", request.purpose.as_deref(), 200);
+    v.into_result(())?;
+    let now = state.clock.now();
+    let request_id = request_id(&req);
+    let app = state.clone();
+    let row = state
+        .blocking(move |db| {
+            db.write(|conn| {
+                enterprises::get(conn, &code)?;
+                let requester =
+                    requester_for(conn, &viewer, &code, kind, purpose, request_id, now.naive_utc())?;
+                publishing::create_report(
+                    conn,
+                    &app.models,
+                    &app.report_keys,
+                    &code,
+                    kind,
+                    &requester,
+                    now,
+                )
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/reports/{}", row.report_no),
+        ))
+        .content_type("application/json")
+        .body(row.document))
+}
+
+fn check_json(req: &HttpRequest) -> AppResult<()> {
+    let json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
+    if json {
+        Ok(())
+    } else {
+        Err(AppError::UnsupportedMediaType(
+            "send the body as Content-Type: application/json".into(),
+        ))
+    }
+}
+
+/// 401 for the public, 403 for other enterprises; banks are checked against their grants when
+/// the work runs.
+fn may_have_full_report(viewer: &Viewer, code: &str) -> AppResult<()> {
+    let principal = viewer.require_login()?;
+    match principal.role {
+        Role::Bank => Ok(()),
+        _ if viewer.sees_private_of(code) => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "a full report is for regulators, the enterprise itself and banks it has authorised"
+                .into(),
+        )),
+    }
+}
+
+/// Who the report is made for: for a bank, the live grant it acts under (403 without one).
+fn requester_for(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    code: &str,
+    kind: ReportKind,
+    purpose: Option<String>,
+    request_id: Option<String>,
+    now: NaiveDateTime,
+) -> AppResult<Requester> {
+    let Some(principal) = viewer.principal() else {
+        return Ok(Requester {
+            actor: "anonymous".into(),
+            role: None,
+            organisation: None,
+            purpose: PUBLIC_PURPOSE.into(),
+            authorization_id: None,
+            request_id,
+        });
+    };
+    let organisation = match principal.organisation {
+        Some(id) => users::organisation_name(conn, id)?.map(|name| (id, name)),
+        None => None,
+    };
+    let mut requester = Requester {
+        actor: principal.username.clone(),
+        role: Some(principal.role),
+        organisation,
+        purpose: PUBLIC_PURPOSE.into(),
+        authorization_id: None,
+        request_id,
+    };
+    if kind == ReportKind::Public {
+        return Ok(requester);
+    }
+    requester.purpose = match principal.role {
+        Role::Bank => {
+            let grant = principal
+                .organisation
+                .map(|bank| authorizations::live(conn, code, bank, now))
+                .transpose()?
+                .flatten()
+                .ok_or_else(|| {
+                    AppError::Forbidden(
+                        "no live authorisation from this enterprise for your bank".into(),
+                    )
+                })?;
+            requester.authorization_id = Some(grant.id);
+            AuthorizationPurpose::from_stored(&grant.purpose)
+                .as_str()
+                .to_string()
+        }
+        Role::Enterprise => "self_review".into(),
+        Role::Regulator | Role::Admin => {
+            purpose.unwrap_or_else(|| "regulatory_supervision".into())
+        }
+    };
+    Ok(requester)
+}
+
+/// Read a report back, byte for byte as it was signed; with `Accept: text/html`, a printable
+/// page. A public report: anyone. A full one: regulators, admins, the enterprise itself, and
+/// the bank it was made for while its authorisation is live.
+#[utoipa::path(
+    get, path = "/api/v1/reports/{report_no}", tag = "reports",
+    params(("report_no" = String, Path, description = "Report number", example = "ECR-20261201-7Q4K9M2XRT")),
+    responses(
+        (status = 200, description = "The signed report, or its printable page",
+            content(
+                (SignedReport = "application/json"),
+                (String = "text/html"),
+            )),
+        (status = 401, description = "A full report, and no valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A full report the caller may not see", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn get_report(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    report_no: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let report_no = report_no.into_inner();
+    let now = state.clock.now();
+    let request_id = request_id(&req);
+    let row = state
+        .blocking(move |db| {
+            db.write(|conn| {
+                let row = reports::get(conn, &report_no)?
+                    .ok_or_else(|| AppError::NotFound(format!("no report {report_no}")))?;
+                let kind = ReportKind::from_stored(&row.kind);
+                let requester = if kind == ReportKind::Full {
+                    may_read_full_report(conn, &viewer, &row, now.naive_utc())?;
+                    let mut requester = requester_for(
+                        conn,
+                        &viewer,
+                        &row.enterprise_code,
+                        kind,
+                        Some(row.purpose.clone()),
+                        request_id,
+                        now.naive_utc(),
+                    )?;
+                    if matches!(viewer.role(), Some(Role::Regulator | Role::Admin)) {
+                        requester.purpose = "regulatory_supervision".into();
+                    }
+                    requester
+                } else {
+                    requester_for(conn, &viewer, &row.enterprise_code, kind, None, request_id, now.naive_utc())?
+                };
+                publishing::log_read(conn, &row, &requester, now)?;
+                Ok(row)
+            })
+        })
+        .await?;
+    if wants_html(&req) {
+        let signed: SignedReport = serde_json::from_str(&row.document)
+            .map_err(|e| AppError::internal(format!("stored report unreadable: {e}")))?;
+        return Ok(HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(
+                    "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+                ),
+            ))
+            .body(render_html(&signed)));
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(row.document))
+}
+
+fn may_read_full_report(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    row: &reports::ReportRow,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let principal = viewer.require_login()?;
+    let allowed = match principal.role {
+        Role::Bank => match principal.organisation {
+            Some(bank) if row.organisation_id == Some(bank) => {
+                authorizations::live(conn, &row.enterprise_code, bank, now)?.is_some()
+            }
+            _ => false,
+        },
+        _ => viewer.sees_private_of(&row.enterprise_code),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "this report is not yours to read, or its authorisation has lapsed".into(),
+        ))
+    }
+}
+
+/// Does the caller prefer the printable page? Only when it names text/html before JSON.
+fn wants_html(req: &HttpRequest) -> bool {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let position = |mime: &str| accept.find(mime);
+    match (position("text/html"), position("application/json")) {
+        (Some(html), Some(json)) => html < json,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// The keys reports are signed with: the active one and every earlier one, so that old reports
+/// keep verifying after a rotation. Public.
+#[utoipa::path(
+    get, path = "/api/v1/reports/public-key", tag = "reports",
+    responses((status = 200, description = "Every report signing key", body = PublicKeySet)),
+    security(())
+)]
+pub async fn public_keys(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(state.report_keys.public_key_set())
+}
+
+/// Check a saved report: send the file's bytes as they are. The answer says whether it is a
+/// genuine, unaltered report of this registry and, if not, why. Public.
+#[utoipa::path(
+    post, path = "/api/v1/reports/verify", tag = "reports",
+    request_body(content = SignedReport, description = "The saved report, byte for byte", content_type = "application/json"),
+    responses(
+        (status = 200, description = "The verdict", body = Verification),
+        (status = 413, description = "Larger than any report", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as application/json", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+pub async fn verify_report(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    check_json(&req)?;
+    let keys = state.report_keys.public_keys();
+    Ok(HttpResponse::Ok().json(verify(&body, &keys)))
+}
+
+/// One creation or read of a report of the enterprise.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct QueryLogEntry {
+    pub id: i64,
+    pub report_no: String,
+    /// `create` or `read`.
+    pub action: String,
+    /// The account, or `anonymous`.
+    pub actor: String,
+    /// `regulator`, `bank`, `enterprise`, `admin` or `public`.
+    pub actor_role: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    pub purpose: String,
+    /// The authorisation a bank acted under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization_id: Option<i64>,
+    pub queried_at: NaiveDateTime,
+}
+
+/// Who created or read the enterprise's reports, when and why, latest first. The enterprise
+/// itself, regulators and admins.
+#[utoipa::path(
+    get, path = "/api/v1/enterprises/{code}/query-log", tag = "reports",
+    params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B"), PageQuery),
+    responses(
+        (status = 200, description = "One page of the query log", body = Page<QueryLogEntry>),
+        PrivateListProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn query_log(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    code: web::Path<String>,
+    paging: ApiQuery<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let code = path_code(&code)?;
+    viewer.require_private_of(&code)?;
+    let paging = PageRequest::try_from(paging.into_inner()?)?;
+    let (rows, total) = state
+        .blocking(move |db| {
+            db.read(|conn| {
+                enterprises::get(conn, &code)?;
+                reports::query_log(conn, &code, paging.offset(), paging.limit())
+            })
+        })
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|(row, organisation)| QueryLogEntry {
+            id: row.id,
+            report_no: row.report_no,
+            action: row.action,
+            actor: row.actor,
+            actor_role: row.actor_role,
+            organisation,
+            purpose: row.purpose,
+            authorization_id: row.authorization_id,
+            queried_at: row.queried_at,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+}

@@ -1,0 +1,232 @@
+//! Publishing credit reports: gathers what the registry holds about an enterprise, assembles
+//! the report by its rules, signs it and stores it with the log entry of its creation; reads a
+//! stored report back and logs the read. It joins the pure report core to storage; it holds no
+//! SQL (that is in `db`) and no HTTP.
+
+use chrono::{DateTime, Months, Utc};
+
+use crate::db::{DbConnection, enterprises, records, reports, scores};
+use crate::domain::Role;
+use crate::engine::{ModelCache, Reasons};
+use crate::error::{AppError, AppResult};
+use crate::report::KeyRing;
+use crate::report::assemble::{self, RatingFacts, ReportFacts};
+use crate::report::canonical::to_canonical_bytes;
+use crate::report::document::{
+    ListMembership, ReportKind, ReportRequester, SentimentHeadline, SentimentSummary,
+};
+use crate::scoring::features::Dimension;
+use crate::scoring::grade::{Grade, GradeAdjustment};
+
+/// The name printed as the issuer of every report.
+pub const ISSUER: &str = "ecredit e-commerce enterprise credit registry";
+
+/// How long a report speaks for the registry.
+pub const REPORT_VALID_DAYS: u32 = 30;
+
+/// Who a report is made for or read by, as the query log records it.
+#[derive(Debug, Clone)]
+pub struct Requester {
+    /// The username, or `anonymous`.
+    pub actor: String,
+    /// `None` for the public.
+    pub role: Option<Role>,
+    pub organisation: Option<(i64, String)>,
+    pub purpose: String,
+    /// The grant a bank acts under.
+    pub authorization_id: Option<i64>,
+    pub request_id: Option<String>,
+}
+
+impl Requester {
+    fn role_name(&self) -> &'static str {
+        self.role.map_or("public", Role::as_str)
+    }
+
+    fn query(&self, code: &str, report_no: &str, action: &str, at: DateTime<Utc>) -> reports::NewQuery {
+        reports::NewQuery {
+            enterprise_code: code.to_string(),
+            report_no: report_no.to_string(),
+            action: action.to_string(),
+            actor: self.actor.clone(),
+            actor_role: self.role_name().to_string(),
+            organisation_id: self.organisation.as_ref().map(|(id, _)| *id),
+            purpose: self.purpose.clone(),
+            authorization_id: self.authorization_id,
+            request_id: self.request_id.clone(),
+            queried_at: at.naive_utc(),
+        }
+    }
+}
+
+/// Creates, signs and stores a report of enterprise `code`, and logs its creation; call inside
+/// a write transaction. Returns the stored row (its `document` is the signed report).
+pub fn create_report(
+    conn: &mut DbConnection,
+    models: &ModelCache,
+    keys: &KeyRing,
+    code: &str,
+    kind: ReportKind,
+    requester: &Requester,
+    now: DateTime<Utc>,
+) -> AppResult<reports::ReportRow> {
+    let facts = gather(conn, models, code, kind, requester, now)?;
+    let document = assemble::assemble(facts);
+    let signed = keys
+        .sign(&document)
+        .map_err(|e| AppError::internal(format!("signing report: {e}")))?;
+    let bytes = to_canonical_bytes(&signed)
+        .map_err(|e| AppError::internal(format!("serialising report: {e}")))?;
+    let row = reports::ReportRow {
+        report_no: document.report_no.clone(),
+        enterprise_code: code.to_string(),
+        kind: kind.as_str().to_string(),
+        issued_at: document.issued_at.naive_utc(),
+        valid_until: document.valid_until.naive_utc(),
+        model_version: document.model_version.clone(),
+        key_id: signed.signature.key_id.clone(),
+        requested_by: requester.actor.clone(),
+        requester_role: requester.role_name().to_string(),
+        organisation_id: requester.organisation.as_ref().map(|(id, _)| *id),
+        authorization_id: requester.authorization_id,
+        purpose: requester.purpose.clone(),
+        document: String::from_utf8(bytes)
+            .map_err(|e| AppError::internal(format!("report is not UTF-8: {e}")))?,
+    };
+    let creation = requester.query(code, &row.report_no, "create", now);
+    reports::insert(conn, &row, &creation)?;
+    Ok(row)
+}
+
+/// Logs a read of a stored report; call inside a write transaction.
+pub fn log_read(
+    conn: &mut DbConnection,
+    report: &reports::ReportRow,
+    requester: &Requester,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    reports::log(
+        conn,
+        &requester.query(&report.enterprise_code, &report.report_no, "read", now),
+    )
+}
+
+fn gather(
+    conn: &mut DbConnection,
+    models: &ModelCache,
+    code: &str,
+    kind: ReportKind,
+    requester: &Requester,
+    now: DateTime<Utc>,
+) -> AppResult<ReportFacts> {
+    let enterprise = enterprises::get(conn, code)?.enterprise;
+    let full = kind == ReportKind::Full;
+    let rating = match scores::latest(conn, code)? {
+        Some(row) => Some(rating_facts(conn, models, row, full)?),
+        None => None,
+    };
+    let codes = [code.to_string()];
+    let mut events: Vec<_> = records::events::of_enterprises(conn, &codes, |q| q)?
+        .into_iter()
+        .map(|(_, e)| e)
+        .collect();
+    events.sort_by(|a, b| b.decided_on.cmp(&a.decided_on));
+    let (operating, sentiment, grade_trail) = if full {
+        let (operating, _) = records::operating::list(conn, code, |q| q, 0, 4)?;
+        let since = (now - Months::new(12)).naive_utc();
+        let (items, negative, positive, mean) = reports::sentiment_counts(conn, code, since)?;
+        let latest = reports::latest_sentiment(conn, code, since, 3)?
+            .into_iter()
+            .map(|(title, source_name, published_at, polarity)| SentimentHeadline {
+                title,
+                source_name,
+                published_at,
+                polarity,
+            })
+            .collect();
+        let sentiment = SentimentSummary {
+            window_months: 12,
+            items,
+            negative,
+            positive,
+            mean_polarity: mean.map(|m| (m * 1000.0).round() / 1000.0),
+            latest,
+        };
+        let trail = reports::grade_trail(conn, code, 120)?
+            .into_iter()
+            .map(|(as_of, grade, model)| (as_of, Grade::from_stored(&grade), model))
+            .collect();
+        (
+            operating.into_iter().map(|s| s.record).collect(),
+            Some(sentiment),
+            trail,
+        )
+    } else {
+        (vec![], None, vec![])
+    };
+    let mut rng = rand::thread_rng();
+    Ok(ReportFacts {
+        report_no: assemble::new_report_no(now, &mut rng),
+        kind,
+        issuer: ISSUER.to_string(),
+        issued_at: now,
+        valid_days: REPORT_VALID_DAYS,
+        requested_for: ReportRequester {
+            role: requester.role_name().to_string(),
+            organisation: requester.organisation.as_ref().map(|(_, n)| n.clone()),
+            purpose: requester.purpose.clone(),
+        },
+        enterprise,
+        rating,
+        events,
+        operating,
+        sentiment,
+        grade_trail,
+        lists: list_memberships(conn, code, now)?,
+    })
+}
+
+fn rating_facts(
+    conn: &mut DbConnection,
+    models: &ModelCache,
+    row: scores::ScoreRow,
+    full: bool,
+) -> AppResult<RatingFacts> {
+    let (percentile, ranges) = if full {
+        (
+            scores::percentile(conn, row.score)?,
+            models.dimension_ranges(conn, &row.model_version)?.to_vec(),
+        )
+    } else {
+        (0.0, vec![])
+    };
+    let sub_scores: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&row.sub_scores).unwrap_or_default();
+    let reasons = Reasons::from_stored(&row.reasons);
+    Ok(RatingFacts {
+        grade: Grade::from_stored(&row.grade),
+        as_of: row.as_of,
+        score: row.score,
+        percentile,
+        pd: row.pd,
+        adjustments: serde_json::from_str::<Vec<GradeAdjustment>>(&row.adjustments)
+            .unwrap_or_default(),
+        sub_scores: Dimension::ALL
+            .iter()
+            .filter_map(|d| Some((*d, sub_scores.get(d.as_str())?.as_f64()?)))
+            .collect(),
+        ranges,
+        raised: reasons.raised.into_iter().map(|r| r.text).collect(),
+        lowered: reasons.lowered.into_iter().map(|r| r.text).collect(),
+        model_version: row.model_version,
+    })
+}
+
+/// The enterprise's confirmed list entries, current and past.
+fn list_memberships(
+    _conn: &mut DbConnection,
+    _code: &str,
+    _now: DateTime<Utc>,
+) -> AppResult<Vec<ListMembership>> {
+    Ok(vec![])
+}
