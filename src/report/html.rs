@@ -21,6 +21,7 @@ pub fn render_html(signed: &SignedReport) -> String {
     let doc = &signed.report;
     let public = doc.kind == ReportKind::Public;
     let title = format!("Credit report {} — {}", doc.report_no, doc.enterprise.name);
+    let n = &Counter::new(0);
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -34,20 +35,20 @@ pub fn render_html(signed: &SignedReport) -> String {
             body {
                 main.page {
                     (header(doc))
-                    (basic_data(&doc.enterprise, public))
-                    (rating(doc, public))
-                    (credit_events(doc, public))
+                    (basic_data(n, &doc.enterprise, public))
+                    (rating(n, doc, public))
+                    (credit_events(n, doc, public))
                     @if !(public && doc.operating_summary.is_empty()) {
-                        (operating_summary(&doc.operating_summary))
+                        (operating_summary(n, &doc.operating_summary))
                     }
                     @if !(public && doc.sentiment_summary.is_none()) {
-                        (sentiment(doc))
+                        (sentiment(n, doc))
                     }
                     @if !(public && doc.grade_history.is_empty()) {
-                        (grade_history(doc))
+                        (grade_history(n, doc))
                     }
-                    (lists(doc))
-                    (notes(doc))
+                    (lists(n, doc))
+                    (notes(n, doc))
                     (signature(signed))
                 }
             }
@@ -97,7 +98,12 @@ fn header(doc: &ReportDocument) -> Markup {
     }
 }
 
-fn section(number: u8, title: &str, chinese: &str, body: Markup) -> Markup {
+/// Numbers the sections a page shows, so a public page has no gaps.
+type Counter = std::cell::Cell<u8>;
+
+fn section(counter: &Counter, title: &str, chinese: &str, body: Markup) -> Markup {
+    let number = counter.get() + 1;
+    counter.set(number);
     html! {
         section {
             h2 { span.num { (number) } (title) span.zh { (chinese) } }
@@ -106,7 +112,7 @@ fn section(number: u8, title: &str, chinese: &str, body: Markup) -> Markup {
     }
 }
 
-fn basic_data(e: &ReportEnterprise, public: bool) -> Markup {
+fn basic_data(n: &Counter, e: &ReportEnterprise, public: bool) -> Markup {
     let rows: Vec<(&str, Option<String>)> = vec![
         ("Enterprise name", Some(e.name.clone())),
         ("Unified social credit code", Some(e.code.clone())),
@@ -158,17 +164,17 @@ fn basic_data(e: &ReportEnterprise, public: bool) -> Markup {
         }
         p.small { "Personal data of the legal representative is masked in every report." }
     };
-    section(1, "Basic data", "基本信息", body)
+    section(n, "Basic data", "基本信息", body)
 }
 
-fn rating(doc: &ReportDocument, public: bool) -> Markup {
+fn rating(n: &Counter, doc: &ReportDocument, public: bool) -> Markup {
     let body = match &doc.rating {
         None => html! {
             p.empty { "Not rated: the enterprise has not been scored yet." }
         },
         Some(r) => rating_body(r, public),
     };
-    section(2, "Credit rating", "信用评级", body)
+    section(n, "Credit rating", "信用评级", body)
 }
 
 fn rating_body(r: &ReportRating, public: bool) -> Markup {
@@ -251,7 +257,7 @@ fn rating_body(r: &ReportRating, public: bool) -> Markup {
     }
 }
 
-fn credit_events(doc: &ReportDocument, public: bool) -> Markup {
+fn credit_events(n: &Counter, doc: &ReportDocument, public: bool) -> Markup {
     let body = html! {
         @if doc.credit_events.is_empty() {
             p.empty { "No credit events in the report window." }
@@ -301,10 +307,10 @@ fn credit_events(doc: &ReportDocument, public: bool) -> Markup {
             @if public { " This public report lists public events only." }
         }
     };
-    section(3, "Credit events", "信用事件", body)
+    section(n, "Credit events", "信用事件", body)
 }
 
-fn operating_summary(periods: &[ReportPeriod]) -> Markup {
+fn operating_summary(n: &Counter, periods: &[ReportPeriod]) -> Markup {
     let oldest_first: Vec<&ReportPeriod> = periods.iter().rev().collect();
     let body = html! {
         @if periods.is_empty() {
@@ -342,10 +348,10 @@ fn operating_summary(periods: &[ReportPeriod]) -> Markup {
             p.small { "Latest period first in the table; the chart runs from the oldest period to the latest." }
         }
     };
-    section(4, "Operating summary", "经营概况", body)
+    section(n, "Operating summary", "经营概况", body)
 }
 
-fn sentiment(doc: &ReportDocument) -> Markup {
+fn sentiment(n: &Counter, doc: &ReportDocument) -> Markup {
     let body = match &doc.sentiment_summary {
         None => html! { p.empty { "No sentiment summary." } },
         Some(s) => html! {
@@ -376,10 +382,10 @@ fn sentiment(doc: &ReportDocument) -> Markup {
             }
         },
     };
-    section(5, "Sentiment summary", "舆情摘要", body)
+    section(n, "Sentiment summary", "舆情摘要", body)
 }
 
-fn grade_history(doc: &ReportDocument) -> Markup {
+fn grade_history(n: &Counter, doc: &ReportDocument) -> Markup {
     let body = html! {
         @if doc.grade_history.is_empty() {
             p.empty { "No grade changes recorded." }
@@ -398,10 +404,10 @@ fn grade_history(doc: &ReportDocument) -> Markup {
             }
         }
     };
-    section(6, "Grade history", "评级历史", body)
+    section(n, "Grade history", "评级历史", body)
 }
 
-fn lists(doc: &ReportDocument) -> Markup {
+fn lists(n: &Counter, doc: &ReportDocument) -> Markup {
     let body = html! {
         @if doc.lists.is_empty() {
             p.empty { "Not on the blacklist or the redlist, now or before." }
@@ -440,10 +446,10 @@ fn lists(doc: &ReportDocument) -> Markup {
             }
         }
     };
-    section(7, "List memberships", "红黑名单", body)
+    section(n, "List memberships", "红黑名单", body)
 }
 
-fn notes(doc: &ReportDocument) -> Markup {
+fn notes(n: &Counter, doc: &ReportDocument) -> Markup {
     let notes: Vec<&String> = doc
         .notes
         .iter()
@@ -455,7 +461,7 @@ fn notes(doc: &ReportDocument) -> Markup {
         }
         div.reference { (FOR_REFERENCE_ONLY) }
     };
-    section(8, "Notes", "说明", body)
+    section(n, "Notes", "说明", body)
 }
 
 fn signature(signed: &SignedReport) -> Markup {
@@ -705,7 +711,7 @@ code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 1
 @media print {
   html, body { background: #fff; }
   .page { margin: 0; padding: 0; max-width: none; box-shadow: none; }
-  section, tr, .rating, .dimensions, .tiles { break-inside: avoid; page-break-inside: avoid; }
+  tr, .rating, .dimensions, .reasons, .tiles, .chart-box, .reference, section.signature { break-inside: avoid; page-break-inside: avoid; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
 }
 @media (max-width: 700px) {
@@ -954,6 +960,9 @@ mod tests {
         ] {
             assert!(!page.contains(absent), "{absent} shown in a public report");
         }
+        // Sections are numbered as shown, without gaps.
+        assert!(page.contains("<span class=\"num\">4</span>List memberships"));
+        assert!(page.contains("<span class=\"num\">5</span>Notes"));
         for present in [
             "Credit events",
             "List memberships",
