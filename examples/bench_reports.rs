@@ -26,13 +26,17 @@ fn main() -> anyhow::Result<()> {
     let mut kind = ReportKind::Full;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or_else(|| anyhow::anyhow!("{arg} needs a value"));
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| anyhow::anyhow!("{arg} needs a value"))
+        };
         match arg.as_str() {
             "--database-url" => url = Some(value()?),
             "--reports" => reports = value()?.parse()?,
             "--warmup" => warmup = value()?.parse()?,
             "--kind" => {
-                kind = ReportKind::parse(&value()?).ok_or_else(|| anyhow::anyhow!("--kind full|public"))?
+                kind = ReportKind::parse(&value()?)
+                    .ok_or_else(|| anyhow::anyhow!("--kind full|public"))?
             }
             other => anyhow::bail!("unknown argument {other}"),
         }
@@ -47,7 +51,11 @@ fn main() -> anyhow::Result<()> {
     let mut codes = db.read(enterprises::all_codes)?;
     anyhow::ensure!(!codes.is_empty(), "the registry is empty: seed it first");
     codes.shuffle(&mut rand::thread_rng());
-    println!("registry: {} enterprises; {} {kind} reports after {warmup} warm-up", codes.len(), reports);
+    println!(
+        "registry: {} enterprises; {} {kind} reports after {warmup} warm-up",
+        codes.len(),
+        reports
+    );
     let requester = Requester {
         actor: "bench-regulator".into(),
         role: Some(Role::Regulator),

@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `user add`, `demo seed`, `openapi`.
+//! The command line: `serve`, `migrate`, `user add`, `demo seed`, `openapi`, `model`, `score`,
+//! `report`.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -40,6 +41,10 @@ pub struct Cli {
     )]
     pub models_dir: PathBuf,
 
+    /// Where the report signing keys are kept (default: DATA_DIR/report-keys).
+    #[arg(long, global = true, env = "ECREDIT_REPORT_KEYS_DIR")]
+    pub report_keys_dir: Option<PathBuf>,
+
     /// Log line format.
     #[arg(
         long,
@@ -74,7 +79,43 @@ pub enum Command {
     Model(ModelCommand),
     /// Score enterprises with the active model and store their grades.
     Score(ScoreArgs),
+    /// Verify saved credit reports offline; rotate the report signing key.
+    #[command(subcommand)]
+    Report(ReportCommand),
 }
+
+#[derive(Subcommand)]
+pub enum ReportCommand {
+    /// Check a saved report (its JSON document, byte for byte as served) offline. Prints
+    /// `valid: report NO, key ID` and exits 0, or `INVALID: why` and exits 1.
+    Verify(ReportVerifyArgs),
+    /// Make a new key the one that signs reports. The old keys stay, so the reports they signed
+    /// still verify. Prints the new key id.
+    RotateKey,
+}
+
+#[derive(Args)]
+pub struct ReportVerifyArgs {
+    /// The saved report.
+    pub file: PathBuf,
+    /// The registry's public keys: a saved answer of GET /api/v1/reports/public-key. Without
+    /// it, the key ring of --data-dir (or --report-keys-dir) is used.
+    #[arg(long, value_name = "KEYS.json")]
+    pub keys: Option<PathBuf>,
+}
+
+/// An error that has already been told to the user: the binary exits with this code and prints
+/// nothing more.
+#[derive(Debug)]
+pub struct SilentExit(pub u8);
+
+impl std::fmt::Display for SilentExit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit code {}", self.0)
+    }
+}
+
+impl std::error::Error for SilentExit {}
 
 #[derive(Subcommand)]
 pub enum ModelCommand {
@@ -258,6 +299,10 @@ impl Cli {
                 .map(|s| s.bind.clone())
                 .unwrap_or_else(|| config::DEFAULT_BIND.into()),
             data_dir: self.data_dir.clone(),
+            report_keys_dir: config::report_keys_dir(
+                self.report_keys_dir.as_deref(),
+                &self.data_dir,
+            ),
             models_dir: self.models_dir.clone(),
             jwt_secret,
             token_ttl_seconds: serve
@@ -312,6 +357,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(UserCommand::Enable(args)) => set_disabled(&cli, &args.username, false),
         Command::Model(command) => crate::cli_model::run(&cli, command),
         Command::Score(args) => crate::cli_model::score_all(&cli, args),
+        Command::Report(command) => crate::cli_report::run(&cli, command),
         Command::Demo(DemoCommand::Seed(args)) => demo_seed(&cli, args),
         Command::Serve(args) => serve(&cli, args),
     }

@@ -12,6 +12,8 @@ pub struct Settings {
     pub database: DatabaseTarget,
     pub bind: String,
     pub data_dir: PathBuf,
+    /// The report signing key ring (`ECREDIT_REPORT_KEYS_DIR`, default `DATA_DIR/report-keys`).
+    pub report_keys_dir: PathBuf,
     /// Trained model artifacts (`VERSION.json`), registered at start.
     pub models_dir: PathBuf,
     pub jwt_secret: SecretString,
@@ -28,6 +30,7 @@ impl std::fmt::Debug for Settings {
             .field("database", &self.database.redacted())
             .field("bind", &self.bind)
             .field("data_dir", &self.data_dir)
+            .field("report_keys_dir", &self.report_keys_dir)
             .field("models_dir", &self.models_dir)
             .field("jwt_secret", &"***")
             .field("token_ttl_seconds", &self.token_ttl_seconds)
@@ -42,6 +45,15 @@ pub const DEFAULT_TOKEN_TTL_SECONDS: i64 = 3600;
 /// `sqlite://DATA_DIR/ecredit.db`: the embedded default.
 pub fn default_database_url(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("ecredit.db").display())
+}
+
+/// Where the report signing keys are kept: the configured directory, else
+/// `DATA_DIR/report-keys`.
+pub fn report_keys_dir(configured: Option<&Path>, data_dir: &Path) -> PathBuf {
+    configured
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| crate::report::KeyRing::default_dir(data_dir))
 }
 
 /// The token signing secret: `ECREDIT_JWT_SECRET` when set, else a random secret kept in

@@ -7,9 +7,12 @@ fn main() -> std::process::ExitCode {
     let cli = ecredit::cli::Cli::parse();
     match ecredit::cli::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            std::process::ExitCode::FAILURE
-        }
+        Err(e) => match e.downcast_ref::<ecredit::cli::SilentExit>() {
+            Some(exit) => std::process::ExitCode::from(exit.0),
+            None => {
+                eprintln!("error: {e:#}");
+                std::process::ExitCode::FAILURE
+            }
+        },
     }
 }

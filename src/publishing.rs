@@ -43,7 +43,13 @@ impl Requester {
         self.role.map_or("public", Role::as_str)
     }
 
-    fn query(&self, code: &str, report_no: &str, action: &str, at: DateTime<Utc>) -> reports::NewQuery {
+    fn query(
+        &self,
+        code: &str,
+        report_no: &str,
+        action: &str,
+        at: DateTime<Utc>,
+    ) -> reports::NewQuery {
         reports::NewQuery {
             enterprise_code: code.to_string(),
             report_no: report_no.to_string(),
@@ -137,12 +143,14 @@ fn gather(
         let (items, negative, positive, mean) = reports::sentiment_counts(conn, code, since)?;
         let latest = reports::latest_sentiment(conn, code, since, 3)?
             .into_iter()
-            .map(|(title, source_name, published_at, polarity)| SentimentHeadline {
-                title,
-                source_name,
-                published_at,
-                polarity,
-            })
+            .map(
+                |(title, source_name, published_at, polarity)| SentimentHeadline {
+                    title,
+                    source_name,
+                    published_at,
+                    polarity,
+                },
+            )
             .collect();
         let sentiment = SentimentSummary {
             window_months: 12,

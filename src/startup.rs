@@ -58,6 +58,13 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let login_throttle = LoginThrottle::new(settings.login_limits, clock.clone());
+        // The report signing key: generated on first start, kept outside the database.
+        let report_keys =
+            crate::report::KeyRing::open_or_create(&settings.report_keys_dir, clock.now())?;
+        tracing::info!(
+            key_id = report_keys.active_key_id(),
+            "report signing key loaded"
+        );
         let state = web::Data::new(AppState {
             db: db.clone(),
             tokens: TokenKeys::new(&settings.jwt_secret, settings.token_ttl_seconds),
@@ -65,6 +72,7 @@ impl Application {
             metrics: Metrics::new(),
             models: ModelCache::default(),
             login_throttle,
+            report_keys: Arc::new(report_keys),
         });
         let openapi = ApiDoc::openapi();
         let mut server = HttpServer::new(move || {

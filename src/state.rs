@@ -19,6 +19,8 @@ pub struct AppState {
     /// The active scoring model, parsed once.
     pub models: ModelCache,
     pub login_throttle: crate::auth::throttle::LoginThrottle,
+    /// Signs every report; holds the earlier keys too, for verification.
+    pub report_keys: Arc<crate::report::KeyRing>,
 }
 
 impl AppState {

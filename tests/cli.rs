@@ -8,7 +8,8 @@ fn ecredit(data_dir: &std::path::Path) -> Command {
     cmd.arg("--data-dir").arg(data_dir);
     cmd.env_remove("ECREDIT_DATABASE_URL")
         .env_remove("ECREDIT_ADMIN_PASSWORD")
-        .env_remove("ECREDIT_JWT_SECRET");
+        .env_remove("ECREDIT_JWT_SECRET")
+        .env_remove("ECREDIT_REPORT_KEYS_DIR");
     cmd
 }
 
@@ -33,6 +34,8 @@ fn help_explains_every_command() {
         vec!["serve", "--help"],
         vec!["migrate", "--help"],
         vec!["user", "add", "--help"],
+        vec!["report", "verify", "--help"],
+        vec!["report", "rotate-key", "--help"],
     ] {
         let out = ecredit(dir.path()).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
@@ -607,4 +610,211 @@ fn serve_keeps_running_when_its_output_is_closed() {
     child.kill().ok();
     child.wait().unwrap();
     assert!(healthy && exited.is_none(), "serve stopped: {exited:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// ecredit report verify / rotate-key
+
+mod report {
+    use super::ecredit;
+    use chrono::TimeZone;
+    use ecredit::report::{KeyRing, PublicKeySet, sample, to_canonical_bytes};
+    use std::path::Path;
+
+    fn now() -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap()
+    }
+
+    /// Signs a sample report with the ring of `data_dir` (as the service does) and saves it.
+    fn save_signed(data_dir: &Path, file: &Path, public: bool) -> String {
+        let ring = KeyRing::open_or_create(&KeyRing::default_dir(data_dir), now()).unwrap();
+        let document = if public {
+            sample::public_document()
+        } else {
+            sample::document()
+        };
+        let signed = ring.sign(&document).unwrap();
+        std::fs::write(file, to_canonical_bytes(&signed).unwrap()).unwrap();
+        ring.active_key_id().to_string()
+    }
+
+    fn verify(data_dir: &Path, args: &[&std::ffi::OsStr]) -> (Option<i32>, String, String) {
+        let out = ecredit(data_dir)
+            .args(["report", "verify"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    }
+
+    #[test]
+    fn verify_accepts_a_saved_report_and_refuses_a_tampered_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let file = dir.path().join("report.json");
+        let key_id = save_signed(&data, &file, false);
+
+        let (code, out, err) = verify(&data, &[file.as_os_str()]);
+        assert_eq!(code, Some(0), "{out}{err}");
+        assert_eq!(
+            out,
+            format!("valid: report ECR-20261201-7Q4K9M2XRT, key {key_id}\n")
+        );
+
+        // One byte changed: a digit of the score.
+        let bytes = std::fs::read(&file).unwrap();
+        let at = String::from_utf8_lossy(&bytes).find("612.4").unwrap() + 2;
+        let mut tampered = bytes.clone();
+        tampered[at] = b'9';
+        std::fs::write(&file, &tampered).unwrap();
+        let (code, out, err) = verify(&data, &[file.as_os_str()]);
+        assert_eq!(code, Some(1), "{out}{err}");
+        assert!(out.starts_with("INVALID: bad signature"), "{out}");
+        assert!(err.is_empty(), "{err}");
+
+        // Re-formatted (pretty-printed): not the file as issued.
+        let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        std::fs::write(&file, serde_json::to_vec_pretty(&value).unwrap()).unwrap();
+        let (code, out, _) = verify(&data, &[file.as_os_str()]);
+        assert_eq!(code, Some(1));
+        assert!(out.starts_with("INVALID: not canonical"), "{out}");
+
+        // Not a report at all.
+        std::fs::write(&file, b"<html>hello</html>").unwrap();
+        let (code, out, _) = verify(&data, &[file.as_os_str()]);
+        assert_eq!(code, Some(1));
+        assert!(out.starts_with("INVALID: not a report"), "{out}");
+
+        // A missing file is an error, not a verdict.
+        let missing = dir.path().join("missing.json");
+        let (code, out, err) = verify(&data, &[missing.as_os_str()]);
+        assert_eq!(code, Some(1));
+        assert!(out.is_empty());
+        assert!(err.contains("cannot read"), "{err}");
+    }
+
+    #[test]
+    fn rotate_key_keeps_old_reports_verifiable() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let old_file = dir.path().join("old.json");
+        let old_id = save_signed(&data, &old_file, false);
+
+        let out = ecredit(&data)
+            .args(["report", "rotate-key"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let new_id = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("new signing key: "))
+            .unwrap_or_else(|| panic!("{text}"))
+            .to_string();
+        assert_ne!(new_id, old_id);
+        assert!(text.contains(&old_id), "{text}");
+        let ring = KeyRing::open(&KeyRing::default_dir(&data)).unwrap();
+        assert_eq!(ring.active_key_id(), new_id);
+
+        // Reports signed after the rotation name the new key; both verify.
+        let new_file = dir.path().join("new.json");
+        assert_eq!(save_signed(&data, &new_file, true), new_id);
+        for (file, id) in [(&old_file, &old_id), (&new_file, &new_id)] {
+            let (code, out, err) = verify(&data, &[file.as_os_str()]);
+            assert_eq!(code, Some(0), "{out}{err}");
+            assert!(out.ends_with(&format!(", key {id}\n")), "{out}");
+        }
+    }
+
+    #[test]
+    fn keys_file_verifies_without_the_key_ring_and_an_unknown_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = dir.path().join("registry");
+        let file = dir.path().join("report.json");
+        let key_id = save_signed(&registry, &file, false);
+
+        // A bank's machine: no key ring, only the saved answer of GET /api/v1/reports/public-key.
+        let bank = dir.path().join("bank");
+        let keys = dir.path().join("keys.json");
+        let ring = KeyRing::open(&KeyRing::default_dir(&registry)).unwrap();
+        std::fs::write(&keys, serde_json::to_vec(&ring.public_key_set()).unwrap()).unwrap();
+        let args = [file.as_os_str(), "--keys".as_ref(), keys.as_os_str()];
+        let (code, out, err) = verify(&bank, &args);
+        assert_eq!(code, Some(0), "{out}{err}");
+        assert!(out.contains(&key_id));
+        assert!(!bank.exists(), "verifying must not create a key ring");
+
+        // Without --keys on the bank's machine: no ring to verify with, and none is created.
+        let (code, out, err) = verify(&bank, &[file.as_os_str()]);
+        assert_eq!(code, Some(1));
+        assert!(
+            out.is_empty() && err.contains("no signing key"),
+            "{out}{err}"
+        );
+        assert!(!bank.join("report-keys").exists());
+
+        // Keys of another registry: the report's key is unknown.
+        let other = dir.path().join("other");
+        KeyRing::open_or_create(&KeyRing::default_dir(&other), now()).unwrap();
+        let other_keys = dir.path().join("other-keys.json");
+        let other_ring = KeyRing::open(&KeyRing::default_dir(&other)).unwrap();
+        std::fs::write(
+            &other_keys,
+            serde_json::to_vec(&other_ring.public_key_set()).unwrap(),
+        )
+        .unwrap();
+        let args = [file.as_os_str(), "--keys".as_ref(), other_keys.as_os_str()];
+        let (code, out, _) = verify(&bank, &args);
+        assert_eq!(code, Some(1));
+        assert!(out.starts_with("INVALID: unknown key"), "{out}");
+
+        // A keys file that is not one.
+        std::fs::write(&other_keys, b"{\"keys\": 3}").unwrap();
+        let (code, _, err) = verify(&bank, &args);
+        assert_eq!(code, Some(1));
+        assert!(err.contains("public-key"), "{err}");
+        let parsed: Result<PublicKeySet, _> = serde_json::from_slice(b"{\"keys\": []}");
+        assert!(parsed.is_ok());
+    }
+
+    #[test]
+    fn report_keys_dir_can_be_configured() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let keys_dir = dir.path().join("elsewhere");
+        let out = ecredit(&data)
+            .env("ECREDIT_REPORT_KEYS_DIR", &keys_dir)
+            .args(["report", "rotate-key"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let ring = KeyRing::open(&keys_dir).unwrap();
+        assert!(String::from_utf8_lossy(&out.stdout).contains(ring.active_key_id()));
+        assert!(!KeyRing::default_dir(&data).exists());
+
+        let file = dir.path().join("r.json");
+        let signed = ring.sign(&sample::document()).unwrap();
+        std::fs::write(&file, to_canonical_bytes(&signed).unwrap()).unwrap();
+        let out = ecredit(&data)
+            .arg("--report-keys-dir")
+            .arg(&keys_dir)
+            .args(["report", "verify"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+    }
 }

@@ -5,7 +5,9 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, authorizations, enterprises, health, history, models, records, scores, watch};
+use super::{
+    auth, authorizations, enterprises, health, history, models, records, reports, scores, watch,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -52,6 +54,11 @@ use super::{auth, authorizations, enterprises, health, history, models, records,
         authorizations::list_authorizations,
         authorizations::revoke,
         authorizations::list_bank_authorizations,
+        reports::create_report,
+        reports::get_report,
+        reports::public_keys,
+        reports::verify_report,
+        reports::query_log,
         watch::list_watch,
         watch::add_watch,
         watch::remove_watch,

@@ -11,6 +11,7 @@ pub mod json;
 pub mod models;
 pub mod problems;
 pub mod records;
+pub mod reports;
 pub mod scores;
 pub mod views;
 pub mod watch;
@@ -43,6 +44,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(scores::routes)
             .configure(models::routes)
             .configure(authorizations::routes)
+            .configure(reports::routes)
             .configure(watch::routes),
     );
 }

@@ -99,8 +99,15 @@ pub async fn create_report(
         .blocking(move |db| {
             db.write(|conn| {
                 enterprises::get(conn, &code)?;
-                let requester =
-                    requester_for(conn, &viewer, &code, kind, purpose, request_id, now.naive_utc())?;
+                let requester = requester_for(
+                    conn,
+                    &viewer,
+                    &code,
+                    kind,
+                    purpose,
+                    request_id,
+                    now.naive_utc(),
+                )?;
                 publishing::create_report(
                     conn,
                     &app.models,
@@ -205,9 +212,7 @@ fn requester_for(
                 .to_string()
         }
         Role::Enterprise => "self_review".into(),
-        Role::Regulator | Role::Admin => {
-            purpose.unwrap_or_else(|| "regulatory_supervision".into())
-        }
+        Role::Regulator | Role::Admin => purpose.unwrap_or_else(|| "regulatory_supervision".into()),
     };
     Ok(requester)
 }
@@ -261,7 +266,15 @@ pub async fn get_report(
                     }
                     requester
                 } else {
-                    requester_for(conn, &viewer, &row.enterprise_code, kind, None, request_id, now.naive_utc())?
+                    requester_for(
+                        conn,
+                        &viewer,
+                        &row.enterprise_code,
+                        kind,
+                        None,
+                        request_id,
+                        now.naive_utc(),
+                    )?
                 };
                 publishing::log_read(conn, &row, &requester, now)?;
                 Ok(row)

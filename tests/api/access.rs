@@ -246,9 +246,9 @@ fn rows() -> Vec<Row> {
             Method::POST,
             "/api/v1/enterprises/{code}/authorizations",
             [401, 201, 403, 403, 403, 403, 403],
-            Body(|f, _| {
-                json!({"bank_organisation_id": f.bank, "purpose": "credit_line_review", "expires_on": "2027-06-30"})
-            }),
+            Body(
+                |f, _| json!({"bank_organisation_id": f.bank, "purpose": "credit_line_review", "expires_on": "2027-06-30"}),
+            ),
         ),
         row(
             Method::GET,
@@ -381,9 +381,15 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
         .collect();
     let generic = |path: &str| {
         let path = path.split('?').next().unwrap_or(path);
-        let path = ["{operating}", "{event}", "{sentiment}", "{association}", "{authorization}"]
-            .iter()
-            .fold(path.to_string(), |p, name| p.replace(name, "{id}"));
+        let path = [
+            "{operating}",
+            "{event}",
+            "{sentiment}",
+            "{association}",
+            "{authorization}",
+        ]
+        .iter()
+        .fold(path.to_string(), |p, name| p.replace(name, "{id}"));
         path.replace("{report}", "{report_no}")
     };
     let covered: BTreeSet<(String, String)> = rows
@@ -463,7 +469,12 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
         .unwrap()
         .to_string();
     let other_bank = app
-        .token_in("bank-2", ecredit::domain::Role::Bank, None, Some("Other Bank"))
+        .token_in(
+            "bank-2",
+            ecredit::domain::Role::Bank,
+            None,
+            Some("Other Bank"),
+        )
         .await;
     let population = ecredit::demo::Population::new(5, app.clock.today(), 0..4);
     let fixture = Fixture {

@@ -128,6 +128,10 @@ impl TestApp {
         let settings = Settings {
             database,
             bind: "127.0.0.1:0".into(),
+            report_keys_dir: data_dir.join(format!(
+                "ecredit-test-report-keys-{}",
+                uuid::Uuid::new_v4().simple()
+            )),
             data_dir,
             models_dir: std::path::PathBuf::from("models"),
             jwt_secret: SecretString::from("test-secret-0123456789-0123456789-abcdef".to_string()),

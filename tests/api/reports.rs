@@ -32,18 +32,32 @@ async fn create(app: &TestApp, token: Option<&str>, code: &str, body: Option<Val
 }
 
 /// Creates a report and returns its exact bytes and parsed form.
-async fn created(app: &TestApp, token: Option<&str>, code: &str, body: Option<Value>) -> (String, Value) {
+async fn created(
+    app: &TestApp,
+    token: Option<&str>,
+    code: &str,
+    body: Option<Value>,
+) -> (String, Value) {
     let response = create(app, token, code, body).await;
     assert_eq!(response.status(), 201, "report by {token:?}");
     let location = response.headers()["location"].to_str().unwrap().to_string();
     let text = response.text().await.unwrap();
     let value: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(location, format!("/api/v1/reports/{}", value["report"]["report_no"].as_str().unwrap()));
+    assert_eq!(
+        location,
+        format!(
+            "/api/v1/reports/{}",
+            value["report"]["report_no"].as_str().unwrap()
+        )
+    );
     (text, value)
 }
 
 fn report_path(report: &Value) -> String {
-    format!("/api/v1/reports/{}", report["report"]["report_no"].as_str().unwrap())
+    format!(
+        "/api/v1/reports/{}",
+        report["report"]["report_no"].as_str().unwrap()
+    )
 }
 
 /// A registry with a scored enterprise A, some records, and the bank's organisation id.
@@ -58,17 +72,51 @@ async fn registry(app: &TestApp) -> (Cast, i64) {
         json!({"kind": "quality_check_failed", "severity": "minor", "title": "抽检不合格",
                "authority": "杭州市市场监督管理局", "decided_on": "2026-04-01", "publicity_until": "2027-04-01"}),
     ] {
-        assert_eq!(app.post(&events, Some(&cast.regulator), &body).await.status(), 201);
+        assert_eq!(
+            app.post(&events, Some(&cast.regulator), &body)
+                .await
+                .status(),
+            201
+        );
     }
-    for (period, sales) in [("2026-06", 900000.0), ("2026-07", 1000000.0), ("2026-08", 1100000.0), ("2026-09", 1200000.0), ("2026-10", 1250000.0)] {
+    for (period, sales) in [
+        ("2026-06", 900000.0),
+        ("2026-07", 1000000.0),
+        ("2026-08", 1100000.0),
+        ("2026-09", 1200000.0),
+        ("2026-10", 1250000.0),
+    ] {
         let body = json!({"period": period, "online_sales": sales, "orders": 18000, "refund_rate": 0.03, "source": "platform"});
-        let response = app.post(&format!("/api/v1/enterprises/{CODE_A}/operating-records"), Some(&cast.regulator), &body).await;
+        let response = app
+            .post(
+                &format!("/api/v1/enterprises/{CODE_A}/operating-records"),
+                Some(&cast.regulator),
+                &body,
+            )
+            .await;
         assert_eq!(response.status(), 201);
     }
     let sentiment = json!({"source_kind": "complaint", "source_name": "黑猫投诉", "title": "网店售卖假货",
         "published_at": "2026-10-12T08:30:00", "polarity": -0.6});
-    assert_eq!(app.post(&format!("/api/v1/enterprises/{CODE_A}/sentiment"), Some(&cast.regulator), &sentiment).await.status(), 201);
-    let scored = app.request(Method::POST, &format!("/api/v1/enterprises/{CODE_A}/score"), Some(&cast.regulator)).send().await.unwrap();
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/enterprises/{CODE_A}/sentiment"),
+            Some(&cast.regulator),
+            &sentiment
+        )
+        .await
+        .status(),
+        201
+    );
+    let scored = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/enterprises/{CODE_A}/score"),
+            Some(&cast.regulator),
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(scored.status(), 201);
     let bank = bank_id(app, &cast.owner_a, "Test Bank").await;
     (cast, bank)
@@ -76,35 +124,75 @@ async fn registry(app: &TestApp) -> (Cast, i64) {
 
 async fn reports_follow_the_rules_of_access_and_every_pull_is_logged(app: TestApp) {
     let (cast, bank) = registry(&app).await;
-    let other_bank = app.token_in("bank-2", Role::Bank, None, Some("Other Bank")).await;
+    let other_bank = app
+        .token_in("bank-2", Role::Bank, None, Some("Other Bank"))
+        .await;
 
     // The public report: anyone, with or without a body.
     let (_, public) = created(&app, None, CODE_A, None).await;
     assert_eq!(public["report"]["kind"], "public");
-    assert_eq!(public["report"]["requested_for"]["purpose"], "public_inquiry");
-    let (_, _) = created(&app, Some(&cast.bank), CODE_A, Some(json!({"kind": "public"}))).await;
-    let (_, _) = created(&app, Some(&cast.owner_b), CODE_A, Some(json!({"kind": "public"}))).await;
+    assert_eq!(
+        public["report"]["requested_for"]["purpose"],
+        "public_inquiry"
+    );
+    let (_, _) = created(
+        &app,
+        Some(&cast.bank),
+        CODE_A,
+        Some(json!({"kind": "public"})),
+    )
+    .await;
+    let (_, _) = created(
+        &app,
+        Some(&cast.owner_b),
+        CODE_A,
+        Some(json!({"kind": "public"})),
+    )
+    .await;
 
     // Full reports: not for the public, other enterprises, or banks without a live grant.
-    assert_problem(create(&app, None, CODE_A, Some(json!({"kind": "full"}))).await, 401).await;
+    assert_problem(
+        create(&app, None, CODE_A, Some(json!({"kind": "full"}))).await,
+        401,
+    )
+    .await;
     for token in [&cast.owner_b, &cast.bank, &other_bank] {
         assert_problem(create(&app, Some(token), CODE_A, None).await, 403).await;
     }
-    assert_problem(create(&app, Some(&cast.regulator), "91330100799655058X", None).await, 404).await;
-    let bad = create(&app, Some(&cast.regulator), CODE_A, Some(json!({"kind": "secret"}))).await;
+    assert_problem(
+        create(&app, Some(&cast.regulator), "91330100799655058X", None).await,
+        404,
+    )
+    .await;
+    let bad = create(
+        &app,
+        Some(&cast.regulator),
+        CODE_A,
+        Some(json!({"kind": "secret"})),
+    )
+    .await;
     assert_problem(bad, 422).await;
 
     let (_, by_owner) = created(&app, Some(&cast.owner_a), CODE_A, None).await;
     assert_eq!(by_owner["report"]["kind"], "full");
-    assert_eq!(by_owner["report"]["requested_for"]["purpose"], "self_review");
+    assert_eq!(
+        by_owner["report"]["requested_for"]["purpose"],
+        "self_review"
+    );
     let (_, by_regulator) = created(&app, Some(&cast.regulator), CODE_A, None).await;
-    assert_eq!(by_regulator["report"]["requested_for"]["organisation"], "Test Market Supervision Bureau");
+    assert_eq!(
+        by_regulator["report"]["requested_for"]["organisation"],
+        "Test Market Supervision Bureau"
+    );
 
     // With a live grant the bank has the full report, made for the grant's purpose.
     let grant_id = grant(&app, &cast.owner_a, CODE_A, bank, 30).await;
     let (bytes, by_bank) = created(&app, Some(&cast.bank), CODE_A, None).await;
     assert_eq!(by_bank["report"]["kind"], "full");
-    assert_eq!(by_bank["report"]["requested_for"], json!({"role": "bank", "organisation": "Test Bank", "purpose": "loan_application"}));
+    assert_eq!(
+        by_bank["report"]["requested_for"],
+        json!({"role": "bank", "organisation": "Test Bank", "purpose": "loan_application"})
+    );
     assert_problem(create(&app, Some(&other_bank), CODE_A, None).await, 403).await;
 
     // Reading back: byte for byte, for those who may.
@@ -112,7 +200,11 @@ async fn reports_follow_the_rules_of_access_and_every_pull_is_logged(app: TestAp
     for token in [&cast.bank, &cast.owner_a, &cast.regulator, &cast.admin] {
         let read = app.get(&path, Some(token)).await;
         assert_eq!(read.status(), 200);
-        assert_eq!(read.text().await.unwrap(), bytes, "the stored report is served as signed");
+        assert_eq!(
+            read.text().await.unwrap(),
+            bytes,
+            "the stored report is served as signed"
+        );
     }
     assert_problem(app.get(&path, None).await, 401).await;
     for token in [&cast.owner_b, &other_bank] {
@@ -120,10 +212,20 @@ async fn reports_follow_the_rules_of_access_and_every_pull_is_logged(app: TestAp
     }
     // The public report reads for anyone.
     assert_eq!(app.get(&report_path(&public), None).await.status(), 200);
-    assert_problem(app.get("/api/v1/reports/ECR-20261122-0000000000", None).await, 404).await;
+    assert_problem(
+        app.get("/api/v1/reports/ECR-20261122-0000000000", None)
+            .await,
+        404,
+    )
+    .await;
 
     // Revoked: no more reads or new full reports, at once.
-    assert_eq!(revoke(&app, Some(&cast.owner_a), CODE_A, grant_id).await.status(), 200);
+    assert_eq!(
+        revoke(&app, Some(&cast.owner_a), CODE_A, grant_id)
+            .await
+            .status(),
+        200
+    );
     assert_problem(app.get(&path, Some(&cast.bank)).await, 403).await;
     assert_problem(create(&app, Some(&cast.bank), CODE_A, None).await, 403).await;
     // Expired: the same, from the day after the last.
@@ -133,7 +235,11 @@ async fn reports_follow_the_rules_of_access_and_every_pull_is_logged(app: TestAp
     let bank_token = app.login("bank", crate::helpers::PASSWORD).await;
     let owner_a = app.login("owner-a", crate::helpers::PASSWORD).await;
     let regulator = app.login("regulator", crate::helpers::PASSWORD).await;
-    assert_problem(app.get(&report_path(&last_day), Some(&bank_token)).await, 403).await;
+    assert_problem(
+        app.get(&report_path(&last_day), Some(&bank_token)).await,
+        403,
+    )
+    .await;
     assert_problem(create(&app, Some(&bank_token), CODE_A, None).await, 403).await;
 
     // The query log: who created and read A's reports, latest first.
@@ -144,7 +250,12 @@ async fn reports_follow_the_rules_of_access_and_every_pull_is_logged(app: TestAp
         assert_problem(app.get(&log_path, Some(token)).await, 403).await;
     }
     assert_eq!(app.get(&log_path, Some(&regulator)).await.status(), 200);
-    let log: Value = app.get(&log_path, Some(&owner_a)).await.json().await.unwrap();
+    let log: Value = app
+        .get(&log_path, Some(&owner_a))
+        .await
+        .json()
+        .await
+        .unwrap();
     let entries = log["items"].as_array().unwrap();
     // 3 public + owner + regulator + bank + bank (last day) created; 4 reads of the bank's
     // report and 1 of the public one.
@@ -152,14 +263,38 @@ async fn reports_follow_the_rules_of_access_and_every_pull_is_logged(app: TestAp
     let bank_entries: Vec<(&str, &str)> = entries
         .iter()
         .filter(|e| e["actor_role"] == "bank" && e["purpose"] == "loan_application")
-        .map(|e| (e["action"].as_str().unwrap(), e["organisation"].as_str().unwrap()))
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["organisation"].as_str().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(bank_entries, vec![("create", "Test Bank"), ("read", "Test Bank"), ("create", "Test Bank")]);
+    assert_eq!(
+        bank_entries,
+        vec![
+            ("create", "Test Bank"),
+            ("read", "Test Bank"),
+            ("create", "Test Bank")
+        ]
+    );
     let anonymous = entries.iter().filter(|e| e["actor"] == "anonymous").count();
     assert_eq!(anonymous, 2, "the anonymous creation and read are logged");
-    assert!(entries.iter().all(|e| e["report_no"].as_str().unwrap().starts_with("ECR-")));
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["report_no"].as_str().unwrap().starts_with("ECR-"))
+    );
     // B's log holds none of A's pulls.
-    let b_log: Value = app.get(&format!("/api/v1/enterprises/{CODE_B}/query-log"), Some(&owner_b)).await.json().await.unwrap();
+    let b_log: Value = app
+        .get(
+            &format!("/api/v1/enterprises/{CODE_B}/query-log"),
+            Some(&owner_b),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(b_log["total"], 0);
 }
 
@@ -169,27 +304,61 @@ async fn a_full_report_says_what_the_registry_holds(app: TestApp) {
     let report = &full["report"];
     assert_eq!(report["format"], "ecredit-report/1");
     assert_eq!(report["model_version"], "test-model-1");
-    assert_eq!(report["enterprise"]["legal_rep_id_number"], "110105********002X", "masked even for regulators");
+    assert_eq!(
+        report["enterprise"]["legal_rep_id_number"], "110105********002X",
+        "masked even for regulators"
+    );
     assert_eq!(report["enterprise"]["legal_rep_phone"], "138****5678");
     let rating = &report["rating"];
-    assert!(rating["score"].is_number() && rating["percentile"].is_number() && rating["pd"].is_number());
+    assert!(
+        rating["score"].is_number() && rating["percentile"].is_number() && rating["pd"].is_number()
+    );
     let dimensions = rating["dimensions"].as_array().unwrap();
     assert!(!dimensions.is_empty());
     for d in dimensions {
-        let (p, lo, hi) = (d["points"].as_f64().unwrap(), d["min_points"].as_f64().unwrap(), d["max_points"].as_f64().unwrap());
+        let (p, lo, hi) = (
+            d["points"].as_f64().unwrap(),
+            d["min_points"].as_f64().unwrap(),
+            d["max_points"].as_f64().unwrap(),
+        );
         assert!(lo - 0.01 <= p && p <= hi + 0.01, "{d}");
     }
-    let titles: Vec<&str> = report["credit_events"].as_array().unwrap().iter().map(|e| e["title"].as_str().unwrap()).collect();
-    assert_eq!(titles, vec!["抽检不合格"], "the penalty that ended in 2021 is left out");
-    let periods: Vec<&str> = report["operating_summary"].as_array().unwrap().iter().map(|p| p["period"].as_str().unwrap()).collect();
+    let titles: Vec<&str> = report["credit_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        vec!["抽检不合格"],
+        "the penalty that ended in 2021 is left out"
+    );
+    let periods: Vec<&str> = report["operating_summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["period"].as_str().unwrap())
+        .collect();
     assert_eq!(periods, vec!["2026-10", "2026-09", "2026-08", "2026-07"]);
     assert_eq!(report["sentiment_summary"]["items"], 1);
     assert_eq!(report["sentiment_summary"]["negative"], 1);
     assert_eq!(report["grade_history"].as_array().unwrap().len(), 1);
     assert_eq!(report["grade_history"][0]["grade"], rating["grade"]);
-    assert!(report["notes"].as_array().unwrap().last().unwrap().as_str().unwrap().starts_with("For reference only"));
-    let issued: chrono::DateTime<chrono::Utc> = report["issued_at"].as_str().unwrap().parse().unwrap();
-    let valid: chrono::DateTime<chrono::Utc> = report["valid_until"].as_str().unwrap().parse().unwrap();
+    assert!(
+        report["notes"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .starts_with("For reference only")
+    );
+    let issued: chrono::DateTime<chrono::Utc> =
+        report["issued_at"].as_str().unwrap().parse().unwrap();
+    let valid: chrono::DateTime<chrono::Utc> =
+        report["valid_until"].as_str().unwrap().parse().unwrap();
     assert_eq!(valid - issued, Duration::days(30));
 
     // The public report of the same enterprise: grade and public facts only.
@@ -202,20 +371,48 @@ async fn a_full_report_says_what_the_registry_holds(app: TestApp) {
     assert!(report["sentiment_summary"].is_null());
 
     // The printable page: HTML with inline charts, no scripts, locked down.
-    let page = app.request(Method::GET, &report_path(&full), Some(&cast.regulator)).header(ACCEPT, "text/html").send().await.unwrap();
+    let page = app
+        .request(Method::GET, &report_path(&full), Some(&cast.regulator))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
-    assert!(page.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
-    assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+    assert!(
+        page.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'")
+    );
     let html = page.text().await.unwrap();
     assert!(html.contains(full["report"]["report_no"].as_str().unwrap()));
-    assert!(html.matches("<svg").count() >= 2, "a radar and a trend chart");
+    assert!(
+        html.matches("<svg").count() >= 2,
+        "a radar and a trend chart"
+    );
     assert!(!html.contains("<script"));
 }
 
 async fn saved_reports_verify_and_tampering_is_caught(app: TestApp) {
     let (cast, _) = registry(&app).await;
-    let keys: Value = app.get("/api/v1/reports/public-key", None).await.json().await.unwrap();
-    let active: Vec<&Value> = keys["keys"].as_array().unwrap().iter().filter(|k| k["active"] == true).collect();
+    let keys: Value = app
+        .get("/api/v1/reports/public-key", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let active: Vec<&Value> = keys["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["active"] == true)
+        .collect();
     assert_eq!(active.len(), 1);
     assert_eq!(active[0]["algorithm"], "Ed25519");
 
@@ -224,7 +421,13 @@ async fn saved_reports_verify_and_tampering_is_caught(app: TestApp) {
     let verify = |body: Vec<u8>| {
         let app = &app;
         async move {
-            let response = app.request(Method::POST, "/api/v1/reports/verify", None).header(CONTENT_TYPE, "application/json").body(body).send().await.unwrap();
+            let response = app
+                .request(Method::POST, "/api/v1/reports/verify", None)
+                .header(CONTENT_TYPE, "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
             assert_eq!(response.status(), 200);
             response.json::<Value>().await.unwrap()
         }
@@ -237,7 +440,14 @@ async fn saved_reports_verify_and_tampering_is_caught(app: TestApp) {
     let grade = report["report"]["rating"]["grade"].as_str().unwrap();
     let better = bytes.replacen(&format!("\"grade\":\"{grade}\""), "\"grade\":\"AAA\"", 1);
     let score = report["report"]["rating"]["score"].to_string();
-    let nudged = bytes.replacen(&format!("\"score\":{score}"), &format!("\"score\":{}", report["report"]["rating"]["score"].as_f64().unwrap() + 1.0), 1);
+    let nudged = bytes.replacen(
+        &format!("\"score\":{score}"),
+        &format!(
+            "\"score\":{}",
+            report["report"]["rating"]["score"].as_f64().unwrap() + 1.0
+        ),
+        1,
+    );
     let spaced = bytes.replacen(':', ": ", 1);
     for tampered in [better, nudged, spaced] {
         assert_ne!(tampered, bytes);
@@ -247,6 +457,12 @@ async fn saved_reports_verify_and_tampering_is_caught(app: TestApp) {
     }
     let garbage = verify(b"{\"not\": \"a report\"}".to_vec()).await;
     assert_eq!(garbage["valid"], false);
-    let wrong_type = app.request(Method::POST, "/api/v1/reports/verify", None).header(CONTENT_TYPE, "text/plain").body(bytes).send().await.unwrap();
+    let wrong_type = app
+        .request(Method::POST, "/api/v1/reports/verify", None)
+        .header(CONTENT_TYPE, "text/plain")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
     assert_problem(wrong_type, 415).await;
 }

@@ -1,0 +1,314 @@
+//! The report's charts, as inline SVG drawn by the service: no scripts, no fonts or images from
+//! elsewhere, and every text escaped by the template. Inline SVG in HTML needs no namespace
+//! declaration, so the page carries no URL at all.
+
+use maud::{Markup, html};
+
+use super::document::{DimensionScore, ReportPeriod};
+use super::html::{compact_number, dimension_label};
+
+/// Where `points` lies between `min` and `max`, in [0, 1]. A dimension whose range is empty
+/// (the model gives every enterprise the same points) or not a range sits in the middle.
+pub(crate) fn normalise(points: f64, min: f64, max: f64) -> f64 {
+    if !(points.is_finite() && min.is_finite() && max.is_finite()) {
+        return 0.0;
+    }
+    if max - min <= f64::EPSILON * max.abs().max(min.abs()).max(1.0) {
+        return 0.5;
+    }
+    ((points - min) / (max - min)).clamp(0.0, 1.0)
+}
+
+fn f(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+const RADAR_CX: f64 = 270.0;
+const RADAR_CY: f64 = 170.0;
+const RADAR_R: f64 = 110.0;
+
+/// The point of axis `i` of `n` at `fraction` of the radius, the first axis pointing up.
+fn radar_point(i: usize, n: usize, fraction: f64) -> (f64, f64) {
+    let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n as f64;
+    (
+        RADAR_CX + RADAR_R * fraction * angle.cos(),
+        RADAR_CY + RADAR_R * fraction * angle.sin(),
+    )
+}
+
+fn polygon_points(n: usize, fraction: impl Fn(usize) -> f64) -> String {
+    (0..n)
+        .map(|i| {
+            let (x, y) = radar_point(i, n, fraction(i));
+            format!("{},{}", f(x), f(y))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A radar chart of the dimension sub-scores, each axis from the fewest to the most points the
+/// model can give that dimension. Fewer than three dimensions make no polygon: they are drawn
+/// as bars on the same scale. No dimensions, no chart.
+pub(crate) fn radar(dimensions: &[DimensionScore]) -> Markup {
+    let n = dimensions.len();
+    if n == 0 {
+        return html! {};
+    }
+    if n < 3 {
+        return dimension_bars(dimensions);
+    }
+    let values: Vec<f64> = dimensions
+        .iter()
+        .map(|d| normalise(d.points, d.min_points, d.max_points))
+        .collect();
+    html! {
+        svg.chart.radar viewBox="0 0 540 345" role="img" aria-label="Radar chart of the dimension scores" {
+            title { "Dimension scores, each axis from the model's fewest to its most points" }
+            @for ring in [0.25, 0.5, 0.75, 1.0] {
+                polygon.grid points=(polygon_points(n, |_| ring)) {}
+            }
+            @for i in 0..n {
+                @let (x, y) = radar_point(i, n, 1.0);
+                line.axis x1=(f(RADAR_CX)) y1=(f(RADAR_CY)) x2=(f(x)) y2=(f(y)) {}
+            }
+            polygon.radar-value points=(polygon_points(n, |i| values[i])) {}
+            @for (i, d) in dimensions.iter().enumerate() {
+                @let (x, y) = radar_point(i, n, values[i]);
+                circle.radar-dot cx=(f(x)) cy=(f(y)) r="3.5" {
+                    title { (dimension_label(d.dimension).0) ": " (f(d.points)) " of " (f(d.min_points)) "–" (f(d.max_points)) " points" }
+                }
+            }
+            @for (i, d) in dimensions.iter().enumerate() {
+                @let (x, y) = radar_point(i, n, 1.2);
+                @let cos = (x - RADAR_CX) / (RADAR_R * 1.2);
+                @let anchor = if cos > 0.3 { "start" } else if cos < -0.3 { "end" } else { "middle" };
+                @let (english, chinese) = dimension_label(d.dimension);
+                @let y = if y < RADAR_CY - RADAR_R { y - 22.0 } else if y > RADAR_CY + RADAR_R { y } else { y - 10.0 };
+                text.axis-label x=(f(x)) y=(f(y)) text-anchor=(anchor) {
+                    tspan x=(f(x)) { (english) }
+                    tspan.axis-value x=(f(x)) dy="14" { (chinese) " · " (f(d.points)) " / " (f(d.max_points)) }
+                }
+            }
+        }
+    }
+}
+
+fn dimension_bars(dimensions: &[DimensionScore]) -> Markup {
+    let height = 30.0 + 34.0 * dimensions.len() as f64;
+    html! {
+        svg.chart.bars viewBox=(format!("0 0 460 {}", f(height))) role="img" aria-label="Dimension scores" {
+            title { "Dimension scores, each bar from the model's fewest to its most points" }
+            @for (i, d) in dimensions.iter().enumerate() {
+                @let y = 16.0 + 34.0 * i as f64;
+                @let share = normalise(d.points, d.min_points, d.max_points);
+                @let (english, chinese) = dimension_label(d.dimension);
+                text.axis-label x="0" y=(f(y + 12.0)) { (english) " " (chinese) }
+                rect.bar-track x="190" y=(f(y)) width="200" height="16" {}
+                rect.bar-value x="190" y=(f(y)) width=(f(200.0 * share)) height="16" {}
+                text.axis-value x="398" y=(f(y + 12.0)) { (f(d.points)) " / " (f(d.max_points)) }
+            }
+        }
+    }
+}
+
+/// Online sales (bars, left scale) and orders (line, right scale) over the periods, oldest
+/// first. No periods, no chart.
+pub(crate) fn trend(oldest_first: &[&ReportPeriod]) -> Markup {
+    let k = oldest_first.len();
+    if k == 0 {
+        return html! {};
+    }
+    let (left, right, top, bottom) = (70.0, 590.0, 34.0, 178.0);
+    let plot_h = bottom - top;
+    let slot = (right - left) / k as f64;
+    let bar_w = (slot * 0.46).min(70.0);
+    let finite = |x: f64| if x.is_finite() { x.max(0.0) } else { 0.0 };
+    let max_sales = oldest_first
+        .iter()
+        .map(|p| finite(p.online_sales))
+        .fold(0.0, f64::max);
+    let max_orders = oldest_first
+        .iter()
+        .map(|p| p.orders.max(0) as f64)
+        .fold(0.0, f64::max);
+    let scale = |v: f64, max: f64| if max > 0.0 { v / max } else { 0.0 };
+    let center = |i: usize| left + slot * (i as f64 + 0.5);
+    let order_points: Vec<(f64, f64)> = oldest_first
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                center(i),
+                bottom - plot_h * scale(p.orders.max(0) as f64, max_orders),
+            )
+        })
+        .collect();
+    let polyline = order_points
+        .iter()
+        .map(|(x, y)| format!("{},{}", f(*x), f(*y)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    html! {
+        svg.chart.trend viewBox="0 0 660 214" role="img" aria-label="Trend of online sales and orders" {
+            title { "Online sales and orders, oldest period first" }
+            @for tick in [0.0, 0.5, 1.0] {
+                @let y = bottom - plot_h * tick;
+                line.gridline x1=(f(left)) y1=(f(y)) x2=(f(right)) y2=(f(y)) {}
+                text.tick x=(f(left - 6.0)) y=(f(y + 4.0)) text-anchor="end" { (compact_number(max_sales * tick)) }
+                text.tick x=(f(right + 6.0)) y=(f(y + 4.0)) text-anchor="start" { (compact_number(max_orders * tick)) }
+            }
+            @for (i, p) in oldest_first.iter().enumerate() {
+                @let h = plot_h * scale(finite(p.online_sales), max_sales);
+                rect.sales-bar x=(f(center(i) - bar_w / 2.0)) y=(f(bottom - h)) width=(f(bar_w)) height=(f(h)) {
+                    title { (p.period) ": online sales " (compact_number(p.online_sales)) " CNY" }
+                }
+                text.tick x=(f(center(i))) y=(f(bottom + 16.0)) text-anchor="middle" { (p.period) }
+            }
+            @if k >= 2 {
+                polyline.orders-line points=(polyline) {}
+            }
+            @for ((x, y), p) in order_points.iter().zip(oldest_first) {
+                circle.orders-dot cx=(f(*x)) cy=(f(*y)) r="4" {
+                    title { (p.period) ": " (p.orders) " orders" }
+                }
+            }
+            rect.legend-sales x=(f(left)) y="8" width="12" height="12" {}
+            text.legend x=(f(left + 17.0)) y="18" { "Online sales (CNY, left)" }
+            line.legend-orders x1=(f(left + 200.0)) y1="14" x2=(f(left + 222.0)) y2="14" {}
+            text.legend x=(f(left + 228.0)) y="18" { "Orders (right)" }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scoring::features::Dimension;
+
+    fn dims(n: usize) -> Vec<DimensionScore> {
+        Dimension::ALL
+            .iter()
+            .take(n)
+            .enumerate()
+            .map(|(i, d)| DimensionScore {
+                dimension: *d,
+                points: 10.0 * i as f64,
+                min_points: 0.0,
+                max_points: 50.0,
+            })
+            .collect()
+    }
+
+    fn attribute_values<'a>(svg: &'a str, class: &str, attribute: &str) -> Vec<&'a str> {
+        let marker = format!("class=\"{class}\"");
+        svg.match_indices(&marker)
+            .map(|(at, _)| {
+                let tag_end = svg[at..].find('>').unwrap() + at;
+                let tag = &svg[svg[..at].rfind('<').unwrap()..tag_end];
+                let key = format!(" {attribute}=\"");
+                let start = tag.find(&key).unwrap() + key.len();
+                &tag[start..start + tag[start..].find('"').unwrap()]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn normalisation_uses_the_models_range_and_survives_degenerate_ones() {
+        assert_eq!(normalise(30.0, 20.0, 40.0), 0.5);
+        assert_eq!(normalise(20.0, 20.0, 40.0), 0.0);
+        assert_eq!(normalise(45.0, 20.0, 40.0), 1.0);
+        assert_eq!(normalise(5.0, 20.0, 40.0), 0.0);
+        assert_eq!(normalise(-3.0, -10.0, 4.0), 0.5);
+        assert_eq!(normalise(7.0, 7.0, 7.0), 0.5);
+        assert_eq!(normalise(7.0, 9.0, 3.0), 0.5);
+        assert_eq!(normalise(f64::NAN, 0.0, 1.0), 0.0);
+        assert_eq!(normalise(1.0, 0.0, f64::INFINITY), 0.0);
+    }
+
+    #[test]
+    fn radar_has_one_vertex_per_dimension_on_each_axis() {
+        assert_eq!(radar(&[]).into_string(), "");
+        for n in 3..=6 {
+            let svg = radar(&dims(n)).into_string();
+            let value = attribute_values(&svg, "radar-value", "points");
+            assert_eq!(value.len(), 1);
+            let vertices: Vec<(f64, f64)> = value[0]
+                .split(' ')
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect();
+            assert_eq!(vertices.len(), n, "{svg}");
+            // Each vertex lies at its normalised share of the radius.
+            for (i, (x, y)) in vertices.iter().enumerate() {
+                let r = ((x - RADAR_CX).powi(2) + (y - RADAR_CY).powi(2)).sqrt();
+                let expected = RADAR_R * (10.0 * i as f64) / 50.0;
+                assert!((r - expected).abs() < 0.2, "axis {i}: {r} vs {expected}");
+            }
+            assert_eq!(attribute_values(&svg, "grid", "points").len(), 4);
+            assert_eq!(svg.matches("class=\"axis\"").count(), n);
+            assert_eq!(svg.matches("class=\"radar-dot\"").count(), n);
+        }
+    }
+
+    #[test]
+    fn one_or_two_dimensions_are_bars() {
+        for n in 1..=2 {
+            let svg = radar(&dims(n)).into_string();
+            assert!(!svg.contains("radar-value"));
+            let widths = attribute_values(&svg, "bar-value", "width");
+            assert_eq!(widths.len(), n);
+            assert_eq!(widths[0], "0.0");
+            if n == 2 {
+                assert_eq!(widths[1], "40.0");
+            }
+        }
+    }
+
+    fn period(label: &str, sales: f64, orders: i64) -> ReportPeriod {
+        ReportPeriod {
+            period: label.into(),
+            online_sales: sales,
+            orders,
+            refund_rate: None,
+            complaints: None,
+            on_time_delivery_rate: None,
+            positive_review_rate: None,
+            source: "platform".into(),
+            review_status: "accepted".into(),
+        }
+    }
+
+    #[test]
+    fn trend_draws_a_bar_and_a_point_per_period_oldest_first() {
+        assert_eq!(trend(&[]).into_string(), "");
+        let periods = [
+            period("2026-Q1", 100.0, 10),
+            period("2026-Q2", 200.0, 40),
+            period("2026-Q3", 50.0, 20),
+        ];
+        let refs: Vec<&ReportPeriod> = periods.iter().collect();
+        let svg = trend(&refs).into_string();
+        let heights: Vec<f64> = attribute_values(&svg, "sales-bar", "height")
+            .iter()
+            .map(|h| h.parse().unwrap())
+            .collect();
+        assert_eq!(heights, [72.0, 144.0, 36.0]);
+        let line = attribute_values(&svg, "orders-line", "points");
+        let ys: Vec<f64> = line[0]
+            .split(' ')
+            .map(|p| p.split_once(',').unwrap().1.parse().unwrap())
+            .collect();
+        assert_eq!(ys, [142.0, 34.0, 106.0]);
+        let q1 = svg.find(">2026-Q1<").unwrap();
+        assert!(q1 < svg.find(">2026-Q3<").unwrap());
+
+        // One period: a bar and a dot, no line. All zero: nothing divides by zero.
+        let one = [period("2026-10", 0.0, 0)];
+        let svg = trend(&[&one[0]]).into_string();
+        assert!(!svg.contains("points="));
+        assert_eq!(attribute_values(&svg, "sales-bar", "height"), ["0.0"]);
+        assert!(!svg.contains("NaN") && !svg.contains("inf"));
+    }
+}
