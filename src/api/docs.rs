@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, enterprises, health, history, models, records, scores};
+use super::{auth, enterprises, health, history, lists, models, records, scores};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -47,6 +47,15 @@ use super::{auth, enterprises, health, history, models, records, scores};
         models::list_models,
         models::get_model,
         models::activate_model,
+        lists::get_blacklist,
+        lists::get_redlist,
+        lists::add_entry,
+        lists::list_proposals,
+        lists::get_entry,
+        lists::confirm_entry,
+        lists::reject_entry,
+        lists::remove_entry,
+        lists::enterprise_lists,
         health::health,
         health::ready,
         health::metrics,
@@ -62,6 +71,7 @@ use super::{auth, enterprises, health, history, models, records, scores};
         (name = "history", description = "Every change, with before and after"),
         (name = "scores", description = "Scores and grades (三等九级)"),
         (name = "models", description = "Scoring models: versions, metrics, activation"),
+        (name = "lists", description = "The blacklist (严重失信名单) and the redlist (守信激励名单)"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

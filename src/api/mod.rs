@@ -7,6 +7,7 @@ pub mod enterprises;
 pub mod health;
 pub mod history;
 pub mod json;
+pub mod lists;
 pub mod models;
 pub mod problems;
 pub mod records;
@@ -39,7 +40,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(records::routes)
             .configure(history::routes)
             .configure(scores::routes)
-            .configure(models::routes),
+            .configure(models::routes)
+            .configure(lists::routes),
     );
 }
 

@@ -209,6 +209,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    list_entries (id) {
+        id -> BigInt,
+        list -> Text,
+        enterprise_code -> Text,
+        status -> Text,
+        reason -> Text,
+        legal_basis -> Nullable<Text>,
+        authority -> Nullable<Text>,
+        document_number -> Nullable<Text>,
+        starts_on -> Date,
+        expires_on -> Nullable<Date>,
+        proposed_by -> Text,
+        proposed_rule -> Nullable<Text>,
+        proposed_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+        removed_by -> Nullable<Text>,
+        removed_at -> Nullable<Timestamp>,
+        removal_decision -> Nullable<Text>,
+        removal_document_number -> Nullable<Text>,
+        removal_decided_on -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(list_entries -> enterprises (enterprise_code));
 diesel::joinable!(scores -> enterprises (enterprise_code));
 diesel::joinable!(scores -> models (model_version));
 diesel::joinable!(current_scores -> enterprises (enterprise_code));
@@ -224,4 +254,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     models,
     scores,
     current_scores,
+    list_entries,
 );

@@ -26,7 +26,6 @@ crate::text_enum! {
     }
 }
 
-
 /// A signed report: the document and its signature over the document's canonical form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
