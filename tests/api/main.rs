@@ -7,6 +7,7 @@ mod auth;
 mod demo;
 mod enterprises;
 mod history;
+mod lists;
 mod operations;
 mod records;
 mod scores;
