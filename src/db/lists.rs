@@ -556,13 +556,16 @@ pub fn entries_of(conn: &mut DbConnection, code: &str) -> AppResult<Vec<ListEntr
         .load(conn)?)
 }
 
-/// The active blacklist entries of many enterprises, as (starts_on, expires_on) by code: what the
-/// blacklist override of scoring looks at.
+/// The first and last day of an entry (the last open-ended when `None`).
+pub type ListedPeriod = (NaiveDate, Option<NaiveDate>);
+
+/// The active blacklist entries of many enterprises, by code: what the blacklist override of
+/// scoring looks at.
 pub fn blacklist_periods(
     conn: &mut DbConnection,
     codes: &[String],
-) -> AppResult<HashMap<String, Vec<(NaiveDate, Option<NaiveDate>)>>> {
-    let mut periods: HashMap<String, Vec<(NaiveDate, Option<NaiveDate>)>> = HashMap::new();
+) -> AppResult<HashMap<String, Vec<ListedPeriod>>> {
+    let mut periods: HashMap<String, Vec<ListedPeriod>> = HashMap::new();
     for chunk in codes.chunks(MAX_CODES_PER_QUERY) {
         let rows: Vec<(String, NaiveDate, Option<NaiveDate>)> = list_entries::table
             .filter(list_entries::enterprise_code.eq_any(chunk))
@@ -654,7 +657,7 @@ pub fn changes_since(
             }
         }
     }
-    changes.sort_by(|a, b| (a.at, a.entry_id).cmp(&(b.at, b.entry_id)));
+    changes.sort_by_key(|c| (c.at, c.entry_id));
     Ok(changes)
 }
 
@@ -701,6 +704,9 @@ pub fn run_blacklist_rule(
     code: &str,
     ctx: &ChangeContext,
 ) -> AppResult<Option<ListEntryRow>> {
+    // Concurrent changes of one enterprise's events run the rule one after the other, so that
+    // they cannot both propose.
+    lock_enterprise(conn, code)?;
     let codes = [code.to_string()];
     let events = events_of(conn, &codes)?.remove(code).unwrap_or_default();
     let entries = entry_facts(conn, &codes)?.remove(code).unwrap_or_default();
@@ -736,6 +742,11 @@ pub fn run_redlist_rule(
         return Ok(Vec::new());
     }
     let codes: Vec<String> = candidates.iter().map(|s| s.code.clone()).collect();
+    for chunk in codes.chunks(MAX_CODES_PER_QUERY) {
+        diesel::update(enterprises::table.filter(enterprises::code.eq_any(chunk)))
+            .set(enterprises::version.eq(enterprises::version))
+            .execute(conn)?;
+    }
     let mut events = events_of(conn, &codes)?;
     let mut entries = entry_facts(conn, &codes)?;
     let today = ctx.at.date();

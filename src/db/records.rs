@@ -579,7 +579,7 @@ pub struct RecordSet {
     pub related_negative_event_dates: Vec<NaiveDate>,
     /// The enterprise's active blacklist entries as (starts_on, expires_on): on the blacklist
     /// between the two (see `engine::policy_facts`).
-    pub blacklist: Vec<(NaiveDate, Option<NaiveDate>)>,
+    pub blacklist: Vec<super::lists::ListedPeriod>,
 }
 
 /// The oldest operating period and sentiment item a read for scoring needs; older ones are left
