@@ -11,9 +11,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use parking_lot::RwLock;
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Db, DbConnection, enterprises, models, records, scores};
+use crate::db::{Db, DbConnection, enterprises, lists, models, records, scores};
 use crate::domain::enterprise::Enterprise;
-use crate::domain::records::{CreditEventKind, CreditEventStatus, Polarity, Severity};
+use crate::domain::records::{CreditEventKind, CreditEventStatus, Severity};
 use crate::error::{AppError, AppResult};
 use crate::scoring::features::{self, EnterpriseRecords, FeatureValue};
 use crate::scoring::grade::{self, Grade, GradeAdjustment, GradeState, PolicyFacts, PolicyRules};
@@ -168,8 +168,7 @@ impl Reasons {
 /// The label of the training data (DOMAIN.md): a serious negative event, a dishonest-debtor
 /// listing or a blacklisting.
 pub fn is_serious_negative(kind: CreditEventKind, severity: Severity) -> bool {
-    kind.polarity() == Polarity::Negative
-        && (severity == Severity::Serious || kind == CreditEventKind::DishonestJudgmentDebtor)
+    crate::domain::records::is_serious_negative(kind, severity)
 }
 
 /// The facts that override the model for one enterprise on `as_of`.
@@ -183,9 +182,12 @@ pub fn policy_facts(records: &records::RecordSet, as_of: NaiveDate) -> PolicyFac
             && e.decided_on < as_of
             && e.publicity_until.is_none_or(|until| until >= as_of)
     });
-    // The blacklist arrives with the lists; until then no enterprise is on it.
+    // On the blacklist on `as_of`: from the first day of an active entry through its last.
+    let blacklisted = records.blacklist.iter().any(|(starts_on, expires_on)| {
+        *starts_on <= as_of && expires_on.is_none_or(|end| end >= as_of)
+    });
     PolicyFacts {
-        blacklisted: false,
+        blacklisted,
         active_serious_negative_event: active_serious,
     }
 }
@@ -261,7 +263,7 @@ pub fn store(
         model,
         enterprise_code.to_string(),
         evaluation,
-        previous,
+        previous.as_ref(),
         stamp,
     );
     scores::insert(conn, &row)
@@ -269,24 +271,44 @@ pub fn store(
 
 /// Stores the evaluations of many enterprises (one each) in bulk; call inside a write
 /// transaction. The previous grades are read in the same transaction, so the upgrade rule sees
-/// every evaluation stored before it. Returns the published grades.
+/// every evaluation stored before it. Returns the published grades, each with the one before.
 pub fn store_many(
     conn: &mut DbConnection,
     model: &LoadedModel,
     evaluations: Vec<(String, Evaluation)>,
     stamp: Stamp<'_>,
-) -> AppResult<Vec<Grade>> {
+) -> AppResult<Vec<lists::ScoredGrades>> {
     let codes: Vec<String> = evaluations.iter().map(|(code, _)| code.clone()).collect();
     let mut previous = scores::grade_states(conn, &codes)?;
+    let mut scored = Vec::with_capacity(evaluations.len());
     let rows: Vec<scores::NewScore> = evaluations
         .into_iter()
         .map(|(code, evaluation)| {
             let state = previous.remove(&code);
-            new_score(model, code, evaluation, state, stamp)
+            let row = new_score(model, code, evaluation, state.as_ref(), stamp);
+            scored.push(lists::ScoredGrades {
+                code: row.enterprise_code.clone(),
+                latest: Grade::from_stored(&row.grade),
+                previous: state.as_ref().map(|s| Grade::from_stored(&s.published)),
+                previous_as_of: state.map(|s| s.as_of),
+            });
+            row
         })
         .collect();
     scores::insert_many(conn, &rows)?;
-    Ok(rows.iter().map(|r| Grade::from_stored(&r.grade)).collect())
+    Ok(scored)
+}
+
+/// The change context of what a scoring run does beside storing scores (the redlist rule's
+/// proposals).
+fn scoring_context(stamp: Stamp<'_>) -> crate::db::history::ChangeContext {
+    crate::db::history::ChangeContext {
+        actor: stamp.actor.to_string(),
+        actor_role: crate::domain::Role::Admin,
+        request_id: None,
+        reason: None,
+        at: stamp.at,
+    }
 }
 
 /// When, as of when and by whom a score is made.
@@ -303,7 +325,7 @@ fn new_score(
     model: &LoadedModel,
     enterprise_code: String,
     evaluation: Evaluation,
-    previous: Option<(String, String)>,
+    previous: Option<&scores::PreviousGrade>,
     stamp: Stamp<'_>,
 ) -> scores::NewScore {
     let Evaluation {
@@ -311,9 +333,9 @@ fn new_score(
         evaluated,
         mut adjustments,
     } = evaluation;
-    let previous = previous.map(|(published, evaluated)| GradeState {
-        published: Grade::from_stored(&published),
-        last_evaluated: Grade::from_stored(&evaluated),
+    let previous = previous.map(|p| GradeState {
+        published: Grade::from_stored(&p.published),
+        last_evaluated: Grade::from_stored(&p.evaluated),
     });
     let (published, pending) = grade::publish(previous, evaluated);
     if pending {
@@ -419,10 +441,16 @@ pub fn rescore_all(
             let evaluations = evaluations?;
             let n = evaluations.len();
             let started = std::time::Instant::now();
-            let grades = db.write(|conn| store_many(conn, model, evaluations, stamp))?;
+            // The redlist rule runs on each stored chunk, in its transaction: it reads further
+            // only the enterprises graded AAA twice.
+            let scored = db.write(|conn| {
+                let scored = store_many(conn, model, evaluations, stamp)?;
+                lists::run_redlist_rule(conn, &scored, &scoring_context(stamp))?;
+                Ok(scored)
+            })?;
             timings.add(&timings.storing, started);
-            for grade in grades {
-                *summary.grades.entry(grade).or_default() += 1;
+            for s in scored {
+                *summary.grades.entry(s.latest).or_default() += 1;
             }
             summary.scored += n;
             progress(n as u64);

@@ -5,8 +5,9 @@
 
 use chrono::{DateTime, Months, Utc};
 
-use crate::db::{DbConnection, enterprises, records, reports, scores};
+use crate::db::{DbConnection, enterprises, lists, records, reports, scores};
 use crate::domain::Role;
+use crate::domain::lists::ListEntryState;
 use crate::engine::{ModelCache, Reasons};
 use crate::error::{AppError, AppResult};
 use crate::report::KeyRing;
@@ -230,11 +231,40 @@ fn rating_facts(
     })
 }
 
-/// The enterprise's confirmed list entries, current and past.
+/// The enterprise's confirmed list entries, current and past; proposals and rejected ones are
+/// never reported.
 fn list_memberships(
-    _conn: &mut DbConnection,
-    _code: &str,
-    _now: DateTime<Utc>,
+    conn: &mut DbConnection,
+    code: &str,
+    now: DateTime<Utc>,
 ) -> AppResult<Vec<ListMembership>> {
-    Ok(vec![])
+    let today = now.date_naive();
+    Ok(lists::entries_of(conn, code)?
+        .into_iter()
+        .filter(|entry| entry.is_confirmed())
+        .map(|entry| {
+            let state = entry.state(today);
+            let (ended_on, ended_by) = match state {
+                ListEntryState::Removed => (
+                    entry
+                        .removal_decided_on
+                        .or(entry.removed_at.map(|at| at.date())),
+                    Some("credit_repair".to_string()),
+                ),
+                ListEntryState::Expired => (entry.expires_on, Some("expired".to_string())),
+                _ => (None, None),
+            };
+            ListMembership {
+                list: entry.kind(),
+                current: state == ListEntryState::Current,
+                reason: entry.reason,
+                legal_basis: entry.legal_basis.unwrap_or_default(),
+                authority: entry.authority.unwrap_or_default(),
+                starts_on: entry.starts_on,
+                expires_on: entry.expires_on,
+                ended_on,
+                ended_by,
+            }
+        })
+        .collect())
 }

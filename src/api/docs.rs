@@ -6,7 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    auth, authorizations, enterprises, health, history, models, records, reports, scores, watch,
+    auth, authorizations, enterprises, health, history, lists, models, records, reports, scores,
+    watch,
 };
 
 #[derive(OpenApi)]
@@ -63,6 +64,15 @@ use super::{
         watch::add_watch,
         watch::remove_watch,
         watch::changes,
+        lists::get_blacklist,
+        lists::get_redlist,
+        lists::add_entry,
+        lists::list_proposals,
+        lists::get_entry,
+        lists::confirm_entry,
+        lists::reject_entry,
+        lists::remove_entry,
+        lists::enterprise_lists,
         health::health,
         health::ready,
         health::metrics,

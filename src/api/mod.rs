@@ -8,6 +8,7 @@ pub mod enterprises;
 pub mod health;
 pub mod history;
 pub mod json;
+pub mod lists;
 pub mod models;
 pub mod problems;
 pub mod records;
@@ -45,7 +46,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(models::routes)
             .configure(authorizations::routes)
             .configure(reports::routes)
-            .configure(watch::routes),
+            .configure(watch::routes)
+            .configure(lists::routes),
     );
 }
 

@@ -289,7 +289,9 @@ pub async fn create_credit_event(
         CreditEventView::full,
         move |conn, code, ctx| {
             records::check_document_free(conn, &event, None)?;
-            events::insert(conn, code, &event, ctx)
+            let stored = events::insert(conn, code, &event, ctx)?;
+            crate::db::lists::run_blacklist_rule(conn, code, ctx)?;
+            Ok(stored)
         },
     )
     .await
@@ -364,7 +366,7 @@ pub async fn correct_credit_event(
         id,
         reason,
         events::get,
-        events::update,
+        update_event,
         CreditEventView::full,
         move |conn, before: &Stored<CreditEvent>| {
             let after = patch::merge(&before.record.to_input(), &changes)?.validate(today)?;
@@ -373,6 +375,20 @@ pub async fn correct_credit_event(
         },
     )
     .await
+}
+
+/// Stores a corrected event, then runs the blacklist rule on the enterprise's events as they now
+/// are, in the same transaction.
+fn update_event(
+    conn: &mut DbConnection,
+    before: &Stored<CreditEvent>,
+    after: &CreditEvent,
+    expected_version: i64,
+    ctx: &ChangeContext,
+) -> AppResult<(Stored<CreditEvent>, Vec<FieldChange>)> {
+    let updated = events::update(conn, before, after, expected_version, ctx)?;
+    crate::db::lists::run_blacklist_rule(conn, &before.enterprise_code, ctx)?;
+    Ok(updated)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 //! `/enterprises/{code}/score` and `/scores`: the current score and grade, rescoring, history.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -9,7 +9,7 @@ use super::problems::{PrivateListProblems, PublicReadProblems};
 use super::views::Visibility;
 use super::{ApiQuery, KEEPERS, Page, PageQuery, list_private, path_code};
 use crate::auth::Viewer;
-use crate::db::{enterprises, scores};
+use crate::db::{enterprises, lists, scores};
 use crate::engine::{self, Reasons};
 use crate::error::{AppError, AppResult, Problem};
 use crate::scoring::grade::{Grade, GradeAdjustment};
@@ -160,6 +160,7 @@ pub struct RescoreQuery {
 )]
 pub async fn rescore(
     state: web::Data<AppState>,
+    req: HttpRequest,
     viewer: Viewer,
     code: web::Path<String>,
     query: ApiQuery<RescoreQuery>,
@@ -171,13 +172,18 @@ pub async fn rescore(
     if as_of > today {
         return Err(AppError::validation("as_of", "must not be in the future"));
     }
-    let at = state.clock.now_naive();
+    let ctx = super::change_context(&state, &req, &viewer, None)?;
+    let at = ctx.at;
     let app = state.clone();
     let (row, percentile) = state
         .blocking(move |db| {
             let model = db.read(|conn| app.models.active(conn))?;
             db.write(|conn| {
                 let row = engine::score_enterprise(conn, &model, &code, as_of, &actor, at)?;
+                // The redlist rule looks at the two latest published grades.
+                if let Some(grades) = lists::latest_grades(conn, &code)? {
+                    lists::run_redlist_rule(conn, &[grades], &ctx)?;
+                }
                 let percentile = scores::percentile(conn, row.score)?;
                 Ok((row, percentile))
             })

@@ -285,12 +285,36 @@ fn grade_changes(evaluations: &[watch::Evaluation], since: NaiveDateTime) -> Vec
     out
 }
 
-#[allow(unused_variables)]
+/// The list entries of `codes` that began, were removed or expired after `since`.
 fn list_changes(
     conn: &mut crate::db::DbConnection,
     codes: &[String],
     since: NaiveDateTime,
     now: NaiveDateTime,
 ) -> AppResult<Vec<WatchChange>> {
-    Ok(vec![])
+    use crate::db::lists::ListChangeKind;
+    use crate::domain::lists::ListKind;
+    Ok(
+        crate::db::lists::changes_since(conn, codes, since, now.date())?
+            .into_iter()
+            .map(|c| {
+                let (previous, current) = match c.change {
+                    ListChangeKind::Listed => ("not_listed", "listed"),
+                    ListChangeKind::Removed => ("listed", "removed"),
+                    ListChangeKind::Expired => ("listed", "expired"),
+                };
+                WatchChange {
+                    enterprise_code: c.enterprise_code,
+                    kind: match c.list {
+                        ListKind::Blacklist => ChangeKind::Blacklist,
+                        ListKind::Redlist => ChangeKind::Redlist,
+                    },
+                    at: c.at,
+                    as_of: None,
+                    previous: Some(previous.to_string()),
+                    current: current.to_string(),
+                }
+            })
+            .collect(),
+    )
 }

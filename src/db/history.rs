@@ -27,6 +27,7 @@ pub enum Entity {
     CreditEvent,
     SentimentRecord,
     Association,
+    ListEntry,
 }
 
 impl Entity {
@@ -37,6 +38,7 @@ impl Entity {
             Entity::CreditEvent => "credit_event",
             Entity::SentimentRecord => "sentiment_record",
             Entity::Association => "association",
+            Entity::ListEntry => "list_entry",
         }
     }
 }

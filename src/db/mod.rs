@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod connection;
 pub mod enterprises;
 pub mod history;
+pub mod lists;
 pub mod models;
 pub mod records;
 pub mod reports;

@@ -577,6 +577,9 @@ pub struct RecordSet {
     /// Decision dates of negative events of registered enterprises linked to this one (in
     /// either direction).
     pub related_negative_event_dates: Vec<NaiveDate>,
+    /// The enterprise's active blacklist entries as (starts_on, expires_on): on the blacklist
+    /// between the two (see `engine::policy_facts`).
+    pub blacklist: Vec<super::lists::ListedPeriod>,
 }
 
 /// The oldest operating period and sentiment item a read for scoring needs; older ones are left
@@ -659,6 +662,9 @@ pub fn record_sets(
             dates.extend(negative_dates.get(other).into_iter().flatten());
         }
         sets.entry(code).or_default().related_negative_event_dates = dates;
+    }
+    for (code, periods) in super::lists::blacklist_periods(conn, codes)? {
+        sets.entry(code).or_default().blacklist = periods;
     }
     Ok(sets)
 }

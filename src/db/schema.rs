@@ -269,12 +269,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    list_entries (id) {
+        id -> BigInt,
+        list -> Text,
+        enterprise_code -> Text,
+        status -> Text,
+        reason -> Text,
+        legal_basis -> Nullable<Text>,
+        authority -> Nullable<Text>,
+        document_number -> Nullable<Text>,
+        starts_on -> Date,
+        expires_on -> Nullable<Date>,
+        proposed_by -> Text,
+        proposed_rule -> Nullable<Text>,
+        proposed_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+        removed_by -> Nullable<Text>,
+        removed_at -> Nullable<Timestamp>,
+        removal_decision -> Nullable<Text>,
+        removal_document_number -> Nullable<Text>,
+        removal_decided_on -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(scores -> enterprises (enterprise_code));
 diesel::joinable!(scores -> models (model_version));
 diesel::joinable!(current_scores -> enterprises (enterprise_code));
 diesel::joinable!(authorizations -> organisations (bank_organisation_id));
 diesel::joinable!(report_queries -> organisations (organisation_id));
 diesel::joinable!(watch_items -> enterprises (enterprise_code));
+diesel::joinable!(list_entries -> enterprises (enterprise_code));
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -291,4 +321,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reports,
     report_queries,
     watch_items,
+    list_entries,
 );

@@ -58,37 +58,61 @@ pub struct NewScore {
     pub reasons: String,
 }
 
-/// The grades the previous evaluation left: (published, evaluated).
+/// What the previous evaluation of an enterprise left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousGrade {
+    pub published: String,
+    pub evaluated: String,
+    pub as_of: NaiveDate,
+}
+
+/// The grades the previous evaluation left.
 pub fn grade_state(
     conn: &mut DbConnection,
     enterprise_code: &str,
-) -> AppResult<Option<(String, String)>> {
+) -> AppResult<Option<PreviousGrade>> {
     Ok(current_scores::table
         .find(enterprise_code)
-        .select((current_scores::grade, current_scores::evaluated_grade))
+        .select((
+            current_scores::grade,
+            current_scores::evaluated_grade,
+            current_scores::as_of,
+        ))
         .first(conn)
-        .optional()?)
+        .optional()?
+        .map(|(published, evaluated, as_of)| PreviousGrade {
+            published,
+            evaluated,
+            as_of,
+        }))
 }
 
-/// The grades the previous evaluations left, of many enterprises: code → (published, evaluated).
+/// The grades the previous evaluations of many enterprises left, by code.
 pub fn grade_states(
     conn: &mut DbConnection,
     enterprise_codes: &[String],
-) -> AppResult<HashMap<String, (String, String)>> {
+) -> AppResult<HashMap<String, PreviousGrade>> {
     let mut states = HashMap::with_capacity(enterprise_codes.len());
     for codes in enterprise_codes.chunks(MAX_CODES_PER_QUERY) {
-        let rows: Vec<(String, String, String)> = current_scores::table
+        let rows: Vec<(String, String, String, NaiveDate)> = current_scores::table
             .filter(current_scores::enterprise_code.eq_any(codes))
             .select((
                 current_scores::enterprise_code,
                 current_scores::grade,
                 current_scores::evaluated_grade,
+                current_scores::as_of,
             ))
             .load(conn)?;
-        states.extend(
-            rows.into_iter()
-                .map(|(code, published, evaluated)| (code, (published, evaluated))),
-        );
+        states.extend(rows.into_iter().map(|(code, published, evaluated, as_of)| {
+            (
+                code,
+                PreviousGrade {
+                    published,
+                    evaluated,
+                    as_of,
+                },
+            )
+        }));
     }
     Ok(states)
 }

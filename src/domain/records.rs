@@ -337,6 +337,13 @@ crate::text_enum! {
     }
 }
 
+/// A serious negative event (DOMAIN.md, "Training labels"): a negative event of serious
+/// severity, or a dishonest-debtor listing whatever its severity.
+pub fn is_serious_negative(kind: CreditEventKind, severity: Severity) -> bool {
+    kind.polarity() == Polarity::Negative
+        && (severity == Severity::Serious || kind == CreditEventKind::DishonestJudgmentDebtor)
+}
+
 impl CreditEventKind {
     pub fn polarity(self) -> Polarity {
         use CreditEventKind::*;

@@ -307,6 +307,49 @@ fn rows() -> Vec<Row> {
             [401, 403, 403, 404, 204, 403, 403],
             Nothing,
         ),
+        row(Method::GET, "/api/v1/lists/blacklist", OPEN, Nothing),
+        row(Method::GET, "/api/v1/lists/redlist", OPEN, Nothing),
+        row(
+            Method::POST,
+            "/api/v1/lists/{list}/entries",
+            KEEPER_CREATE,
+            Body(|_, n| {
+                json!({
+                    "enterprise_code": ([CODE_A, CODE_B][n % 2]), "reason": "守信激励",
+                    "legal_basis": "《浙江省公共信用信息管理条例》", "authority": "杭州市市场监督管理局"
+                })
+            }),
+        ),
+        row(Method::GET, "/api/v1/lists/proposals", KEEPER_READ, Nothing),
+        row(Method::GET, "/api/v1/lists/entries/{entry}", OPEN, Nothing),
+        row(
+            Method::POST,
+            "/api/v1/lists/entries/{proposal}/confirm",
+            KEEPER_UPDATE,
+            Body(
+                |_, _| json!({"legal_basis": "《关于对失信被执行人实施联合惩戒的合作备忘录》", "authority": "杭州市市场监督管理局"}),
+            ),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/lists/entries/{rejectable}/reject",
+            KEEPER_UPDATE,
+            Body(|_, _| json!({"reason": "access matrix"})),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/lists/entries/{removable}/remove",
+            KEEPER_UPDATE,
+            Body(
+                |_, _| json!({"decision": "准予信用修复", "document_number": "修〔2026〕1号", "decided_on": "2026-11-22"}),
+            ),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/lists",
+            OPEN,
+            Nothing,
+        ),
         row(Method::GET, "/health", OPEN, Nothing),
         row(Method::GET, "/ready", OPEN, Nothing),
         row(Method::GET, "/metrics", OPEN, Nothing),
@@ -344,11 +387,26 @@ struct Fixture {
     report: String,
     /// Valid unused credit codes, for the enterprises the keepers register.
     spare_codes: Vec<String>,
+    /// A confirmed list entry.
+    entry: i64,
+    /// Rule proposals for the n-th allowed caller to confirm, and to reject.
+    proposals: Vec<i64>,
+    rejectable: Vec<i64>,
+    /// Current list entries for the n-th allowed caller to remove.
+    removable: Vec<i64>,
 }
 
 impl Fixture {
-    fn path(&self, template: &str) -> String {
+    /// The path of the call made after `n` allowed calls of its row: a decision on a list entry
+    /// takes a fresh entry each time.
+    fn path(&self, template: &str, n: usize) -> String {
+        let nth = |ids: &[i64]| ids[n.min(ids.len() - 1)].to_string();
         template
+            .replace("{list}", "redlist")
+            .replace("{entry}", &self.entry.to_string())
+            .replace("{proposal}", &nth(&self.proposals))
+            .replace("{rejectable}", &nth(&self.rejectable))
+            .replace("{removable}", &nth(&self.removable))
             .replace("{code}", CODE_A)
             .replace("{operating}", &self.operating.to_string())
             .replace("{event}", &self.event.to_string())
@@ -387,6 +445,10 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
             "{sentiment}",
             "{association}",
             "{authorization}",
+            "{entry}",
+            "{proposal}",
+            "{rejectable}",
+            "{removable}",
         ]
         .iter()
         .fold(path.to_string(), |p, name| p.replace(name, "{id}"));
@@ -476,7 +538,66 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
             Some("Other Bank"),
         )
         .await;
-    let population = ecredit::demo::Population::new(5, app.clock.today(), 0..4);
+    let population = ecredit::demo::Population::new(5, app.clock.today(), 0..10);
+    let codes: Vec<String> = population
+        .generate(0..10)
+        .iter()
+        .map(|f| f.enterprise.code.to_string())
+        .collect();
+    // List entries: four enterprises proposed by the dishonest-debtor rule, two listed directly.
+    for (n, code) in codes[4..].iter().enumerate() {
+        let registered = app
+            .post(
+                "/api/v1/enterprises",
+                reg,
+                &enterprise_body(code, &format!("名单测试{n}电子商务有限公司"), &code[2..8]),
+            )
+            .await;
+        assert_eq!(registered.status(), 201);
+    }
+    for (n, code) in codes[4..8].iter().enumerate() {
+        let debtor = json!({
+            "kind": "dishonest_judgment_debtor", "severity": "serious", "title": "列入失信被执行人名单",
+            "authority": "杭州市西湖区人民法院", "document_number": format!("(2026)浙0106执{n}号"),
+            "decided_on": "2026-05-01"
+        });
+        created(
+            app.post(
+                &format!("/api/v1/enterprises/{code}/credit-events"),
+                reg,
+                &debtor,
+            )
+            .await,
+        )
+        .await;
+    }
+    let pending: Value = app
+        .get("/api/v1/lists/proposals", reg)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let proposed: Vec<i64> = pending["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(proposed.len(), 4);
+    let mut removable = Vec::new();
+    for code in &codes[8..10] {
+        let listing = json!({
+            "enterprise_code": code, "reason": "严重失信", "legal_basis": "《浙江省公共信用信息管理条例》",
+            "authority": "杭州市市场监督管理局", "starts_on": "2026-11-01"
+        });
+        removable.push(
+            created(
+                app.post("/api/v1/lists/blacklist/entries", reg, &listing)
+                    .await,
+            )
+            .await,
+        );
+    }
     let fixture = Fixture {
         bank,
         authorization,
@@ -487,11 +608,11 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
         sentiment: sentiment_id,
         association,
         version,
-        spare_codes: population
-            .generate(0..4)
-            .iter()
-            .map(|f| f.enterprise.code.to_string())
-            .collect(),
+        entry: removable[0],
+        proposals: proposed[..2].to_vec(),
+        rejectable: proposed[2..].to_vec(),
+        removable,
+        spare_codes: codes[..4].to_vec(),
     };
 
     let tokens: [Option<&str>; 7] = [
@@ -505,9 +626,9 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
     ];
     let mut failures = Vec::new();
     for row in &rows {
-        let path = fixture.path(row.path);
         let mut allowed = 0;
         for (caller, (token, expected)) in tokens.iter().zip(row.expect).enumerate() {
+            let path = fixture.path(row.path, allowed);
             let mut request = app.request(row.method.clone(), &path, *token);
             match row.send {
                 Payload::Nothing => {}

@@ -8,6 +8,7 @@ mod authorizations;
 mod demo;
 mod enterprises;
 mod history;
+mod lists;
 mod operations;
 mod records;
 mod reports;
