@@ -28,6 +28,12 @@ where
     }
 }
 
+/// JCS of a value just parsed from JSON, which holds only what JSON can say, so needs no
+/// round-trip check: for [`super::verify`].
+pub(crate) fn canonical_of_parsed<T: Serialize>(value: &T) -> Option<Vec<u8>> {
+    serde_jcs::to_vec(value).ok()
+}
+
 /// The bytes a report's signature covers.
 pub fn canonical_document(document: &ReportDocument) -> Result<Vec<u8>, ReportError> {
     canonical_json(document)
