@@ -14,6 +14,7 @@ on_both_backends!(
     reports_follow_the_rules_of_access_and_every_pull_is_logged,
     a_full_report_says_what_the_registry_holds,
     saved_reports_verify_and_tampering_is_caught,
+    a_blacklisted_enterprise_is_reported_at_c_with_the_reason,
 );
 
 fn reports_path(code: &str) -> String {
@@ -465,4 +466,40 @@ async fn saved_reports_verify_and_tampering_is_caught(app: TestApp) {
         .await
         .unwrap();
     assert_problem(wrong_type, 415).await;
+}
+
+async fn a_blacklisted_enterprise_is_reported_at_c_with_the_reason(app: TestApp) {
+    let (cast, _) = registry(&app).await;
+    let listing = json!({
+        "enterprise_code": CODE_A, "reason": "拒不履行法院生效判决", "legal_basis": "《严重失信主体名单管理办法》第五条",
+        "authority": "杭州市市场监督管理局", "document_number": "杭市监信〔2026〕7号", "expires_on": "2029-11-21"
+    });
+    let listed = app
+        .post(
+            "/api/v1/lists/blacklist/entries",
+            Some(&cast.regulator),
+            &listing,
+        )
+        .await;
+    assert_eq!(listed.status(), 201, "{}", listed.text().await.unwrap());
+    for token in [None, Some(cast.regulator.as_str())] {
+        let (_, report) = created(&app, token, CODE_A, None).await;
+        let report = &report["report"];
+        assert_eq!(
+            report["rating"]["grade"], "C",
+            "graded C from the moment of listing"
+        );
+        assert_eq!(report["rating"]["adjustments"][0], "blacklisted");
+        let note = report["notes"][0].as_str().unwrap();
+        assert!(
+            note.contains("blacklist") && note.contains("拒不履行法院生效判决"),
+            "{note}"
+        );
+        assert_eq!(report["lists"].as_array().unwrap().len(), 1);
+        assert_eq!(report["lists"][0]["list"], "blacklist");
+        assert_eq!(report["lists"][0]["current"], true);
+    }
+    // B is on no list, and its report says so.
+    let (_, b) = created(&app, Some(&cast.regulator), CODE_B, None).await;
+    assert_eq!(b["report"]["lists"], json!([]));
 }
