@@ -137,7 +137,7 @@ fn gather(
         .into_iter()
         .map(|(_, e)| e)
         .collect();
-    events.sort_by(|a, b| b.decided_on.cmp(&a.decided_on));
+    events.sort_by_key(|e| std::cmp::Reverse(e.decided_on));
     let (operating, sentiment, grade_trail) = if full {
         let (operating, _) = records::operating::list(conn, code, |q| q, 0, 4)?;
         let since = (now - Months::new(12)).naive_utc();

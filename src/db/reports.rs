@@ -81,6 +81,9 @@ pub fn log(conn: &mut DbConnection, query: &NewQuery) -> AppResult<()> {
     Ok(())
 }
 
+/// A query log entry with the name of the caller's organisation.
+pub type NamedQuery = (QueryRow, Option<String>);
+
 /// One page of an enterprise's query log, latest first, with each organisation's name, and the
 /// total.
 pub fn query_log(
@@ -88,7 +91,7 @@ pub fn query_log(
     enterprise_code: &str,
     offset: i64,
     limit: i64,
-) -> AppResult<(Vec<(QueryRow, Option<String>)>, i64)> {
+) -> AppResult<(Vec<NamedQuery>, i64)> {
     let total = report_queries::table
         .filter(report_queries::enterprise_code.eq(enterprise_code))
         .count()

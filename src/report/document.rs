@@ -29,6 +29,7 @@ crate::text_enum! {
 /// A signed report: the document and its signature over the document's canonical form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::report::sample::signed_example)]
 pub struct SignedReport {
     pub report: ReportDocument,
     pub signature: ReportSignature,

@@ -256,3 +256,17 @@ pub fn public_document() -> ReportDocument {
         ..document()
     }
 }
+
+/// The example of a saved report in the OpenAPI document: the sample document with a signature
+/// of the right shape (an example shows the format; it is not signed by any published key).
+pub fn signed_example() -> serde_json::Value {
+    let signed = super::document::SignedReport {
+        report: public_document(),
+        signature: super::document::ReportSignature {
+            algorithm: "Ed25519".into(),
+            key_id: "3f9a0c51d2e47b86".into(),
+            value: "b1Z3mQ0o5S1Yc2a7p9XfW4kR2nT8vL6uJ0eH3dG1cB5aZ7yX9wV2uT4sR6qP8oN0mL2kJ4iH6gF8eD0cB2aZ1w==".into(),
+        },
+    };
+    serde_json::to_value(signed).expect("a sample report serialises")
+}
