@@ -13,8 +13,8 @@ use std::time::Instant;
 use chrono::Utc;
 use ecredit::db::{DatabaseTarget, Db, enterprises};
 use ecredit::domain::Role;
-use ecredit::engine::ModelCache;
-use ecredit::publishing::{self, Requester};
+use ecredit::engine::{ModelCache, ScorePopulation};
+use ecredit::publishing::{self, ReportSources, Requester};
 use ecredit::report::KeyRing;
 use ecredit::report::document::ReportKind;
 use rand::seq::SliceRandom;
@@ -48,6 +48,13 @@ fn main() -> anyhow::Result<()> {
     let keys_dir = tempfile::tempdir()?;
     let keys = KeyRing::open_or_create(keys_dir.path(), Utc::now())?;
     let models = ModelCache::default();
+    let population = ScorePopulation::default();
+    let sources = ReportSources {
+        db: &db,
+        models: &models,
+        population: &population,
+        keys: &keys,
+    };
     let mut codes = db.read(enterprises::all_codes)?;
     anyhow::ensure!(!codes.is_empty(), "the registry is empty: seed it first");
     codes.shuffle(&mut rand::thread_rng());
@@ -69,7 +76,7 @@ fn main() -> anyhow::Result<()> {
     for (i, code) in codes.iter().cycle().take(warmup + reports).enumerate() {
         let started = Instant::now();
         let row = db.write(|conn| {
-            publishing::create_report(conn, &models, &keys, code, kind, &requester, Utc::now())
+            publishing::create_report(conn, &sources, code, kind, &requester, Utc::now())
         })?;
         let elapsed = started.elapsed();
         if i >= warmup {

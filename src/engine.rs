@@ -93,6 +93,77 @@ impl ModelCache {
     }
 }
 
+/// The scores of the whole scored population, sorted, for the percentile a report prints.
+/// Counting the scores below one (`scores::percentile`) walks up to the whole index, which at
+/// 100k enterprises costs milliseconds per report; a sorted snapshot answers by binary search.
+/// The snapshot is refreshed on a background thread once scores have changed and it is older
+/// than [`ScorePopulation::MAX_AGE`], so a report's percentile may lag a rescoring by that
+/// much, and no request waits for a reload but the first.
+#[derive(Default)]
+pub struct ScorePopulation {
+    snapshot: Arc<RwLock<Option<Arc<PopulationSnapshot>>>>,
+    refreshing: Arc<std::sync::atomic::AtomicBool>,
+}
+
+struct PopulationSnapshot {
+    sorted: Vec<f64>,
+    /// The newest stored score when the snapshot was taken: a newer one means it is stale.
+    newest_score_id: Option<i64>,
+    taken_at: std::time::Instant,
+}
+
+impl PopulationSnapshot {
+    fn load(conn: &mut DbConnection) -> AppResult<Self> {
+        let newest_score_id = scores::newest_id(conn)?;
+        let mut sorted = scores::current_score_values(conn)?;
+        sorted.sort_by(f64::total_cmp);
+        Ok(PopulationSnapshot {
+            sorted,
+            newest_score_id,
+            taken_at: std::time::Instant::now(),
+        })
+    }
+
+    fn share_below(&self, score: f64) -> f64 {
+        if self.sorted.is_empty() {
+            return 0.0;
+        }
+        let below = self.sorted.partition_point(|s| *s < score);
+        below as f64 / self.sorted.len() as f64
+    }
+}
+
+impl ScorePopulation {
+    pub const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30);
+
+    /// The share of scored enterprises whose score is below `score`, in [0, 1].
+    pub fn percentile(&self, db: &Db, conn: &mut DbConnection, score: f64) -> AppResult<f64> {
+        let current = self.snapshot.read().clone();
+        let Some(snapshot) = current else {
+            let snapshot = Arc::new(PopulationSnapshot::load(conn)?);
+            *self.snapshot.write() = Some(snapshot.clone());
+            return Ok(snapshot.share_below(score));
+        };
+        if snapshot.taken_at.elapsed() > Self::MAX_AGE
+            && scores::newest_id(conn)? != snapshot.newest_score_id
+            && !self
+                .refreshing
+                .swap(true, std::sync::atomic::Ordering::AcqRel)
+        {
+            let (db, slot, refreshing) =
+                (db.clone(), self.snapshot.clone(), self.refreshing.clone());
+            std::thread::spawn(move || {
+                // A failed load keeps the old snapshot; the next stale read tries again.
+                if let Ok(fresh) = db.read(PopulationSnapshot::load) {
+                    *slot.write() = Some(Arc::new(fresh));
+                }
+                refreshing.store(false, std::sync::atomic::Ordering::Release);
+            });
+        }
+        Ok(snapshot.share_below(score))
+    }
+}
+
 /// Why the published grade is what it is, and what drove the score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Reasons {

@@ -5,10 +5,10 @@
 
 use chrono::{DateTime, Months, Utc};
 
-use crate::db::{DbConnection, enterprises, lists, records, reports, scores};
+use crate::db::{Db, DbConnection, enterprises, lists, records, reports, scores};
 use crate::domain::Role;
 use crate::domain::lists::ListEntryState;
-use crate::engine::{ModelCache, Reasons};
+use crate::engine::{ModelCache, Reasons, ScorePopulation};
 use crate::error::{AppError, AppResult};
 use crate::report::KeyRing;
 use crate::report::assemble::{self, RatingFacts, ReportFacts};
@@ -24,6 +24,14 @@ pub const ISSUER: &str = "ecredit e-commerce enterprise credit registry";
 
 /// How long a report speaks for the registry.
 pub const REPORT_VALID_DAYS: u32 = 30;
+
+/// What making a report draws on besides the enterprise's records.
+pub struct ReportSources<'a> {
+    pub db: &'a Db,
+    pub models: &'a ModelCache,
+    pub population: &'a ScorePopulation,
+    pub keys: &'a KeyRing,
+}
 
 /// Who a report is made for or read by, as the query log records it.
 #[derive(Debug, Clone)]
@@ -70,16 +78,16 @@ impl Requester {
 /// a write transaction. Returns the stored row (its `document` is the signed report).
 pub fn create_report(
     conn: &mut DbConnection,
-    models: &ModelCache,
-    keys: &KeyRing,
+    sources: &ReportSources<'_>,
     code: &str,
     kind: ReportKind,
     requester: &Requester,
     now: DateTime<Utc>,
 ) -> AppResult<reports::ReportRow> {
-    let facts = gather(conn, models, code, kind, requester, now)?;
+    let facts = gather(conn, sources, code, kind, requester, now)?;
     let document = assemble::assemble(facts);
-    let signed = keys
+    let signed = sources
+        .keys
         .sign(&document)
         .map_err(|e| AppError::internal(format!("signing report: {e}")))?;
     let bytes = to_canonical_bytes(&signed)
@@ -120,7 +128,7 @@ pub fn log_read(
 
 fn gather(
     conn: &mut DbConnection,
-    models: &ModelCache,
+    sources: &ReportSources<'_>,
     code: &str,
     kind: ReportKind,
     requester: &Requester,
@@ -129,7 +137,7 @@ fn gather(
     let enterprise = enterprises::get(conn, code)?.enterprise;
     let full = kind == ReportKind::Full;
     let rating = match scores::latest(conn, code)? {
-        Some(row) => Some(rating_facts(conn, models, row, full)?),
+        Some(row) => Some(rating_facts(conn, sources, row, full)?),
         None => None,
     };
     let codes = [code.to_string()];
@@ -197,14 +205,17 @@ fn gather(
 
 fn rating_facts(
     conn: &mut DbConnection,
-    models: &ModelCache,
+    sources: &ReportSources<'_>,
     row: scores::ScoreRow,
     full: bool,
 ) -> AppResult<RatingFacts> {
     let (percentile, ranges) = if full {
         (
-            scores::percentile(conn, row.score)?,
-            models.dimension_ranges(conn, &row.model_version)?.to_vec(),
+            sources.population.percentile(sources.db, conn, row.score)?,
+            sources
+                .models
+                .dimension_ranges(conn, &row.model_version)?
+                .to_vec(),
         )
     } else {
         (0.0, vec![])

@@ -71,6 +71,7 @@ impl Application {
             clock,
             metrics: Metrics::new(),
             models: ModelCache::default(),
+            population: Default::default(),
             login_throttle,
             report_keys: Arc::new(report_keys),
         });

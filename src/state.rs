@@ -18,6 +18,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The active scoring model, parsed once.
     pub models: ModelCache,
+    /// The scored population, for the percentile in reports.
+    pub population: crate::engine::ScorePopulation,
     pub login_throttle: crate::auth::throttle::LoginThrottle,
     /// Signs every report; holds the earlier keys too, for verification.
     pub report_keys: Arc<crate::report::KeyRing>,

@@ -108,15 +108,13 @@ pub async fn create_report(
                     request_id,
                     now.naive_utc(),
                 )?;
-                publishing::create_report(
-                    conn,
-                    &app.models,
-                    &app.report_keys,
-                    &code,
-                    kind,
-                    &requester,
-                    now,
-                )
+                let sources = publishing::ReportSources {
+                    db,
+                    models: &app.models,
+                    population: &app.population,
+                    keys: &app.report_keys,
+                };
+                publishing::create_report(conn, &sources, &code, kind, &requester, now)
             })
         })
         .await?;

@@ -241,3 +241,17 @@ pub fn current_scores_of(conn: &mut DbConnection, model_version: &str) -> AppRes
         .select(current_scores::score)
         .load(conn)?)
 }
+
+/// The id of the newest stored score, if any: it changes with every evaluation.
+pub fn newest_id(conn: &mut DbConnection) -> AppResult<Option<i64>> {
+    Ok(scores::table
+        .select(diesel::dsl::max(scores::id))
+        .first(conn)?)
+}
+
+/// Every enterprise's current score.
+pub fn current_score_values(conn: &mut DbConnection) -> AppResult<Vec<f64>> {
+    Ok(current_scores::table
+        .select(current_scores::score)
+        .load(conn)?)
+}

@@ -109,16 +109,18 @@ async fn registry(app: &TestApp) -> (Cast, i64) {
         .status(),
         201
     );
-    let scored = app
-        .request(
-            Method::POST,
-            &format!("/api/v1/enterprises/{CODE_A}/score"),
-            Some(&cast.regulator),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(scored.status(), 201);
+    for code in [CODE_B, CODE_A] {
+        let scored = app
+            .request(
+                Method::POST,
+                &format!("/api/v1/enterprises/{code}/score"),
+                Some(&cast.regulator),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(scored.status(), 201);
+    }
     let bank = bank_id(app, &cast.owner_a, "Test Bank").await;
     (cast, bank)
 }
@@ -314,6 +316,24 @@ async fn a_full_report_says_what_the_registry_holds(app: TestApp) {
     assert!(
         rating["score"].is_number() && rating["percentile"].is_number() && rating["pd"].is_number()
     );
+    let score: Value = app
+        .get(
+            &format!("/api/v1/enterprises/{CODE_A}/score"),
+            Some(&cast.regulator),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (in_report, in_registry) = (
+        rating["percentile"].as_f64().unwrap(),
+        score["details"]["percentile"].as_f64().unwrap(),
+    );
+    assert!(
+        (in_report - in_registry).abs() < 1e-4,
+        "the report's percentile is the registry's: {in_report} vs {in_registry}"
+    );
+    assert_eq!(rating["grade"], score["grade"]);
     let dimensions = rating["dimensions"].as_array().unwrap();
     assert!(!dimensions.is_empty());
     for d in dimensions {
