@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::problems::{CreateProblems, PrivateListProblems};
 use super::{ApiJson, ApiQuery, Page, PageQuery, PageRequest, path_code};
 use crate::auth::Viewer;
-use crate::db::authorizations::{self, NamedAuthorization};
+use crate::db::authorizations::{self, GrantsOf, NamedAuthorization};
 use crate::db::enterprises;
 use crate::domain::authorization::{
     AuthorizationInput, AuthorizationPurpose, AuthorizationScope, AuthorizationStatus, status_at,
@@ -176,7 +176,12 @@ pub async fn list_authorizations(
         .blocking(move |db| {
             db.read(|conn| {
                 enterprises::get(conn, &code)?;
-                authorizations::of_enterprise(conn, &code, paging.offset(), paging.limit())
+                authorizations::page(
+                    conn,
+                    GrantsOf::Enterprise(&code),
+                    paging.offset(),
+                    paging.limit(),
+                )
             })
         })
         .await?;
@@ -209,7 +214,9 @@ pub async fn list_bank_authorizations(
     let paging = PageRequest::try_from(paging.into_inner()?)?;
     let (rows, total) = state
         .blocking(move |db| {
-            db.read(|conn| authorizations::of_bank(conn, bank, paging.offset(), paging.limit()))
+            db.read(|conn| {
+                authorizations::page(conn, GrantsOf::Bank(bank), paging.offset(), paging.limit())
+            })
         })
         .await?;
     let items = rows

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::problems::{CreateProblems, PrivateListProblems};
-use super::{ApiQuery, Page, PageQuery, PageRequest, path_code, request_id};
+use super::{ApiQuery, Page, PageQuery, path_code, request_id};
 use crate::auth::Viewer;
 use crate::db::{DbConnection, authorizations, enterprises, reports, users};
 use crate::domain::Role;
@@ -409,20 +409,13 @@ pub async fn query_log(
     code: web::Path<String>,
     paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    let code = path_code(&code)?;
-    viewer.require_private_of(&code)?;
-    let paging = PageRequest::try_from(paging.into_inner()?)?;
-    let (rows, total) = state
-        .blocking(move |db| {
-            db.read(|conn| {
-                enterprises::get(conn, &code)?;
-                reports::query_log(conn, &code, paging.offset(), paging.limit())
-            })
-        })
-        .await?;
-    let items = rows
-        .into_iter()
-        .map(|(row, organisation)| QueryLogEntry {
+    super::list_private(
+        &state,
+        &viewer,
+        &code,
+        paging,
+        reports::query_log,
+        |(row, organisation)| QueryLogEntry {
             id: row.id,
             report_no: row.report_no,
             action: row.action,
@@ -432,7 +425,7 @@ pub async fn query_log(
             purpose: row.purpose,
             authorization_id: row.authorization_id,
             queried_at: row.queried_at,
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+        },
+    )
+    .await
 }

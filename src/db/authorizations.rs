@@ -107,45 +107,40 @@ pub fn get(
         })
 }
 
-/// One page of the grants an enterprise made, latest first, and the total.
-pub fn of_enterprise(
-    conn: &mut DbConnection,
-    enterprise_code: &str,
-    offset: i64,
-    limit: i64,
-) -> AppResult<(Vec<NamedAuthorization>, i64)> {
-    let total = authorizations::table
-        .filter(authorizations::enterprise_code.eq(enterprise_code))
-        .count()
-        .get_result(conn)?;
-    let rows: Vec<Named> = authorizations::table
-        .inner_join(organisations::table)
-        .filter(authorizations::enterprise_code.eq(enterprise_code))
-        .order(authorizations::id.desc())
-        .offset(offset)
-        .limit(limit)
-        .select((AuthorizationRow::as_select(), organisations::name))
-        .load(conn)?;
-    Ok((rows.into_iter().map(with_name).collect(), total))
+/// Whose grants to list: those an enterprise made, or those made to a bank.
+#[derive(Debug, Clone, Copy)]
+pub enum GrantsOf<'a> {
+    Enterprise(&'a str),
+    Bank(i64),
 }
 
-/// One page of the grants made to a bank, latest first, and the total.
-pub fn of_bank(
+/// One page of grants, latest first, with each bank's name, and the total.
+pub fn page(
     conn: &mut DbConnection,
-    organisation_id: i64,
+    of: GrantsOf<'_>,
     offset: i64,
     limit: i64,
 ) -> AppResult<(Vec<NamedAuthorization>, i64)> {
-    let total = authorizations::table
-        .filter(authorizations::bank_organisation_id.eq(organisation_id))
-        .count()
-        .get_result(conn)?;
-    let rows: Vec<Named> = authorizations::table
-        .inner_join(organisations::table)
-        .filter(authorizations::bank_organisation_id.eq(organisation_id))
+    let filtered = || {
+        let q = authorizations::table.into_boxed();
+        match of {
+            GrantsOf::Enterprise(code) => {
+                q.filter(authorizations::enterprise_code.eq(code.to_string()))
+            }
+            GrantsOf::Bank(bank) => q.filter(authorizations::bank_organisation_id.eq(bank)),
+        }
+    };
+    let total = filtered().count().get_result(conn)?;
+    let ids: Vec<i64> = filtered()
         .order(authorizations::id.desc())
         .offset(offset)
         .limit(limit)
+        .select(authorizations::id)
+        .load(conn)?;
+    let rows: Vec<Named> = authorizations::table
+        .inner_join(organisations::table)
+        .filter(authorizations::id.eq_any(ids))
+        .order(authorizations::id.desc())
         .select((AuthorizationRow::as_select(), organisations::name))
         .load(conn)?;
     Ok((rows.into_iter().map(with_name).collect(), total))

@@ -109,6 +109,13 @@ pub fn evaluations_since(
     since: NaiveDateTime,
 ) -> AppResult<Vec<Evaluation>> {
     type Raw = (String, i64, NaiveDate, NaiveDateTime, String);
+    let columns = (
+        scores::enterprise_code,
+        scores::id,
+        scores::as_of,
+        scores::scored_at,
+        scores::grade,
+    );
     let to_evaluation = |(enterprise_code, score_id, as_of, scored_at, grade): Raw| Evaluation {
         enterprise_code,
         score_id,
@@ -122,13 +129,7 @@ pub fn evaluations_since(
             .filter(scores::enterprise_code.eq_any(chunk))
             .filter(scores::scored_at.gt(since))
             .order(scores::id.asc())
-            .select((
-                scores::enterprise_code,
-                scores::id,
-                scores::as_of,
-                scores::scored_at,
-                scores::grade,
-            ))
+            .select(columns)
             .load(conn)?;
         let mut changed: Vec<&String> = recent.iter().map(|r| &r.0).collect();
         changed.sort();
@@ -138,13 +139,7 @@ pub fn evaluations_since(
                 .filter(scores::enterprise_code.eq(code))
                 .filter(scores::scored_at.le(since))
                 .order(scores::id.desc())
-                .select((
-                    scores::enterprise_code,
-                    scores::id,
-                    scores::as_of,
-                    scores::scored_at,
-                    scores::grade,
-                ))
+                .select(columns)
                 .first(conn)
                 .optional()?;
             out.extend(before.map(to_evaluation));
