@@ -58,6 +58,7 @@ pub struct TestApp {
     pub db: Db,
     pub backend: Backend,
     _cleanup: Cleanup,
+    _report_keys: tempfile::TempDir,
 }
 
 /// Runs a test body on SQLite, and on PostgreSQL when configured.
@@ -124,14 +125,13 @@ fn postgres_database() -> (DatabaseTarget, Cleanup) {
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
         let (database, cleanup) = database_for(backend);
+        let report_keys = tempfile::tempdir().expect("temp dir for report keys");
         let data_dir = std::env::temp_dir();
         let settings = Settings {
             database,
             bind: "127.0.0.1:0".into(),
-            report_keys_dir: data_dir.join(format!(
-                "ecredit-test-report-keys-{}",
-                uuid::Uuid::new_v4().simple()
-            )),
+            // Removed with the test's `TestApp`.
+            report_keys_dir: report_keys.path().join("report-keys"),
             data_dir,
             models_dir: std::path::PathBuf::from("models"),
             jwt_secret: SecretString::from("test-secret-0123456789-0123456789-abcdef".to_string()),
@@ -156,6 +156,7 @@ impl TestApp {
             db,
             backend,
             _cleanup: cleanup,
+            _report_keys: report_keys,
         }
     }
 
