@@ -51,13 +51,18 @@ pub struct AuthorizationView {
     pub purpose: AuthorizationPurpose,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    #[serde(with = "crate::domain::utc")]
     pub granted_at: NaiveDateTime,
     pub granted_by: String,
     /// The last day the grant is live (UTC).
     pub expires_on: NaiveDate,
     /// `live`, `expired` or `revoked`, as of the time of the response.
     pub status: AuthorizationStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        with = "crate::domain::utc::option"
+    )]
     pub revoked_at: Option<NaiveDateTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_by: Option<String>,

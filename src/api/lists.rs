@@ -61,8 +61,10 @@ pub struct ListEntryView {
     pub expires_on: Option<NaiveDate>,
     /// The rule that proposed the entry, if a rule did.
     pub proposed_rule: Option<ProposalRule>,
+    #[serde(with = "crate::domain::utc")]
     pub proposed_at: NaiveDateTime,
     /// When it was confirmed (or added) or rejected.
+    #[serde(default, with = "crate::domain::utc::option")]
     pub decided_at: Option<NaiveDateTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rejection_reason: Option<String>,
@@ -84,6 +86,7 @@ pub struct RemovalView {
     pub decision: String,
     pub document_number: Option<String>,
     pub decided_on: Option<NaiveDate>,
+    #[serde(default, with = "crate::domain::utc::option")]
     pub removed_at: Option<NaiveDateTime>,
 }
 

@@ -25,9 +25,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub struct ModelView {
     pub version: String,
     pub active: bool,
+    #[serde(with = "crate::domain::utc")]
     pub trained_at: NaiveDateTime,
+    #[serde(with = "crate::domain::utc")]
     pub registered_at: NaiveDateTime,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        with = "crate::domain::utc::option"
+    )]
     pub activated_at: Option<NaiveDateTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub activated_by: Option<String>,
@@ -56,7 +62,7 @@ pub struct ModelDetailView {
     #[serde(flatten)]
     pub model: ModelView,
     /// The input features with their dimension, information value and scorecard status.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Object>)]
     pub features: serde_json::Value,
     /// Population stability of the current scores made by this version against its training
     /// population; absent while no enterprise has a current score from it.

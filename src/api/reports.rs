@@ -389,6 +389,7 @@ pub struct QueryLogEntry {
     /// The authorisation a bank acted under.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_id: Option<i64>,
+    #[serde(with = "crate::domain::utc")]
     pub queried_at: NaiveDateTime,
 }
 

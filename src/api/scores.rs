@@ -62,6 +62,7 @@ pub struct ScoreDetails {
     pub sub_scores: serde_json::Map<String, serde_json::Value>,
     pub reasons: Reasons,
     pub model_version: String,
+    #[serde(with = "crate::domain::utc")]
     pub scored_at: NaiveDateTime,
     pub scored_by: String,
 }

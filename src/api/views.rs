@@ -175,6 +175,7 @@ pub struct HistoryEntryView {
     pub reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    #[serde(with = "crate::domain::utc")]
     pub changed_at: chrono::NaiveDateTime,
     /// Each changed field with its value before and after.
     pub changes: Vec<FieldChange>,

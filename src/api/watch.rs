@@ -32,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub struct WatchItemView {
     pub enterprise_code: String,
     pub name: String,
+    #[serde(with = "crate::domain::utc")]
     pub added_at: NaiveDateTime,
     pub added_by: String,
     /// Whether the enterprise's authorisation of this bank is live now; changes are reported
@@ -197,6 +198,7 @@ pub struct WatchChange {
     pub enterprise_code: String,
     pub kind: ChangeKind,
     /// When the change was recorded.
+    #[serde(with = "crate::domain::utc")]
     pub at: NaiveDateTime,
     /// For grades, the evaluation date.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -608,6 +608,7 @@ pub struct ListChange {
     pub change: ListChangeKind,
     /// When it happened: the decision time, or the start of the day after the last day of an
     /// expired entry.
+    #[serde(with = "crate::domain::utc")]
     pub at: NaiveDateTime,
 }
 

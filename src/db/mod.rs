@@ -36,8 +36,10 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 pub struct RecordMeta {
     /// Incremented on every change; the record's ETag is derived from it.
     pub version: i64,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: chrono::NaiveDateTime,
     pub created_by: String,
+    #[serde(with = "crate::domain::utc")]
     pub updated_at: chrono::NaiveDateTime,
     pub updated_by: String,
 }

@@ -11,6 +11,7 @@ pub mod region;
 pub mod role;
 pub mod sentiment;
 pub mod text_enum;
+pub mod utc;
 pub mod validation;
 
 pub use credit_code::CreditCode;

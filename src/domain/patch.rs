@@ -12,9 +12,9 @@ use super::validation::Violations;
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct FieldChange {
     pub field: String,
-    #[schema(value_type = Object)]
+    /// Any JSON value; `null` when the field had none (or the record was created).
     pub before: Value,
-    #[schema(value_type = Object)]
+    /// Any JSON value; `null` when the field was cleared.
     pub after: Value,
 }
 

@@ -528,6 +528,7 @@ pub struct SentimentInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Publication time, UTC.
+    #[serde(with = "crate::domain::utc")]
     pub published_at: NaiveDateTime,
     /// Polarity in [-1, 1]; computed from the title and excerpt when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -552,7 +553,11 @@ pub struct SentimentPatch {
     pub excerpt: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::domain::utc::option"
+    )]
     pub published_at: Option<NaiveDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub polarity: Option<f64>,
@@ -571,6 +576,7 @@ pub struct SentimentRecord {
     pub title: String,
     pub excerpt: Option<String>,
     pub url: Option<String>,
+    #[serde(with = "crate::domain::utc")]
     pub published_at: NaiveDateTime,
     pub polarity: f64,
     /// True when the service computed the polarity from the text.

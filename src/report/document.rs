@@ -198,6 +198,7 @@ pub struct SentimentSummary {
 pub struct SentimentHeadline {
     pub title: String,
     pub source_name: String,
+    #[serde(with = "crate::domain::utc")]
     pub published_at: chrono::NaiveDateTime,
     pub polarity: f64,
 }

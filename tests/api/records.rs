@@ -11,6 +11,7 @@ on_both_backends!(
     public_sees_only_public_credit_events,
     credit_event_documents_are_unique,
     sentiment_polarity_is_given_or_computed,
+    timestamps_are_rfc3339_in_utc,
     associations_are_checked,
     writes_to_records_are_for_keepers_only,
     concurrent_record_corrections_do_not_overwrite,
@@ -517,6 +518,36 @@ async fn credit_event_documents_are_unique(app: TestApp) {
     assert_eq!(
         problem_fields(&assert_problem(unknown, 422).await),
         ["kind"]
+    );
+}
+
+/// The spec says `format: date-time` (RFC 3339): times go out in UTC with `Z`, and come in with
+/// any offset (converted to UTC) or, as before, without one (taken as UTC).
+async fn timestamps_are_rfc3339_in_utc(app: TestApp) {
+    let cast = app.cast().await;
+    let path = format!("/api/v1/enterprises/{CODE_A}/sentiment");
+    let item = |published_at: &str| json!({"source_kind": "news", "source_name": "n", "title": "t", "published_at": published_at});
+    for (sent, stored) in [
+        ("2026-10-12T16:30:00+08:00", "2026-10-12T08:30:00Z"),
+        ("2026-10-12T08:30:00.25Z", "2026-10-12T08:30:00.250Z"),
+        ("2026-10-12T08:30:00", "2026-10-12T08:30:00Z"),
+    ] {
+        let created = app.post(&path, Some(&cast.regulator), &item(sent)).await;
+        assert_eq!(created.status().as_u16(), 201, "{sent}");
+        let created: Value = created.json().await.unwrap();
+        assert_eq!(created["published_at"], stored, "{sent}: {created}");
+        for field in ["created_at", "updated_at"] {
+            let at = created["meta"][field].as_str().unwrap_or_default();
+            assert!(at.ends_with('Z'), "{field}: {created}");
+            chrono::DateTime::parse_from_rfc3339(at).unwrap();
+        }
+    }
+    let bad = app
+        .post(&path, Some(&cast.regulator), &item("12/10/2026 08:30"))
+        .await;
+    assert_eq!(
+        problem_fields(&assert_problem(bad, 422).await),
+        ["published_at"]
     );
 }
 
