@@ -198,7 +198,13 @@ pub struct SentimentSummary {
 pub struct SentimentHeadline {
     pub title: String,
     pub source_name: String,
-    #[serde(with = "crate::domain::utc")]
+    /// UTC, written without an offset. Unlike the rest of the API this stays as issued: a report
+    /// verifies only byte for byte, so the `ecredit-report/1` format cannot change its timestamps.
+    #[schema(
+        value_type = String,
+        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?$",
+        example = "2026-11-04T14:10:44"
+    )]
     pub published_at: chrono::NaiveDateTime,
     pub polarity: f64,
 }
@@ -225,4 +231,18 @@ pub struct ListMembership {
     /// When and how a past entry ended: `expired` or `credit_repair`.
     pub ended_on: Option<NaiveDate>,
     pub ended_by: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SentimentHeadline;
+
+    /// Reports issued before the API wrote timestamps with `Z` must still re-serialise to the
+    /// same bytes, or they would stop verifying.
+    #[test]
+    fn published_at_keeps_the_issued_form() {
+        let issued = r#"{"title":"t","source_name":"s","published_at":"2026-11-04T14:10:44","polarity":-0.5}"#;
+        let headline: SentimentHeadline = serde_json::from_str(issued).unwrap();
+        assert_eq!(serde_json::to_string(&headline).unwrap(), issued);
+    }
 }
