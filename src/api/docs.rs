@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     auth, authorizations, enterprises, health, history, lists, models, records, reports, scores,
-    watch,
+    statistics, watch,
 };
 
 #[derive(OpenApi)]
@@ -73,6 +73,9 @@ use super::{
         lists::reject_entry,
         lists::remove_entry,
         lists::enterprise_lists,
+        statistics::enterprise_statistics,
+        statistics::trend_statistics,
+        statistics::grade_statistics,
         health::health,
         health::ready,
         health::metrics,
@@ -92,6 +95,7 @@ use super::{
         (name = "reports", description = "Signed credit reports and the query log"),
         (name = "lists", description = "Blacklist (严重失信名单) and redlist (守信激励名单)"),
         (name = "watch", description = "Portfolio watch for banks: grade and list changes"),
+        (name = "statistics", description = "Aggregates for regulators; small groups suppressed"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

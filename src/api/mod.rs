@@ -14,6 +14,7 @@ pub mod problems;
 pub mod records;
 pub mod reports;
 pub mod scores;
+pub mod statistics;
 pub mod views;
 pub mod watch;
 
@@ -47,7 +48,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(authorizations::routes)
             .configure(reports::routes)
             .configure(watch::routes)
-            .configure(lists::routes),
+            .configure(lists::routes)
+            .configure(statistics::routes),
     );
 }
 

@@ -214,3 +214,26 @@ pub enum CorrectProblems {
     )]
     PreconditionRequired(Problem),
 }
+
+/// Reading aggregates only regulators and admins may see (statistics).
+#[derive(IntoResponses)]
+pub enum KeeperReadProblems {
+    #[response(
+        status = 401,
+        description = "Not signed in, or the token is invalid or expired",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(Problem),
+    #[response(
+        status = 403,
+        description = "Only regulators and admins may see this",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(Problem),
+    #[response(
+        status = 422,
+        description = "A query parameter is invalid; `errors` names it",
+        content_type = "application/problem+json"
+    )]
+    Invalid(Problem),
+}

@@ -12,6 +12,7 @@ pub mod records;
 pub mod reports;
 pub mod schema;
 pub mod scores;
+pub mod statistics;
 pub mod users;
 pub mod watch;
 

@@ -10,6 +10,7 @@ pub mod records;
 pub mod region;
 pub mod role;
 pub mod sentiment;
+pub mod statistics;
 pub mod text_enum;
 pub mod utc;
 pub mod validation;

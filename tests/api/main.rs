@@ -13,3 +13,4 @@ mod operations;
 mod records;
 mod reports;
 mod scores;
+mod statistics;
