@@ -11,7 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
-use super::problems::PublicReadProblems;
+use super::problems::{KeeperReadProblems, PublicReadProblems};
 use super::{ApiJson, ApiQuery, KEEPERS, Page, PageQuery, PageRequest, change_context, path_code};
 use crate::auth::Viewer;
 use crate::db::history::ChangeContext;
@@ -524,29 +524,6 @@ pub enum ListReadProblems {
     #[response(
         status = 403,
         description = "`history` is for regulators and admins",
-        content_type = "application/problem+json"
-    )]
-    Forbidden(Problem),
-    #[response(
-        status = 422,
-        description = "A query parameter is invalid; `errors` names it",
-        content_type = "application/problem+json"
-    )]
-    Invalid(Problem),
-}
-
-/// Reading what only regulators and admins see.
-#[derive(IntoResponses)]
-pub enum KeeperReadProblems {
-    #[response(
-        status = 401,
-        description = "Not signed in, or the token is invalid or expired",
-        content_type = "application/problem+json"
-    )]
-    Unauthorized(Problem),
-    #[response(
-        status = 403,
-        description = "Only regulators and admins",
         content_type = "application/problem+json"
     )]
     Forbidden(Problem),
