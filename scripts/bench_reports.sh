@@ -8,22 +8,8 @@
 #   scripts/bench_reports.sh [N] [DATABASE_URL]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=${1:-100000}
-url=${2:-}
-features=()
-if [[ $url == postgres* ]]; then
-  features=(--features postgres)
-  psql "$url" -q -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"
-fi
-cargo build --release --quiet "${features[@]}" --bin ecredit --example bench_reports
-work=$(mktemp -d /tmp/ecredit-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-url=${url:-sqlite://$work/ecredit.db}
-ecredit=(target/release/ecredit --data-dir "$work" --models-dir models --database-url "$url")
-as_of=2026-10-31
-echo "== seeding $n enterprises ($url)"
-"${ecredit[@]}" demo seed --enterprises "$n" --seed 1 --as-of "$as_of"
-"${ecredit[@]}" model activate "$(cat models/ACTIVE)" >/dev/null
+source scripts/bench_registry.sh
+bench_registry "${1:-100000}" "${2:-}" bench_reports
 echo "== grading"
 "${ecredit[@]}" score --all --as-of "$as_of" >/dev/null
 for kind in full public; do

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Months, Utc};
 
+use crate::db::authorizations::AuthorizationRow;
 use crate::db::{Db, DbConnection, enterprises, lists, records, reports, scores};
 use crate::domain::Role;
 use crate::domain::lists::ListEntryState;
@@ -48,6 +49,18 @@ pub struct Requester {
 }
 
 impl Requester {
+    /// Sets the purpose of a full report: a bank's is that of the grant it acts under, an
+    /// enterprise's is `self_review`, a regulator's or admin's the one given (by default
+    /// `regulatory_supervision`).
+    pub fn for_full_report(&mut self, grant: Option<&AuthorizationRow>, given: Option<String>) {
+        self.authorization_id = grant.map(|g| g.id);
+        self.purpose = match (grant, self.role) {
+            (Some(grant), _) => grant.purpose.clone(),
+            (None, Some(Role::Enterprise)) => "self_review".into(),
+            _ => given.unwrap_or_else(|| "regulatory_supervision".into()),
+        };
+    }
+
     fn role_name(&self) -> &'static str {
         self.role.map_or("public", Role::as_str)
     }

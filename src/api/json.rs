@@ -25,7 +25,8 @@ impl<T> ApiJson<T> {
     }
 }
 
-fn is_json(req: &HttpRequest) -> bool {
+/// Is the body declared as JSON (`application/json` or `application/…+json`)?
+pub(crate) fn is_json(req: &HttpRequest) -> bool {
     req.headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

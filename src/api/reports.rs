@@ -14,9 +14,9 @@ use utoipa::ToSchema;
 use super::problems::{CreateProblems, PrivateListProblems};
 use super::{ApiQuery, Page, PageQuery, path_code, request_id};
 use crate::auth::Viewer;
-use crate::db::{DbConnection, authorizations, enterprises, reports, users};
+use crate::db::authorizations::AuthorizationRow;
+use crate::db::{DbConnection, authorizations, reports, users};
 use crate::domain::Role;
-use crate::domain::authorization::AuthorizationPurpose;
 use crate::error::{AppError, AppResult, Problem};
 use crate::publishing::{self, Requester};
 use crate::report::document::{ReportKind, SignedReport};
@@ -98,16 +98,11 @@ pub async fn create_report(
     let row = state
         .blocking(move |db| {
             db.write(|conn| {
-                enterprises::get(conn, &code)?;
-                let requester = requester_for(
-                    conn,
-                    &viewer,
-                    &code,
-                    kind,
-                    purpose,
-                    request_id,
-                    now.naive_utc(),
-                )?;
+                let mut requester = requester_of(conn, &viewer, request_id)?;
+                if kind == ReportKind::Full {
+                    let grant = bank_grant(conn, &viewer, &code, now.naive_utc())?;
+                    requester.for_full_report(grant.as_ref(), purpose);
+                }
                 let sources = publishing::ReportSources {
                     db,
                     models: &app.models,
@@ -128,13 +123,7 @@ pub async fn create_report(
 }
 
 fn check_json(req: &HttpRequest) -> AppResult<()> {
-    let json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
-    if json {
+    if super::json::is_json(req) {
         Ok(())
     } else {
         Err(AppError::UnsupportedMediaType(
@@ -157,15 +146,11 @@ fn may_have_full_report(viewer: &Viewer, code: &str) -> AppResult<()> {
     }
 }
 
-/// Who the report is made for: for a bank, the live grant it acts under (403 without one).
-fn requester_for(
+/// The caller as the query log records it, with the purpose of a public report.
+fn requester_of(
     conn: &mut DbConnection,
     viewer: &Viewer,
-    code: &str,
-    kind: ReportKind,
-    purpose: Option<String>,
     request_id: Option<String>,
-    now: NaiveDateTime,
 ) -> AppResult<Requester> {
     let Some(principal) = viewer.principal() else {
         return Ok(Requester {
@@ -181,38 +166,34 @@ fn requester_for(
         Some(id) => users::organisation_name(conn, id)?.map(|name| (id, name)),
         None => None,
     };
-    let mut requester = Requester {
+    Ok(Requester {
         actor: principal.username.clone(),
         role: Some(principal.role),
         organisation,
         purpose: PUBLIC_PURPOSE.into(),
         authorization_id: None,
         request_id,
+    })
+}
+
+/// For a bank, the live grant of enterprise `code` it acts under (403 without one); `None`
+/// for every other caller, whose access the handler has already checked.
+fn bank_grant(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    code: &str,
+    now: NaiveDateTime,
+) -> AppResult<Option<AuthorizationRow>> {
+    let Some(principal) = viewer.principal().filter(|p| p.role == Role::Bank) else {
+        return Ok(None);
     };
-    if kind == ReportKind::Public {
-        return Ok(requester);
-    }
-    requester.purpose = match principal.role {
-        Role::Bank => {
-            let grant = principal
-                .organisation
-                .map(|bank| authorizations::live(conn, code, bank, now))
-                .transpose()?
-                .flatten()
-                .ok_or_else(|| {
-                    AppError::Forbidden(
-                        "no live authorisation from this enterprise for your bank".into(),
-                    )
-                })?;
-            requester.authorization_id = Some(grant.id);
-            AuthorizationPurpose::from_stored(&grant.purpose)
-                .as_str()
-                .to_string()
-        }
-        Role::Enterprise => "self_review".into(),
-        Role::Regulator | Role::Admin => purpose.unwrap_or_else(|| "regulatory_supervision".into()),
+    let grant = match principal.organisation {
+        Some(bank) => authorizations::live(conn, code, bank, now)?,
+        None => None,
     };
-    Ok(requester)
+    grant.map(Some).ok_or_else(|| {
+        AppError::Forbidden("no live authorisation from this enterprise for your bank".into())
+    })
 }
 
 /// Read a report back, byte for byte as it was signed; with `Accept: text/html`, a printable
@@ -242,46 +223,32 @@ pub async fn get_report(
     let report_no = report_no.into_inner();
     let now = state.clock.now();
     let request_id = request_id(&req);
-    let row = state
+    let html = wants_html(&req);
+    let (document, page) = state
         .blocking(move |db| {
-            db.write(|conn| {
+            let row = db.write(|conn| {
                 let row = reports::get(conn, &report_no)?
                     .ok_or_else(|| AppError::NotFound(format!("no report {report_no}")))?;
-                let kind = ReportKind::from_stored(&row.kind);
-                let requester = if kind == ReportKind::Full {
-                    may_read_full_report(conn, &viewer, &row, now.naive_utc())?;
-                    let mut requester = requester_for(
-                        conn,
-                        &viewer,
-                        &row.enterprise_code,
-                        kind,
-                        Some(row.purpose.clone()),
-                        request_id,
-                        now.naive_utc(),
-                    )?;
-                    if matches!(viewer.role(), Some(Role::Regulator | Role::Admin)) {
-                        requester.purpose = "regulatory_supervision".into();
-                    }
-                    requester
-                } else {
-                    requester_for(
-                        conn,
-                        &viewer,
-                        &row.enterprise_code,
-                        kind,
-                        None,
-                        request_id,
-                        now.naive_utc(),
-                    )?
-                };
+                let mut requester = requester_of(conn, &viewer, request_id)?;
+                if ReportKind::from_stored(&row.kind) == ReportKind::Full {
+                    let grant = may_read_full_report(conn, &viewer, &row, now.naive_utc())?;
+                    requester.for_full_report(grant.as_ref(), None);
+                }
                 publishing::log_read(conn, &row, &requester, now)?;
                 Ok(row)
-            })
+            })?;
+            // Parsing and rendering stay off the async workers too.
+            let page = if html {
+                let signed: SignedReport = serde_json::from_str(&row.document)
+                    .map_err(|e| AppError::internal(format!("stored report unreadable: {e}")))?;
+                Some(render_html(&signed))
+            } else {
+                None
+            };
+            Ok((row.document, page))
         })
         .await?;
-    if wants_html(&req) {
-        let signed: SignedReport = serde_json::from_str(&row.document)
-            .map_err(|e| AppError::internal(format!("stored report unreadable: {e}")))?;
+    if let Some(page) = page {
         return Ok(HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((
@@ -290,35 +257,38 @@ pub async fn get_report(
                     "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
                 ),
             ))
-            .body(render_html(&signed)));
+            .body(page));
     }
     Ok(HttpResponse::Ok()
         .content_type("application/json")
-        .body(row.document))
+        .body(document))
 }
 
+/// 401 for the public; 403 unless the caller sees the enterprise's private data, or is the bank
+/// the report was made for and still holds a live grant, which is returned.
 fn may_read_full_report(
     conn: &mut DbConnection,
     viewer: &Viewer,
     row: &reports::ReportRow,
     now: NaiveDateTime,
-) -> AppResult<()> {
+) -> AppResult<Option<AuthorizationRow>> {
     let principal = viewer.require_login()?;
-    let allowed = match principal.role {
+    let refused = || {
+        AppError::Forbidden(
+            "this report is not yours to read, or its authorisation has lapsed".into(),
+        )
+    };
+    match principal.role {
         Role::Bank => match principal.organisation {
             Some(bank) if row.organisation_id == Some(bank) => {
-                authorizations::live(conn, &row.enterprise_code, bank, now)?.is_some()
+                authorizations::live(conn, &row.enterprise_code, bank, now)?
+                    .map(Some)
+                    .ok_or_else(refused)
             }
-            _ => false,
+            _ => Err(refused()),
         },
-        _ => viewer.sees_private_of(&row.enterprise_code),
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "this report is not yours to read, or its authorisation has lapsed".into(),
-        ))
+        _ if viewer.sees_private_of(&row.enterprise_code) => Ok(None),
+        _ => Err(refused()),
     }
 }
 

@@ -127,9 +127,7 @@ pub async fn add_watch(
                         "enterprise {code} is already on the watch list"
                     )));
                 }
-                watch::list(conn, bank)?
-                    .into_iter()
-                    .find(|i| i.enterprise_code == code)
+                watch::find(conn, bank, &code)?
                     .ok_or_else(|| AppError::internal("watch item vanished"))
             })
         })

@@ -60,13 +60,35 @@ pub fn remove(
 
 /// A bank's watch list with each enterprise's name and current grade, in code order.
 pub fn list(conn: &mut DbConnection, organisation_id: i64) -> AppResult<Vec<WatchedEnterprise>> {
-    let rows: Vec<(String, String, NaiveDateTime, String, Option<String>)> = watch_items::table
+    watched(conn, organisation_id, None)
+}
+
+/// One enterprise of a bank's watch list, if it is there.
+pub fn find(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    enterprise_code: &str,
+) -> AppResult<Option<WatchedEnterprise>> {
+    Ok(watched(conn, organisation_id, Some(enterprise_code))?.pop())
+}
+
+fn watched(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    only: Option<&str>,
+) -> AppResult<Vec<WatchedEnterprise>> {
+    let mut query = watch_items::table
         .inner_join(enterprises::table)
         .left_join(
             current_scores::table
                 .on(current_scores::enterprise_code.eq(watch_items::enterprise_code)),
         )
         .filter(watch_items::organisation_id.eq(organisation_id))
+        .into_boxed();
+    if let Some(code) = only {
+        query = query.filter(watch_items::enterprise_code.eq(code.to_string()));
+    }
+    let rows: Vec<(String, String, NaiveDateTime, String, Option<String>)> = query
         .order(watch_items::enterprise_code.asc())
         .select((
             watch_items::enterprise_code,
