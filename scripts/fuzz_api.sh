@@ -21,6 +21,8 @@ VENV="$(realpath -m "${FUZZ_VENV:-.venv-fuzz}")"
 CHECKS=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
 
 log() { printf '\n== fuzz: %s\n' "$*"; }
+# shellcheck source=scripts/service.sh
+source scripts/service.sh
 
 # --- schemathesis, pinned, in its own virtual environment
 if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VERSION"; then
@@ -48,7 +50,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
 ADMIN_PASSWORD="fuzz-$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')"
 
@@ -57,15 +59,7 @@ ECREDIT_ADMIN_PASSWORD="$ADMIN_PASSWORD" ECREDIT_LOG_FORMAT=text RUST_LOG="${RUS
     "$BIN" --data-dir "$WORK/data" serve --demo --bind "127.0.0.1:$PORT" --workers 2 \
     >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 60); do
-    curl -sf "$BASE/health" >/dev/null 2>&1 && break
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        cat "$WORK/server.log" >&2
-        echo "fuzz: the service did not start" >&2
-        exit 1
-    fi
-    sleep 1
-done
+wait_for_service "$BASE/health" "$SERVER_PID" "$WORK/server.log" fuzz
 curl -sf "$BASE/ready" >/dev/null
 
 # The demo prints each account's password once: "  demo-bank  bank  PASSWORD  Demo Bank".

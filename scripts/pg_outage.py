@@ -64,7 +64,7 @@ def main():
 
     lock = threading.Lock()
     acknowledged = {}  # id -> title
-    failures = []  # (started, seconds, status, headers, body)
+    failures = []  # 503 answers: (started, seconds, headers, body)
     unexpected = []
     stop = threading.Event()
     counter = [0]

@@ -27,6 +27,8 @@ elif [[ "${1:-}" == "start" ]]; then
 fi
 
 log() { printf '\n== pg outage: %s\n' "$*"; }
+# shellcheck source=scripts/service.sh
+source scripts/service.sh
 
 cargo build --quiet --features postgres
 BIN="$(realpath "${CARGO_TARGET_DIR:-target}/debug/ecredit")"
@@ -47,7 +49,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PG_PORT="$(free_port)"
 mkdir -p "$WORK/pgdata" "$WORK/socket"
 chown postgres "$WORK/pgdata" "$WORK/socket"
@@ -59,7 +60,6 @@ cat >>"$WORK/pgdata/postgresql.conf" <<EOF
 port = $PG_PORT
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$WORK/socket'
-fsync = on
 EOF
 export OUTAGE_PGDATA="$WORK/pgdata"
 "$0" start
@@ -73,15 +73,7 @@ ECREDIT_LOG_FORMAT=text RUST_LOG="${RUST_LOG:-warn}" \
     "$BIN" --data-dir "$WORK/data" --database-url "postgres://postgres@127.0.0.1:$PG_PORT/ecredit" \
     serve --bind "127.0.0.1:$PORT" --workers 2 --pool-size 8 >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 60); do
-    curl -sf "$OUTAGE_BASE_URL/ready" >/dev/null 2>&1 && break
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        cat "$WORK/server.log" >&2
-        echo "pg outage: the service did not start" >&2
-        exit 1
-    fi
-    sleep 1
-done
+wait_for_service "$OUTAGE_BASE_URL/ready" "$SERVER_PID" "$WORK/server.log" "pg outage"
 
 export OUTAGE_CONTROL="$(realpath "$0")"
 status=0
