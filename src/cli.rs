@@ -82,6 +82,16 @@ pub enum Command {
     /// Verify saved credit reports offline; rotate the report signing key.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain of the audit log. Prints `audit log intact: N entries, head
+    /// HASH` and exits 0, or `BROKEN at entry N: why` and exits 1.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -315,6 +325,27 @@ impl Cli {
     }
 }
 
+fn verify_audit(cli: &Cli) -> anyhow::Result<()> {
+    let settings = cli.settings(None)?;
+    let db = startup::open_database(&settings)?;
+    let outcome = db
+        .read(crate::db::audit::verify)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    match outcome {
+        Ok(chain) => {
+            println!(
+                "audit log intact: {} entries, head {}",
+                chain.entries, chain.head_hash
+            );
+            Ok(())
+        }
+        Err(broken) => {
+            println!("BROKEN at entry {}: {broken}", broken.entry());
+            Err(SilentExit(1).into())
+        }
+    }
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     telemetry::init_tracing(cli.log_format);
     match &cli.command {
@@ -346,6 +377,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 },
                 &SystemClock,
             )?;
+            crate::db::audit::append_console(
+                &db,
+                SystemClock.now_naive(),
+                "user add",
+                &format!("{} {}", args.role, args.username.trim()),
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
                 "created {} user {} (id {id})",
                 args.role,
@@ -358,6 +396,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Model(command) => crate::cli_model::run(&cli, command),
         Command::Score(args) => crate::cli_model::score_all(&cli, args),
         Command::Report(command) => crate::cli_report::run(&cli, command),
+        Command::Audit(AuditCommand::Verify) => verify_audit(&cli),
         Command::Demo(DemoCommand::Seed(args)) => demo_seed(&cli, args),
         Command::Serve(args) => serve(&cli, args),
     }
@@ -409,6 +448,13 @@ fn set_disabled(cli: &Cli, username: &str, disabled: bool) -> anyhow::Result<()>
     if !found {
         anyhow::bail!("no user {username}");
     }
+    let command = if disabled {
+        "user disable"
+    } else {
+        "user enable"
+    };
+    crate::db::audit::append_console(&db, SystemClock.now_naive(), command, username)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!(
         "{} user {username}",
         if disabled { "disabled" } else { "enabled" }

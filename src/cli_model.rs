@@ -78,7 +78,18 @@ pub fn run(cli: &Cli, command: &ModelCommand) -> anyhow::Result<()> {
                         "model {version} was not trained on the registry's features"
                     )));
                 }
-                crate::db::models::activate(conn, version, "cli", at)
+                crate::db::models::activate(conn, version, "cli", at)?;
+                let operator = crate::db::audit::console_operator();
+                crate::db::audit::append(
+                    conn,
+                    crate::domain::audit::AuditEvent::console(
+                        at,
+                        &operator,
+                        "model activate",
+                        version,
+                    ),
+                )?;
+                Ok(())
             })
             .map_err(anyhow_app)?;
             println!("model {version} is active");
@@ -158,6 +169,16 @@ pub fn score_all(cli: &Cli, args: &ScoreArgs) -> anyhow::Result<()> {
     })
     .map_err(anyhow_app)?;
     bar.finish_and_clear();
+    crate::db::audit::append_console(
+        &db,
+        SystemClock.now_naive(),
+        "score",
+        &format!(
+            "{} enterprises as of {as_of} with {}",
+            summary.scored, model.version
+        ),
+    )
+    .map_err(anyhow_app)?;
     eprintln!(
         "scored {} enterprises in {:.1} s",
         summary.scored,

@@ -54,6 +54,7 @@ pub struct Metrics {
     pool_connections: IntGauge,
     pool_idle: IntGauge,
     pool_max: IntGauge,
+    audit_failures: prometheus::IntCounter,
 }
 
 impl Metrics {
@@ -84,8 +85,14 @@ impl Metrics {
             .expect("valid metric");
         let pool_max = IntGauge::new("db_pool_max_connections", "Database pool size limit")
             .expect("valid metric");
+        let audit_failures = prometheus::IntCounter::new(
+            "audit_append_failures_total",
+            "Audited requests whose audit entry could not be stored",
+        )
+        .expect("valid metric");
         for collector in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(audit_failures.clone()),
             Box::new(latency.clone()),
             Box::new(pool_connections.clone()),
             Box::new(pool_idle.clone()),
@@ -102,7 +109,12 @@ impl Metrics {
             pool_connections,
             pool_idle,
             pool_max,
+            audit_failures,
         }
+    }
+
+    pub fn audit_append_failed(&self) {
+        self.audit_failures.inc();
     }
 
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {

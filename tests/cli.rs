@@ -818,3 +818,58 @@ mod report {
         assert_eq!(out.status.code(), Some(0));
     }
 }
+
+#[test]
+fn audit_verify_checks_the_chain_and_names_the_first_broken_entry() {
+    use diesel::connection::SimpleConnection;
+    use diesel::{Connection, SqliteConnection};
+
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["auditor1", "auditor2", "auditor3"] {
+        let out = user_add(
+            dir.path(),
+            &["--username", name, "--role", "admin"],
+            "a-good-password",
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let disabled = ecredit(dir.path())
+        .args(["user", "disable", "--username", "auditor2"])
+        .output()
+        .unwrap();
+    assert!(disabled.status.success());
+    let verify = || {
+        ecredit(dir.path())
+            .args(["audit", "verify"])
+            .output()
+            .unwrap()
+    };
+
+    let intact = verify();
+    let stdout = String::from_utf8_lossy(&intact.stdout);
+    assert_eq!(intact.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.starts_with("audit log intact: 4 entries, head "),
+        "{stdout}"
+    );
+
+    // Console changes are in the log like API calls.
+    let db = dir.path().join("ecredit.db");
+    let mut conn = SqliteConnection::establish(db.to_str().unwrap()).unwrap();
+    conn.batch_execute(
+        "DROP TRIGGER audit_log_no_update; \
+         UPDATE audit_log SET target = 'admin auditor9' WHERE seq = 2 AND action = 'CLI user add'",
+    )
+    .unwrap();
+    let broken = verify();
+    let stdout = String::from_utf8_lossy(&broken.stdout);
+    assert_eq!(broken.status.code(), Some(1), "{stdout}");
+    assert_eq!(
+        stdout.trim(),
+        "BROKEN at entry 2: entry 2 was altered: its hash does not match its contents"
+    );
+}

@@ -6,8 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    auth, authorizations, enterprises, health, history, lists, models, records, reports, scores,
-    statistics, watch,
+    audit, auth, authorizations, enterprises, health, history, lists, models, records, reports,
+    scores, statistics, watch,
 };
 
 #[derive(OpenApi)]
@@ -76,6 +76,7 @@ use super::{
         statistics::enterprise_statistics,
         statistics::trend_statistics,
         statistics::grade_statistics,
+        audit::list_audit,
         health::health,
         health::ready,
         health::metrics,
@@ -96,6 +97,7 @@ use super::{
         (name = "lists", description = "Blacklist (严重失信名单) and redlist (守信激励名单)"),
         (name = "watch", description = "Portfolio watch for banks: grade and list changes"),
         (name = "statistics", description = "Aggregates for regulators; small groups suppressed"),
+        (name = "audit", description = "The hash-chained audit trail of writes and private reads"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

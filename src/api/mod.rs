@@ -1,6 +1,7 @@
 //! The REST API under `/api/v1`: one module per resource, thin handlers over the domain rules
 //! and the db layer, each documented for OpenAPI.
 
+pub mod audit;
 pub mod auth;
 pub mod authorizations;
 pub mod docs;
@@ -39,6 +40,7 @@ pub const MAX_PAGE_SIZE: u32 = 100;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
+            .wrap(actix_web::middleware::from_fn(audit::record_request))
             .configure(auth::routes)
             .configure(enterprises::routes)
             .configure(records::routes)
@@ -49,7 +51,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(reports::routes)
             .configure(watch::routes)
             .configure(lists::routes)
-            .configure(statistics::routes),
+            .configure(statistics::routes)
+            .configure(audit::routes),
     );
 }
 

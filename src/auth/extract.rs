@@ -4,7 +4,7 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 
 use super::policy::{Principal, Viewer};
@@ -20,6 +20,7 @@ impl FromRequest for Viewer {
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let header = req.headers().get(AUTHORIZATION).cloned();
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let req = req.clone();
         Box::pin(async move {
             let Some(header) = header else {
                 return Ok(Viewer::Anonymous);
@@ -60,13 +61,16 @@ impl FromRequest for Viewer {
             {
                 return Err(refused());
             }
-            Ok(Viewer::User(Principal {
+            let principal = Principal {
                 user_id,
                 username: user.username,
                 role: claims.role,
                 enterprise: user.enterprise_code,
                 organisation: user.organisation_id,
-            }))
+            };
+            // The audit trail names the caller from here, after the handler has run.
+            req.extensions_mut().insert(principal.clone());
+            Ok(Viewer::User(principal))
         })
     }
 }

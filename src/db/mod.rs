@@ -1,6 +1,7 @@
 //! Storage: the connection type, the pool, migrations and one repository module per table group.
 //! All SQL of the service lives under this module.
 
+pub mod audit;
 pub mod authorizations;
 pub mod bulk;
 pub mod connection;

@@ -305,6 +305,32 @@ diesel::joinable!(authorizations -> organisations (bank_organisation_id));
 diesel::joinable!(report_queries -> organisations (organisation_id));
 diesel::joinable!(watch_items -> enterprises (enterprise_code));
 diesel::joinable!(list_entries -> enterprises (enterprise_code));
+diesel::table! {
+    audit_log (seq) {
+        seq -> BigInt,
+        recorded_at -> Timestamp,
+        actor -> Text,
+        actor_role -> Nullable<Text>,
+        organisation_id -> Nullable<BigInt>,
+        actor_enterprise -> Nullable<Text>,
+        action -> Text,
+        target -> Text,
+        enterprise_code -> Nullable<Text>,
+        status -> Integer,
+        request_id -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_head (id) {
+        id -> Integer,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -322,4 +348,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_queries,
     watch_items,
     list_entries,
+    audit_log,
+    audit_head,
 );

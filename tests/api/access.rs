@@ -368,6 +368,7 @@ fn rows() -> Vec<Row> {
             KEEPER_READ,
             Nothing,
         ),
+        row(Method::GET, "/api/v1/audit", KEEPER_READ, Nothing),
         row(Method::GET, "/health", OPEN, Nothing),
         row(Method::GET, "/ready", OPEN, Nothing),
         row(Method::GET, "/metrics", OPEN, Nothing),
