@@ -2,7 +2,7 @@
 //! under `/api/v1`, and `GET /api/v1/audit` to read it.
 //!
 //! The entry is stored after the handler has answered and before the answer leaves, in its own
-//! transaction. A read whose entry cannot be stored is refused with 503 (no private data leaves
+//! transaction (answers of 503, when the database is away, are not audited: nothing was done). A read whose entry cannot be stored is refused with 503 (no private data leaves
 //! unaudited); a write has already been committed by then, so its answer stands, the failure is
 //! logged and counted (`ecredit_audit_append_failures_total`) rather than inviting a retry that
 //! would write twice.
@@ -46,7 +46,11 @@ pub async fn record_request(
         .map_or_else(|| req.path().to_string(), |p| p.as_str().to_string());
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let res = next.call(req).await?;
-    let Some(state) = state.filter(|_| !is_read || sent_credentials) else {
+    // A 503 means the database is away: nothing was done, and waiting for the pool again to
+    // record that would only make a fast failure slow.
+    let audited = (!is_read || sent_credentials)
+        && res.status() != actix_web::http::StatusCode::SERVICE_UNAVAILABLE;
+    let Some(state) = state.filter(|_| audited) else {
         return Ok(res.map_into_left_body());
     };
     let event = {

@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     audit, auth, authorizations, enterprises, health, history, lists, models, records, reports,
-    scores, statistics, watch,
+    scores, statistics, submissions, watch,
 };
 
 #[derive(OpenApi)]
@@ -76,6 +76,11 @@ use super::{
         statistics::enterprise_statistics,
         statistics::trend_statistics,
         statistics::grade_statistics,
+        submissions::submit,
+        submissions::list_submissions,
+        submissions::get_submission,
+        submissions::decide,
+        submissions::review_queue,
         audit::list_audit,
         health::health,
         health::ready,
@@ -97,6 +102,7 @@ use super::{
         (name = "lists", description = "Blacklist (严重失信名单) and redlist (守信激励名单)"),
         (name = "watch", description = "Portfolio watch for banks: grade and list changes"),
         (name = "statistics", description = "Aggregates for regulators; small groups suppressed"),
+        (name = "submissions", description = "Data an enterprise submits about itself, checked and reviewed"),
         (name = "audit", description = "The hash-chained audit trail of writes and private reads"),
         (name = "operations", description = "Health and metrics"),
     )

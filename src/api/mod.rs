@@ -16,6 +16,7 @@ pub mod records;
 pub mod reports;
 pub mod scores;
 pub mod statistics;
+pub mod submissions;
 pub mod views;
 pub mod watch;
 
@@ -52,6 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(watch::routes)
             .configure(lists::routes)
             .configure(statistics::routes)
+            .configure(submissions::routes)
             .configure(audit::routes),
     );
 }

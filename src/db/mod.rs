@@ -14,6 +14,7 @@ pub mod reports;
 pub mod schema;
 pub mod scores;
 pub mod statistics;
+pub mod submissions;
 pub mod users;
 pub mod watch;
 

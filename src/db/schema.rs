@@ -331,6 +331,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    submissions (id) {
+        id -> BigInt,
+        enterprise_code -> Text,
+        status -> Text,
+        content -> Text,
+        findings -> Text,
+        submitted_at -> Timestamp,
+        submitted_by -> Text,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
+        applied_records -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -350,4 +366,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     list_entries,
     audit_log,
     audit_head,
+    submissions,
 );

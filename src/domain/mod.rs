@@ -12,6 +12,7 @@ pub mod region;
 pub mod role;
 pub mod sentiment;
 pub mod statistics;
+pub mod submission;
 pub mod text_enum;
 pub mod utc;
 pub mod validation;

@@ -35,6 +35,7 @@ const KEEPER_CREATE: [u16; 7] = [401, 403, 403, 403, 403, 201, 201];
 const KEEPER_UPDATE: [u16; 7] = [401, 403, 403, 403, 403, 200, 200];
 const KEEPER_READ: [u16; 7] = [401, 403, 403, 403, 403, 200, 200];
 const SIGNED_IN: [u16; 7] = [401, 200, 200, 200, 200, 200, 200];
+const OWNER_CREATE: [u16; 7] = [401, 201, 403, 403, 403, 403, 403];
 const BANK_READ: [u16; 7] = [401, 403, 403, 200, 200, 403, 403];
 
 /// What a row sends.
@@ -368,6 +369,33 @@ fn rows() -> Vec<Row> {
             KEEPER_READ,
             Nothing,
         ),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/submissions",
+            OWNER_CREATE,
+            Body(
+                |_, n| json!({"operating": [{"period": format!("2023-{:02}", n + 1), "online_sales": 900.0, "orders": 9, "source": "self_reported"}]}),
+            ),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/submissions",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/submissions/{submission}",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/submissions/{held}/decision",
+            KEEPER_UPDATE,
+            Body(|_, _| json!({"outcome": "approved", "reason": "access matrix"})),
+        ),
+        row(Method::GET, "/api/v1/submissions", KEEPER_READ, Nothing),
         row(Method::GET, "/api/v1/audit", KEEPER_READ, Nothing),
         row(Method::GET, "/health", OPEN, Nothing),
         row(Method::GET, "/ready", OPEN, Nothing),
@@ -413,6 +441,8 @@ struct Fixture {
     rejectable: Vec<i64>,
     /// Current list entries for the n-th allowed caller to remove.
     removable: Vec<i64>,
+    /// Submissions held for review, for the n-th allowed caller to decide.
+    held: Vec<i64>,
 }
 
 impl Fixture {
@@ -426,6 +456,8 @@ impl Fixture {
             .replace("{proposal}", &nth(&self.proposals))
             .replace("{rejectable}", &nth(&self.rejectable))
             .replace("{removable}", &nth(&self.removable))
+            .replace("{submission}", &self.held[0].to_string())
+            .replace("{held}", &nth(&self.held))
             .replace("{code}", CODE_A)
             .replace("{operating}", &self.operating.to_string())
             .replace("{event}", &self.event.to_string())
@@ -468,6 +500,8 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
             "{proposal}",
             "{rejectable}",
             "{removable}",
+            "{submission}",
+            "{held}",
         ]
         .iter()
         .fold(path.to_string(), |p, name| p.replace(name, "{id}"));
@@ -617,7 +651,25 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
             .await,
         );
     }
+    // Submissions whose sales jump twentyfold over January's: held for review.
+    let mut held = Vec::new();
+    for month in ["2026-02", "2026-03"] {
+        let response = app
+            .post(
+                &format!("{base}/submissions"),
+                Some(&cast.owner_a),
+                &json!({"operating": [{"period": month, "online_sales": 20000.0, "orders": 10, "source": "self_reported"}]}),
+            )
+            .await;
+        assert_eq!(response.status(), 202);
+        held.push(
+            response.json::<Value>().await.unwrap()["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
     let fixture = Fixture {
+        held,
         bank,
         authorization,
         report_no,

@@ -15,3 +15,4 @@ mod records;
 mod reports;
 mod scores;
 mod statistics;
+mod submissions;
