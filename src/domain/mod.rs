@@ -1,6 +1,7 @@
 //! Validated types and the rules of the registry. Nothing here knows about HTTP or SQL.
 
 pub mod authorization;
+pub mod commitments;
 pub mod credit_code;
 pub mod enterprise;
 pub mod identity;
@@ -8,6 +9,7 @@ pub mod lists;
 pub mod patch;
 pub mod records;
 pub mod region;
+pub mod repairs;
 pub mod role;
 pub mod sentiment;
 pub mod statistics;
