@@ -687,10 +687,11 @@ async fn an_approved_repair_removes_a_blacklist_entry_and_rescores(app: TestApp)
     let after = ok_json(app.get(&score_path, Some(&cast.regulator)).await, 200).await;
     let adjustments = after["details"]["adjustments"].as_array().unwrap();
     assert!(!adjustments.contains(&json!("blacklisted")), "{after}");
+    let entry_id = entry.to_string();
     let entry_steps: Vec<String> = history(&app, &cast.owner_a, CODE_A, "list_entry")
         .await
         .iter()
-        .filter(|h| h["entity_id"] == entry.to_string())
+        .filter(|h| h["entity_id"] == entry_id.as_str())
         .map(|h| h["action"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(entry_steps, ["create", "remove"]);
