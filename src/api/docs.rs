@@ -6,8 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    audit, auth, authorizations, enterprises, health, history, lists, models, records, reports,
-    scores, statistics, submissions, watch,
+    audit, auth, authorizations, commitments, enterprises, health, history, lists, models, records,
+    repairs, reports, scores, statistics, submissions, watch,
 };
 
 #[derive(OpenApi)]
@@ -73,6 +73,15 @@ use super::{
         lists::reject_entry,
         lists::remove_entry,
         lists::enterprise_lists,
+        commitments::create_commitment,
+        commitments::list_commitments,
+        commitments::get_commitment,
+        commitments::decide_commitment,
+        repairs::apply_for_repair,
+        repairs::list_repairs,
+        repairs::get_repair,
+        repairs::review_queue,
+        repairs::decide_repair,
         statistics::enterprise_statistics,
         statistics::trend_statistics,
         statistics::grade_statistics,
@@ -100,6 +109,8 @@ use super::{
         (name = "authorizations", description = "Report authorisations an enterprise grants banks"),
         (name = "reports", description = "Signed credit reports and the query log"),
         (name = "lists", description = "Blacklist (严重失信名单) and redlist (守信激励名单)"),
+        (name = "commitments", description = "Credit commitments (信用承诺) and their findings"),
+        (name = "credit repair", description = "Credit repair (信用修复) applications and decisions"),
         (name = "watch", description = "Portfolio watch for banks: grade and list changes"),
         (name = "statistics", description = "Aggregates for regulators; small groups suppressed"),
         (name = "submissions", description = "Data an enterprise submits about itself, checked and reviewed"),

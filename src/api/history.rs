@@ -15,19 +15,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(super::resource("/enterprises/{code}/history").route(web::get().to(get_history)));
 }
 
-const ENTITIES: [&str; 5] = [
+const ENTITIES: [&str; 8] = [
     "enterprise",
     "operating_record",
     "credit_event",
     "sentiment_record",
     "association",
+    "list_entry",
+    "commitment",
+    "credit_repair",
 ];
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// Only changes to this kind of record: `enterprise`, `operating_record`, `credit_event`,
-    /// `sentiment_record` or `association`.
+    /// `sentiment_record`, `association`, `list_entry`, `commitment` or `credit_repair`.
     pub entity: Option<String>,
     #[param(minimum = 1, example = 1)]
     pub page: Option<u32>,

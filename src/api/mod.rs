@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod authorizations;
+pub mod commitments;
 pub mod docs;
 pub mod enterprises;
 pub mod health;
@@ -13,6 +14,7 @@ pub mod lists;
 pub mod models;
 pub mod problems;
 pub mod records;
+pub mod repairs;
 pub mod reports;
 pub mod scores;
 pub mod statistics;
@@ -52,6 +54,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(reports::routes)
             .configure(watch::routes)
             .configure(lists::routes)
+            .configure(commitments::routes)
+            .configure(repairs::routes)
             .configure(statistics::routes)
             .configure(submissions::routes)
             .configure(audit::routes),

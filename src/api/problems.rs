@@ -237,3 +237,109 @@ pub enum KeeperReadProblems {
     )]
     Invalid(Problem),
 }
+
+/// Creating what only the enterprise itself may create (a commitment, a repair application).
+#[derive(IntoResponses)]
+pub enum SelfCreateProblems {
+    #[response(
+        status = 400,
+        description = "The body is not JSON",
+        content_type = "application/problem+json"
+    )]
+    Malformed(Problem),
+    #[response(
+        status = 401,
+        description = "Not signed in, or the token is invalid or expired",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(Problem),
+    #[response(
+        status = 403,
+        description = "Only the enterprise itself may do this",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(Problem),
+    #[response(
+        status = 404,
+        description = "No such enterprise",
+        content_type = "application/problem+json"
+    )]
+    NotFound(Problem),
+    #[response(
+        status = 409,
+        description = "What it refers to is not in a state that allows this (or another application for it is open)",
+        content_type = "application/problem+json"
+    )]
+    Conflict(Problem),
+    #[response(
+        status = 413,
+        description = "The body is larger than 256 KiB",
+        content_type = "application/problem+json"
+    )]
+    TooLarge(Problem),
+    #[response(
+        status = 415,
+        description = "The body is not sent as application/json",
+        content_type = "application/problem+json"
+    )]
+    NotJson(Problem),
+    #[response(
+        status = 422,
+        description = "A field is invalid; `errors` names each",
+        content_type = "application/problem+json"
+    )]
+    Invalid(Problem),
+}
+
+/// A regulator's decision on what an enterprise submitted (a commitment, a repair application).
+#[derive(IntoResponses)]
+pub enum ReviewProblems {
+    #[response(
+        status = 400,
+        description = "The body is not JSON",
+        content_type = "application/problem+json"
+    )]
+    Malformed(Problem),
+    #[response(
+        status = 401,
+        description = "Not signed in, or the token is invalid or expired",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(Problem),
+    #[response(
+        status = 403,
+        description = "Only regulators and admins decide; an enterprise cannot decide its own",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(Problem),
+    #[response(
+        status = 404,
+        description = "No such enterprise, or nothing of that id for it",
+        content_type = "application/problem+json"
+    )]
+    NotFound(Problem),
+    #[response(
+        status = 409,
+        description = "Decided already (or another decision came first), or what it refers to no longer allows this decision",
+        content_type = "application/problem+json"
+    )]
+    Conflict(Problem),
+    #[response(
+        status = 413,
+        description = "The body is larger than 256 KiB",
+        content_type = "application/problem+json"
+    )]
+    TooLarge(Problem),
+    #[response(
+        status = 415,
+        description = "The body is not sent as application/json",
+        content_type = "application/problem+json"
+    )]
+    NotJson(Problem),
+    #[response(
+        status = 422,
+        description = "A field is invalid; `errors` names each",
+        content_type = "application/problem+json"
+    )]
+    Invalid(Problem),
+}

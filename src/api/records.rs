@@ -287,14 +287,24 @@ pub async fn create_credit_event(
         &code,
         "credit-events",
         CreditEventView::full,
-        move |conn, code, ctx| {
-            records::check_document_free(conn, &event, None)?;
-            let stored = events::insert(conn, code, &event, ctx)?;
-            crate::db::lists::run_blacklist_rule(conn, code, ctx)?;
-            Ok(stored)
-        },
+        move |conn, code, ctx| record_credit_event(conn, code, &event, ctx),
     )
     .await
+}
+
+/// The write path of every new credit event, whoever records it (a regulator directly, or by a
+/// decision on a commitment): refuses a duplicate decision number, stores the event with its
+/// history, then runs the blacklist rule. Call inside the write transaction of the change.
+pub(crate) fn record_credit_event(
+    conn: &mut DbConnection,
+    code: &str,
+    event: &CreditEvent,
+    ctx: &ChangeContext,
+) -> AppResult<Stored<CreditEvent>> {
+    records::check_document_free(conn, event, None)?;
+    let stored = events::insert(conn, code, event, ctx)?;
+    crate::db::lists::run_blacklist_rule(conn, code, ctx)?;
+    Ok(stored)
 }
 
 /// Read one credit event. A non-public event is invisible (404) to callers without access.

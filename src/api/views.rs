@@ -162,10 +162,13 @@ const PERSONAL_FIELDS: [(&str, Mask); 2] = [
 pub struct HistoryEntryView {
     pub id: i64,
     pub enterprise_code: String,
-    /// `enterprise`, `operating_record`, `credit_event`, `sentiment_record` or `association`.
+    /// `enterprise`, `operating_record`, `credit_event`, `sentiment_record`, `association`,
+    /// `list_entry`, `commitment` or `credit_repair`.
     pub entity: String,
     pub entity_id: String,
-    /// `create` or `correct`.
+    /// `create` or `correct`, or a step of a workflow: `propose`, `confirm`, `reject` and
+    /// `remove` (list entries), `decide` (commitments, credit repair), `apply` (credit repair),
+    /// `repair` (a credit event ended by credit repair).
     pub action: String,
     pub actor: String,
     pub actor_role: String,

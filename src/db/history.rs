@@ -28,6 +28,8 @@ pub enum Entity {
     SentimentRecord,
     Association,
     ListEntry,
+    Commitment,
+    CreditRepair,
 }
 
 impl Entity {
@@ -39,6 +41,8 @@ impl Entity {
             Entity::SentimentRecord => "sentiment_record",
             Entity::Association => "association",
             Entity::ListEntry => "list_entry",
+            Entity::Commitment => "commitment",
+            Entity::CreditRepair => "credit_repair",
         }
     }
 }

@@ -4,12 +4,14 @@
 pub mod audit;
 pub mod authorizations;
 pub mod bulk;
+pub mod commitments;
 pub mod connection;
 pub mod enterprises;
 pub mod history;
 pub mod lists;
 pub mod models;
 pub mod records;
+pub mod repairs;
 pub mod reports;
 pub mod schema;
 pub mod scores;

@@ -174,6 +174,29 @@ macro_rules! record_repository {
                 expected_version: i64,
                 ctx: &ChangeContext,
             ) -> AppResult<(Stored<$domain>, Vec<FieldChange>)> {
+                let source = $columns::from_domain(after).provenance().to_string();
+                update_as(
+                    conn,
+                    before,
+                    after,
+                    expected_version,
+                    ctx,
+                    "correct",
+                    &source,
+                )
+            }
+
+            /// Like `update`, with the history row's action and source named by the caller: a
+            /// change made by a workflow (credit repair) rather than a correction of the values.
+            pub fn update_as(
+                conn: &mut DbConnection,
+                before: &Stored<$domain>,
+                after: &$domain,
+                expected_version: i64,
+                ctx: &ChangeContext,
+                action: &str,
+                source: &str,
+            ) -> AppResult<(Stored<$domain>, Vec<FieldChange>)> {
                 let changes = patch::diff(&before.record, after);
                 if changes.is_empty() {
                     return Ok((before.clone(), changes));
@@ -203,8 +226,8 @@ macro_rules! record_repository {
                     &before.enterprise_code,
                     $entity,
                     &before.id.to_string(),
-                    "correct",
-                    columns.provenance(),
+                    action,
+                    source,
                     &changes,
                 )?;
                 Ok((get(conn, &before.enterprise_code, before.id)?, changes))

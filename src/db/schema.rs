@@ -298,6 +298,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    commitments (id) {
+        id -> BigInt,
+        enterprise_code -> Text,
+        text -> Text,
+        scope -> Text,
+        period_start -> Date,
+        period_end -> Date,
+        status -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        explanation -> Nullable<Text>,
+        credit_event_id -> Nullable<BigInt>,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    credit_repairs (id) {
+        id -> BigInt,
+        enterprise_code -> Text,
+        credit_event_id -> Nullable<BigInt>,
+        list_entry_id -> Nullable<BigInt>,
+        corrections -> Text,
+        evidence -> Text,
+        status -> Text,
+        applied_by -> Text,
+        applied_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        explanation -> Nullable<Text>,
+        document_number -> Nullable<Text>,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(scores -> enterprises (enterprise_code));
 diesel::joinable!(scores -> models (model_version));
 diesel::joinable!(current_scores -> enterprises (enterprise_code));
@@ -347,6 +387,8 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(commitments -> enterprises (enterprise_code));
+diesel::joinable!(credit_repairs -> enterprises (enterprise_code));
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -367,4 +409,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     audit_head,
     submissions,
+    commitments,
+    credit_repairs,
 );

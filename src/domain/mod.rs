@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod authorization;
+pub mod commitments;
 pub mod credit_code;
 pub mod enterprise;
 pub mod identity;
@@ -9,6 +10,7 @@ pub mod lists;
 pub mod patch;
 pub mod records;
 pub mod region;
+pub mod repairs;
 pub mod role;
 pub mod sentiment;
 pub mod statistics;

@@ -352,6 +352,67 @@ fn rows() -> Vec<Row> {
             Nothing,
         ),
         row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/commitments",
+            [401, 201, 403, 403, 403, 403, 403],
+            Body(|_, _| {
+                json!({
+                    "text": "承诺按时发货", "scope": "on-time delivery",
+                    "period_start": "2026-11-01", "period_end": "2027-10-31"
+                })
+            }),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/commitments",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/commitments/{commitment}",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/commitments/{decidable_commitment}/decision",
+            KEEPER_UPDATE,
+            Body(
+                |_, _| json!({"outcome": "broken", "explanation": "access matrix", "authority": "杭州市市场监督管理局"}),
+            ),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/repairs",
+            [401, 201, 403, 403, 403, 403, 403],
+            Body(|f, _| json!({"credit_event_id": f.event, "corrections": "已整改"})),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/repairs",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/repairs/{repair}",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/repairs?status=pending",
+            KEEPER_READ,
+            Nothing,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/repairs/{decidable_repair}/decision",
+            KEEPER_UPDATE,
+            Body(|_, _| json!({"outcome": "rejected", "explanation": "access matrix"})),
+        ),
+        row(
             Method::GET,
             "/api/v1/statistics/enterprises?by=region",
             KEEPER_READ,
@@ -443,6 +504,13 @@ struct Fixture {
     removable: Vec<i64>,
     /// Submissions held for review, for the n-th allowed caller to decide.
     held: Vec<i64>,
+    /// A commitment of CODE_A to read, and pending ones for the n-th allowed caller to decide.
+    commitment: i64,
+    decidable_commitments: Vec<i64>,
+    /// A repair application of CODE_A to read, and pending ones for the n-th allowed caller to
+    /// decide.
+    repair: i64,
+    decidable_repairs: Vec<i64>,
 }
 
 impl Fixture {
@@ -458,6 +526,10 @@ impl Fixture {
             .replace("{removable}", &nth(&self.removable))
             .replace("{submission}", &self.held[0].to_string())
             .replace("{held}", &nth(&self.held))
+            .replace("{commitment}", &self.commitment.to_string())
+            .replace("{decidable_commitment}", &nth(&self.decidable_commitments))
+            .replace("{repair}", &self.repair.to_string())
+            .replace("{decidable_repair}", &nth(&self.decidable_repairs))
             .replace("{code}", CODE_A)
             .replace("{operating}", &self.operating.to_string())
             .replace("{event}", &self.event.to_string())
@@ -502,6 +574,10 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
             "{removable}",
             "{submission}",
             "{held}",
+            "{commitment}",
+            "{decidable_commitment}",
+            "{repair}",
+            "{decidable_repair}",
         ]
         .iter()
         .fold(path.to_string(), |p, name| p.replace(name, "{id}"));
@@ -668,6 +744,38 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
                 .unwrap(),
         );
     }
+    // Commitments and repair applications of CODE_A, made by the enterprise itself.
+    let own = Some(cast.owner_a.as_str());
+    let mut commitments = Vec::new();
+    for n in 0..3 {
+        let commitment = json!({
+            "text": format!("承诺{n}"), "scope": "product quality",
+            "period_start": "2026-11-01", "period_end": "2027-10-31"
+        });
+        commitments.push(
+            created(
+                app.post(&format!("{base}/commitments"), own, &commitment)
+                    .await,
+            )
+            .await,
+        );
+    }
+    let mut repairs = Vec::new();
+    for n in 100..102 {
+        let penalty = created(
+            app.post(&format!("{base}/credit-events"), reg, &event(n))
+                .await,
+        )
+        .await;
+        let application = json!({"credit_event_id": penalty, "corrections": "已整改"});
+        repairs.push(
+            created(
+                app.post(&format!("{base}/repairs"), own, &application)
+                    .await,
+            )
+            .await,
+        );
+    }
     let fixture = Fixture {
         held,
         bank,
@@ -684,6 +792,10 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
         rejectable: proposed[2..].to_vec(),
         removable,
         spare_codes: codes[..4].to_vec(),
+        commitment: commitments[0],
+        decidable_commitments: commitments[1..].to_vec(),
+        repair: repairs[0],
+        decidable_repairs: repairs,
     };
 
     let tokens: [Option<&str>; 7] = [

@@ -1,0 +1,2 @@
+DROP TABLE credit_repairs;
+DROP TABLE commitments;

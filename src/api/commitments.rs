@@ -1,0 +1,253 @@
+//! `/enterprises/{code}/commitments`: credit commitments (信用承诺). The enterprise makes them;
+//! regulators and admins find them kept or broken, which records the matching credit event.
+//!
+//! Commitments are read by regulators, admins and the enterprise itself only. What becomes
+//! public is the outcome: the `commitment_kept` or `broken_commitment` credit event, public under
+//! the publicity rules of every credit event.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::lists::{rescore, scoring_model};
+use super::problems::{
+    PrivateListProblems, PrivateReadProblems, ReviewProblems, SelfCreateProblems,
+};
+use super::records::record_credit_event;
+use super::views::CreditEventView;
+use super::{ApiJson, ApiQuery, KEEPERS, Page, PageQuery, change_context, list_private, path_code};
+use crate::auth::Viewer;
+use crate::db::commitments::{self as store, CommitmentRow};
+use crate::db::enterprises;
+use crate::domain::commitments::{
+    CommitmentDecisionInput, CommitmentInput, CommitmentStatus, decidable,
+};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        super::resource("/enterprises/{code}/commitments")
+            .route(web::get().to(list_commitments))
+            .route(web::post().to(create_commitment)),
+    )
+    .service(
+        super::resource("/enterprises/{code}/commitments/{id}")
+            .route(web::get().to(get_commitment)),
+    )
+    .service(
+        super::resource("/enterprises/{code}/commitments/{id}/decision")
+            .route(web::post().to(decide_commitment)),
+    );
+}
+
+/// A commitment and, once decided, the finding.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommitmentView {
+    pub id: i64,
+    pub enterprise_code: String,
+    pub text: String,
+    pub scope: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// `pending` until a regulator finds it `kept` or `broken`.
+    pub status: CommitmentStatus,
+    pub created_by: String,
+    #[serde(with = "crate::domain::utc")]
+    pub created_at: NaiveDateTime,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::domain::utc::option"
+    )]
+    pub decided_at: Option<NaiveDateTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// The credit event the finding recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credit_event_id: Option<i64>,
+    pub version: i64,
+}
+
+impl CommitmentView {
+    fn of(row: CommitmentRow) -> Self {
+        CommitmentView {
+            status: row.commitment_status(),
+            id: row.id,
+            enterprise_code: row.enterprise_code,
+            text: row.text,
+            scope: row.scope,
+            period_start: row.period_start,
+            period_end: row.period_end,
+            created_by: row.created_by,
+            created_at: row.created_at,
+            decided_by: row.decided_by,
+            decided_at: row.decided_at,
+            explanation: row.explanation,
+            credit_event_id: row.credit_event_id,
+            version: row.version,
+        }
+    }
+}
+
+/// A decided commitment and the credit event its finding recorded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommitmentDecisionView {
+    pub commitment: CommitmentView,
+    pub credit_event: CreditEventView,
+}
+
+/// Make a credit commitment. Only the enterprise itself; it is `pending` until a regulator
+/// decides.
+#[utoipa::path(
+    post, path = "/api/v1/enterprises/{code}/commitments", tag = "commitments",
+    params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B")),
+    request_body = CommitmentInput,
+    responses(
+        (status = 201, description = "Recorded", body = CommitmentView, headers(("Location" = String))),
+        SelfCreateProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn create_commitment(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    code: web::Path<String>,
+    body: ApiJson<CommitmentInput>,
+) -> AppResult<HttpResponse> {
+    let code = path_code(&code)?;
+    viewer.require_enterprise_self(&code)?;
+    let commitment = body.into_inner()?.validate(state.clock.today())?;
+    let ctx = change_context(&state, &req, &viewer, None)?;
+    let row = state
+        .blocking(move |db| {
+            db.write(|conn| {
+                enterprises::get(conn, &code)?;
+                store::insert(conn, &code, &commitment, &ctx)
+            })
+        })
+        .await?;
+    let location = format!(
+        "/api/v1/enterprises/{}/commitments/{}",
+        row.enterprise_code, row.id
+    );
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(CommitmentView::of(row)))
+}
+
+/// An enterprise's commitments, latest first. Regulators, admins and the enterprise itself.
+#[utoipa::path(
+    get, path = "/api/v1/enterprises/{code}/commitments", tag = "commitments",
+    params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B"), PageQuery),
+    responses(
+        (status = 200, description = "One page of commitments", body = Page<CommitmentView>),
+        PrivateListProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_commitments(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    code: web::Path<String>,
+    paging: ApiQuery<PageQuery>,
+) -> AppResult<HttpResponse> {
+    list_private(
+        &state,
+        &viewer,
+        &code,
+        paging,
+        store::page,
+        CommitmentView::of,
+    )
+    .await
+}
+
+/// Read one commitment. Regulators, admins and the enterprise itself.
+#[utoipa::path(
+    get, path = "/api/v1/enterprises/{code}/commitments/{id}", tag = "commitments",
+    params(
+        ("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B"),
+        ("id" = i64, Path, description = "Commitment id"),
+    ),
+    responses(
+        (status = 200, description = "The commitment", body = CommitmentView),
+        PrivateReadProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_commitment(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(String, i64)>,
+) -> AppResult<HttpResponse> {
+    let (raw_code, id) = path.into_inner();
+    let code = path_code(&raw_code)?;
+    viewer.require_private_of(&code)?;
+    let row = state
+        .blocking(move |db| db.read(|conn| store::get(conn, &code, id)))
+        .await?;
+    Ok(HttpResponse::Ok().json(CommitmentView::of(row)))
+}
+
+/// Find a commitment kept or broken. Regulators and admins (never the enterprise itself). In one
+/// transaction the commitment is decided and a `commitment_kept` (positive) or
+/// `broken_commitment` (negative) credit event is recorded, the blacklist rule runs, and a scored
+/// enterprise is rescored. A commitment can be found broken at any time but kept only after its
+/// period; a decided commitment is not decided again (409).
+#[utoipa::path(
+    post, path = "/api/v1/enterprises/{code}/commitments/{id}/decision", tag = "commitments",
+    params(
+        ("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B"),
+        ("id" = i64, Path, description = "Commitment id"),
+    ),
+    request_body = CommitmentDecisionInput,
+    responses(
+        (status = 200, description = "Decided", body = CommitmentDecisionView),
+        ReviewProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn decide_commitment(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    path: web::Path<(String, i64)>,
+    body: ApiJson<CommitmentDecisionInput>,
+) -> AppResult<HttpResponse> {
+    viewer.require_role(KEEPERS)?;
+    let (raw_code, id) = path.into_inner();
+    let code = path_code(&raw_code)?;
+    let input = body.into_inner()?;
+    let today = state.clock.today();
+    let mut ctx = change_context(&state, &req, &viewer, None)?;
+    let app = state.clone();
+    let (row, event) = state
+        .blocking(move |db| {
+            let model = db.read(|conn| scoring_model(&app, conn))?;
+            db.write(|conn| {
+                let before = store::get(conn, &code, id)?;
+                // The event's title names the commitment's scope, so the decision is validated
+                // against the stored commitment.
+                let decision = input.validate(&before.scope, today)?;
+                store::check_pending(&before)?;
+                decidable(decision.outcome, before.period_end, today)
+                    .map_err(AppError::Conflict)?;
+                ctx.reason = Some(decision.explanation.clone());
+                let event = record_credit_event(conn, &code, &decision.event, &ctx)?;
+                let row = store::decide(conn, &before, &decision, event.id, &ctx)?;
+                rescore(conn, model.as_deref(), &code, &ctx)?;
+                Ok((row, event))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(CommitmentDecisionView {
+        commitment: CommitmentView::of(row),
+        credit_event: CreditEventView::full(event),
+    }))
+}
