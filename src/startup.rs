@@ -39,6 +39,17 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// Runs left `running` by a service that stopped (or was killed) can no longer finish.
+fn close_interrupted_runs(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
+    let closed = db
+        .write(|conn| crate::db::runs::mark_interrupted(conn, clock.now_naive()))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if closed > 0 {
+        tracing::warn!(runs = closed, "rescoring runs interrupted by the last stop");
+    }
+    Ok(())
+}
+
 /// Registers the model artifacts under the models directory; with none active yet, activates
 /// the default one.
 pub fn register_models(db: &Db, settings: &Settings, clock: &dyn Clock) -> anyhow::Result<()> {
@@ -53,6 +64,7 @@ impl Application {
     /// Binds the listener (port 0 picks a free port) and prepares the server without running it.
     pub fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = open_database(settings)?;
+        close_interrupted_runs(&db, clock.as_ref())?;
         register_models(&db, settings, clock.as_ref())?;
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;

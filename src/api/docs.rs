@@ -6,8 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    audit, auth, authorizations, commitments, enterprises, health, history, lists, models, records,
-    repairs, reports, scores, statistics, submissions, watch,
+    audit, auth, authorizations, commitments, enterprises, health, history, imports, lists, models,
+    records, repairs, reports, runs, scores, statistics, submissions, watch,
 };
 
 #[derive(OpenApi)]
@@ -90,6 +90,10 @@ use super::{
         submissions::get_submission,
         submissions::decide,
         submissions::review_queue,
+        imports::import,
+        runs::start_run,
+        runs::list_runs,
+        runs::get_run,
         audit::list_audit,
         health::health,
         health::ready,

@@ -9,6 +9,7 @@ pub mod docs;
 pub mod enterprises;
 pub mod health;
 pub mod history;
+pub mod imports;
 pub mod json;
 pub mod lists;
 pub mod models;
@@ -16,6 +17,7 @@ pub mod problems;
 pub mod records;
 pub mod repairs;
 pub mod reports;
+pub mod runs;
 pub mod scores;
 pub mod statistics;
 pub mod submissions;
@@ -58,6 +60,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(repairs::routes)
             .configure(statistics::routes)
             .configure(submissions::routes)
+            .configure(imports::routes)
+            .configure(runs::routes)
             .configure(audit::routes),
     );
 }

@@ -13,6 +13,7 @@ pub mod models;
 pub mod records;
 pub mod repairs;
 pub mod reports;
+pub mod runs;
 pub mod schema;
 pub mod scores;
 pub mod statistics;

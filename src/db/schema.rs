@@ -389,6 +389,20 @@ diesel::table! {
 
 diesel::joinable!(commitments -> enterprises (enterprise_code));
 diesel::joinable!(credit_repairs -> enterprises (enterprise_code));
+diesel::table! {
+    score_runs (id) {
+        id -> BigInt,
+        status -> Text,
+        model_version -> Text,
+        as_of -> Date,
+        started_at -> Timestamp,
+        started_by -> Text,
+        finished_at -> Nullable<Timestamp>,
+        scored -> Nullable<BigInt>,
+        error -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -409,6 +423,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     audit_head,
     submissions,
+    score_runs,
     commitments,
     credit_repairs,
 );

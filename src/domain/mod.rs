@@ -6,6 +6,7 @@ pub mod commitments;
 pub mod credit_code;
 pub mod enterprise;
 pub mod identity;
+pub mod import;
 pub mod lists;
 pub mod patch;
 pub mod records;

@@ -35,6 +35,7 @@ const KEEPER_CREATE: [u16; 7] = [401, 403, 403, 403, 403, 201, 201];
 const KEEPER_UPDATE: [u16; 7] = [401, 403, 403, 403, 403, 200, 200];
 const KEEPER_READ: [u16; 7] = [401, 403, 403, 403, 403, 200, 200];
 const SIGNED_IN: [u16; 7] = [401, 200, 200, 200, 200, 200, 200];
+const KEEPER_STARTED: [u16; 7] = [401, 403, 403, 403, 403, 202, 202];
 const OWNER_CREATE: [u16; 7] = [401, 201, 403, 403, 403, 403, 403];
 const BANK_READ: [u16; 7] = [401, 403, 403, 200, 200, 403, 403];
 
@@ -457,6 +458,20 @@ fn rows() -> Vec<Row> {
             Body(|_, _| json!({"outcome": "approved", "reason": "access matrix"})),
         ),
         row(Method::GET, "/api/v1/submissions", KEEPER_READ, Nothing),
+        row(
+            Method::POST,
+            "/api/v1/imports",
+            KEEPER_CREATE,
+            Body(|f, n| crate::imports::batch(&f.import_codes[n * 2..n * 2 + 2])),
+        ),
+        row(Method::POST, "/api/v1/scores/runs", KEEPER_STARTED, Nothing),
+        row(Method::GET, "/api/v1/scores/runs", KEEPER_READ, Nothing),
+        row(
+            Method::GET,
+            "/api/v1/scores/runs/{run}",
+            KEEPER_READ,
+            Nothing,
+        ),
         row(Method::GET, "/api/v1/audit", KEEPER_READ, Nothing),
         row(Method::GET, "/health", OPEN, Nothing),
         row(Method::GET, "/ready", OPEN, Nothing),
@@ -511,6 +526,10 @@ struct Fixture {
     /// decide.
     repair: i64,
     decidable_repairs: Vec<i64>,
+    /// Unregistered codes for the imports of the allowed callers.
+    import_codes: Vec<String>,
+    /// A finished rescoring run.
+    run: i64,
 }
 
 impl Fixture {
@@ -526,6 +545,7 @@ impl Fixture {
             .replace("{removable}", &nth(&self.removable))
             .replace("{submission}", &self.held[0].to_string())
             .replace("{held}", &nth(&self.held))
+            .replace("{run}", &self.run.to_string())
             .replace("{commitment}", &self.commitment.to_string())
             .replace("{decidable_commitment}", &nth(&self.decidable_commitments))
             .replace("{repair}", &self.repair.to_string())
@@ -578,6 +598,7 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
             "{decidable_commitment}",
             "{repair}",
             "{decidable_repair}",
+            "{run}",
         ]
         .iter()
         .fold(path.to_string(), |p, name| p.replace(name, "{id}"));
@@ -776,7 +797,22 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
             .await,
         );
     }
+    let import_codes: Vec<String> = ecredit::demo::Population::new(6, app.clock.today(), 0..4)
+        .generate(0..4)
+        .iter()
+        .map(|f| f.enterprise.code.to_string())
+        .collect();
+    let run = app
+        .request(Method::POST, "/api/v1/scores/runs", reg)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(run.status(), 202);
+    let run = run.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    crate::imports::wait_for_run(&app, &cast.admin, run).await;
     let fixture = Fixture {
+        import_codes,
+        run,
         held,
         bank,
         authorization,
@@ -828,6 +864,12 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
             let status = response.status().as_u16();
             if status < 300 {
                 allowed += 1;
+            }
+            if status == 202 && path == "/api/v1/scores/runs" {
+                // One run at a time: the next caller's run waits for this one to end.
+                let run: Value = response.json().await.unwrap();
+                crate::imports::wait_for_run(&app, &cast.admin, run["id"].as_i64().unwrap()).await;
+                continue;
             }
             if status != expected {
                 let text = response.text().await.unwrap_or_default();

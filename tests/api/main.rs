@@ -10,6 +10,7 @@ mod commitments;
 mod demo;
 mod enterprises;
 mod history;
+mod imports;
 mod lists;
 mod operations;
 mod records;

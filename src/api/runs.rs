@@ -1,0 +1,188 @@
+//! Rescoring runs: `POST /api/v1/scores/runs` rescores every enterprise with the active model in
+//! the background; the run's row says how far it got and how it ended.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::problems::{KeeperReadProblems, PrivateReadProblems};
+use super::{ApiQuery, KEEPERS, Page, PageQuery, PageRequest, change_context};
+use crate::auth::Viewer;
+use crate::db::runs::{self, RunRow};
+use crate::engine;
+use crate::error::{AppError, AppResult, Problem};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        super::resource("/scores/runs")
+            .route(web::get().to(list_runs))
+            .route(web::post().to(start_run)),
+    )
+    .service(super::resource("/scores/runs/{id}").route(web::get().to(get_run)));
+}
+
+/// A rescoring run.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RunView {
+    pub id: i64,
+    /// `running`, `completed`, `failed`, or `interrupted` (the service stopped during it; the
+    /// chunks it stored stay, each whole).
+    #[schema(example = "running")]
+    pub status: String,
+    pub model_version: String,
+    pub as_of: NaiveDate,
+    #[serde(with = "crate::domain::utc")]
+    pub started_at: NaiveDateTime,
+    pub started_by: String,
+    #[serde(with = "crate::domain::utc::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub finished_at: Option<NaiveDateTime>,
+    /// Enterprises scored, once finished.
+    pub scored: Option<i64>,
+    pub error: Option<String>,
+}
+
+impl From<RunRow> for RunView {
+    fn from(r: RunRow) -> Self {
+        RunView {
+            id: r.id,
+            status: r.status,
+            model_version: r.model_version,
+            as_of: r.as_of,
+            started_at: r.started_at,
+            started_by: r.started_by,
+            finished_at: r.finished_at,
+            scored: r.scored,
+            error: r.error,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RunQuery {
+    /// Compute the features as of this date (default: today).
+    #[param(example = "2026-11-01")]
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Start rescoring every enterprise with the active model. Answers at once (202) with the run;
+/// follow it at its Location. One run at a time (409 while one is going); 409 too when no
+/// model is active. Regulators and admins.
+#[utoipa::path(
+    post, path = "/api/v1/scores/runs", tag = "scores",
+    params(RunQuery),
+    responses(
+        (status = 202, description = "Started", body = RunView, headers(("Location" = String))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only regulators and admins", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A run is going, or no model is active", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "as_of is invalid or in the future", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn start_run(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: ApiQuery<RunQuery>,
+) -> AppResult<HttpResponse> {
+    viewer.require_role(KEEPERS)?;
+    let today = state.clock.today();
+    let as_of = query.into_inner()?.as_of.unwrap_or(today);
+    if as_of > today {
+        return Err(AppError::validation("as_of", "must not be in the future"));
+    }
+    let ctx = change_context(&state, &req, &viewer, None)?;
+    let app = state.clone();
+    let (run, model) = state
+        .blocking(move |db| {
+            let model = db.read(|conn| app.models.active(conn))?;
+            let run =
+                db.write(|conn| runs::start(conn, &model.version, as_of, &ctx.actor, ctx.at))?;
+            Ok((run, model))
+        })
+        .await?;
+    let id = run.id;
+    let app = state.clone();
+    // A plain thread: the run outlives the request, and rescore_all blocks (rayon inside).
+    std::thread::Builder::new()
+        .name(format!("score-run-{id}"))
+        .spawn(move || {
+            let outcome = engine::rescore_all(
+                &app.db,
+                &model,
+                as_of,
+                &format!("run {id}"),
+                app.clock.now_naive(),
+                |_| {},
+            );
+            let at = app.clock.now_naive();
+            let stored = app.db.write(|conn| match &outcome {
+                Ok(summary) => {
+                    runs::finish(conn, id, runs::COMPLETED, Some(summary.scored as i64), None, at)
+                }
+                Err(e) => runs::finish(conn, id, runs::FAILED, None, Some(&e.to_string()), at),
+            });
+            if let Err(e) = stored {
+                tracing::error!(run = id, error = %e, "the end of a rescoring run was not recorded");
+            }
+        })
+        .map_err(|e| AppError::internal(format!("cannot start the run: {e}")))?;
+    Ok(HttpResponse::Accepted()
+        .insert_header((header::LOCATION, format!("/api/v1/scores/runs/{id}")))
+        .json(RunView::from(run)))
+}
+
+/// One rescoring run. Regulators and admins.
+#[utoipa::path(
+    get, path = "/api/v1/scores/runs/{id}", tag = "scores",
+    params(("id" = i64, Path, description = "Run id")),
+    responses(
+        (status = 200, description = "The run", body = RunView),
+        PrivateReadProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_run(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    viewer.require_role(KEEPERS)?;
+    let id = id.into_inner();
+    let run = state
+        .blocking(move |db| db.read(|conn| runs::get(conn, id)))
+        .await?;
+    Ok(HttpResponse::Ok().json(RunView::from(run)))
+}
+
+/// Rescoring runs, newest first. Regulators and admins.
+#[utoipa::path(
+    get, path = "/api/v1/scores/runs", tag = "scores",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "One page of runs", body = Page<RunView>),
+        KeeperReadProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_runs(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    paging: ApiQuery<PageQuery>,
+) -> AppResult<HttpResponse> {
+    viewer.require_role(KEEPERS)?;
+    let paging = PageRequest::try_from(paging.into_inner()?)?;
+    let (rows, total) = state
+        .blocking(move |db| db.read(|conn| runs::list(conn, paging.offset(), paging.limit())))
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::new(
+        rows.into_iter().map(RunView::from).collect(),
+        paging,
+        total,
+    )))
+}
