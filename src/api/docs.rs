@@ -6,8 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    auth, authorizations, enterprises, health, history, lists, models, records, reports, scores,
-    statistics, watch,
+    auth, authorizations, enterprises, health, history, lists, models, objections, records,
+    reports, scores, statistics, watch,
 };
 
 #[derive(OpenApi)]
@@ -73,6 +73,11 @@ use super::{
         lists::reject_entry,
         lists::remove_entry,
         lists::enterprise_lists,
+        objections::file_objection,
+        objections::list_objections,
+        objections::get_objection,
+        objections::answer_objection,
+        objections::objection_queue,
         statistics::enterprise_statistics,
         statistics::trend_statistics,
         statistics::grade_statistics,
@@ -94,6 +99,7 @@ use super::{
         (name = "authorizations", description = "Report authorisations an enterprise grants banks"),
         (name = "reports", description = "Signed credit reports and the query log"),
         (name = "lists", description = "Blacklist (严重失信名单) and redlist (守信激励名单)"),
+        (name = "objections", description = "Objections (异议) to records, answered within 20 days"),
         (name = "watch", description = "Portfolio watch for banks: grade and list changes"),
         (name = "statistics", description = "Aggregates for regulators; small groups suppressed"),
         (name = "operations", description = "Health and metrics"),

@@ -484,7 +484,10 @@ fn named(conn: &mut DbConnection, row: ListEntryRow) -> AppResult<NamedEntry> {
 }
 
 /// The active model, if there is one that scores registry enterprises.
-fn scoring_model(state: &AppState, conn: &mut DbConnection) -> AppResult<Option<Arc<LoadedModel>>> {
+pub(crate) fn scoring_model(
+    state: &AppState,
+    conn: &mut DbConnection,
+) -> AppResult<Option<Arc<LoadedModel>>> {
     if models::active_version(conn)?.is_none() {
         return Ok(None);
     }
@@ -495,7 +498,7 @@ fn scoring_model(state: &AppState, conn: &mut DbConnection) -> AppResult<Option<
 /// Rescores an enterprise whose list entries changed, as of today, if it has been scored before
 /// and a model is active; call in the transaction of the change, so that the grade and the list
 /// never disagree.
-fn rescore(
+pub(crate) fn rescore(
     conn: &mut DbConnection,
     model: Option<&LoadedModel>,
     code: &str,

@@ -10,6 +10,7 @@ pub mod history;
 pub mod json;
 pub mod lists;
 pub mod models;
+pub mod objections;
 pub mod problems;
 pub mod records;
 pub mod reports;
@@ -49,6 +50,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(reports::routes)
             .configure(watch::routes)
             .configure(lists::routes)
+            .configure(objections::routes)
             .configure(statistics::routes),
     );
 }

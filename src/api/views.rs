@@ -165,7 +165,8 @@ pub struct HistoryEntryView {
     /// `enterprise`, `operating_record`, `credit_event`, `sentiment_record` or `association`.
     pub entity: String,
     pub entity_id: String,
-    /// `create` or `correct`.
+    /// `create` or `correct`; `dispute` and `answer_objection` for the changes an objection
+    /// makes (source `objection`).
     pub action: String,
     pub actor: String,
     pub actor_role: String,

@@ -8,6 +8,7 @@ pub mod enterprises;
 pub mod history;
 pub mod lists;
 pub mod models;
+pub mod objections;
 pub mod records;
 pub mod reports;
 pub mod schema;

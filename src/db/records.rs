@@ -174,6 +174,21 @@ macro_rules! record_repository {
                 expected_version: i64,
                 ctx: &ChangeContext,
             ) -> AppResult<(Stored<$domain>, Vec<FieldChange>)> {
+                update_as(conn, before, after, expected_version, ctx, "correct", None)
+            }
+
+            /// Like `update`, with the history's action and source named by the caller (an
+            /// objection changes a record as `source: objection`); without a source the history
+            /// takes the record's own.
+            pub fn update_as(
+                conn: &mut DbConnection,
+                before: &Stored<$domain>,
+                after: &$domain,
+                expected_version: i64,
+                ctx: &ChangeContext,
+                action: &str,
+                source: Option<&str>,
+            ) -> AppResult<(Stored<$domain>, Vec<FieldChange>)> {
                 let changes = patch::diff(&before.record, after);
                 if changes.is_empty() {
                     return Ok((before.clone(), changes));
@@ -203,8 +218,8 @@ macro_rules! record_repository {
                     &before.enterprise_code,
                     $entity,
                     &before.id.to_string(),
-                    "correct",
-                    columns.provenance(),
+                    action,
+                    source.unwrap_or(columns.provenance()),
                     &changes,
                 )?;
                 Ok((get(conn, &before.enterprise_code, before.id)?, changes))

@@ -5,6 +5,7 @@ pub mod credit_code;
 pub mod enterprise;
 pub mod identity;
 pub mod lists;
+pub mod objections;
 pub mod patch;
 pub mod records;
 pub mod region;

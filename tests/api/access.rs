@@ -351,6 +351,36 @@ fn rows() -> Vec<Row> {
             Nothing,
         ),
         row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/objections",
+            [401, 201, 403, 403, 403, 403, 403],
+            Body(|f, _| json!({"credit_event_id": f.disputable, "reason": "access matrix"})),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/objections",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/objections/{objection}",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/objections/{answerable}/answer",
+            KEEPER_UPDATE,
+            Body(|_, _| json!({"outcome": "upheld", "explanation": "access matrix"})),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/objections?overdue=true",
+            KEEPER_READ,
+            Nothing,
+        ),
+        row(
             Method::GET,
             "/api/v1/statistics/enterprises?by=region",
             KEEPER_READ,
@@ -412,6 +442,11 @@ struct Fixture {
     rejectable: Vec<i64>,
     /// Current list entries for the n-th allowed caller to remove.
     removable: Vec<i64>,
+    /// An active event of CODE_A for its owner to dispute.
+    disputable: i64,
+    /// An objection of CODE_A's to read, and open ones for the n-th allowed caller to answer.
+    objection: i64,
+    answerable: Vec<i64>,
 }
 
 impl Fixture {
@@ -425,6 +460,8 @@ impl Fixture {
             .replace("{proposal}", &nth(&self.proposals))
             .replace("{rejectable}", &nth(&self.rejectable))
             .replace("{removable}", &nth(&self.removable))
+            .replace("{objection}", &self.objection.to_string())
+            .replace("{answerable}", &nth(&self.answerable))
             .replace("{code}", CODE_A)
             .replace("{operating}", &self.operating.to_string())
             .replace("{event}", &self.event.to_string())
@@ -467,6 +504,8 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
             "{proposal}",
             "{rejectable}",
             "{removable}",
+            "{objection}",
+            "{answerable}",
         ]
         .iter()
         .fold(path.to_string(), |p, name| p.replace(name, "{id}"));
@@ -616,6 +655,28 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
             .await,
         );
     }
+    // Objections: an event left to dispute, and CODE_A's open objections to read and answer.
+    let disputable = created(
+        app.post(&format!("{base}/credit-events"), reg, &event(100))
+            .await,
+    )
+    .await;
+    let mut objections = Vec::new();
+    for n in 101..104 {
+        let disputed = created(
+            app.post(&format!("{base}/credit-events"), reg, &event(n))
+                .await,
+        )
+        .await;
+        let body = json!({"credit_event_id": disputed, "reason": "access matrix"});
+        objections.push(
+            created(
+                app.post(&format!("{base}/objections"), Some(&cast.owner_a), &body)
+                    .await,
+            )
+            .await,
+        );
+    }
     let fixture = Fixture {
         bank,
         authorization,
@@ -631,6 +692,9 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
         rejectable: proposed[2..].to_vec(),
         removable,
         spare_codes: codes[..4].to_vec(),
+        disputable,
+        objection: objections[0],
+        answerable: objections[1..].to_vec(),
     };
 
     let tokens: [Option<&str>; 7] = [

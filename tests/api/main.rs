@@ -9,6 +9,7 @@ mod demo;
 mod enterprises;
 mod history;
 mod lists;
+mod objections;
 mod operations;
 mod records;
 mod reports;
