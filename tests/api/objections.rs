@@ -124,6 +124,17 @@ async fn score_count(app: &TestApp, cast: &Cast) -> i64 {
         .unwrap()
 }
 
+/// Scores CODE_A now with the active model.
+async fn score(app: &TestApp, cast: &Cast) -> Value {
+    let path = format!("/api/v1/enterprises/{CODE_A}/score");
+    let response = app
+        .request(Method::POST, &path, Some(&cast.regulator))
+        .send()
+        .await
+        .unwrap();
+    ok_json(response, 201).await
+}
+
 async fn full_report(app: &TestApp, cast: &Cast) -> Value {
     let response = app
         .request(
@@ -435,16 +446,7 @@ async fn a_correcting_answer_changes_the_record_keeps_before_and_after_and_resco
     let revoked = event(&app, &cast, CODE_A, "虚假宣传行政处罚").await;
     let kept = event(&app, &cast, CODE_A, "价格违法行政处罚").await;
     let record_id = operating(&app, &cast, CODE_A, "2026-09").await;
-    let scored = app
-        .request(
-            Method::POST,
-            &format!("/api/v1/enterprises/{CODE_A}/score"),
-            Some(&cast.regulator),
-        )
-        .send()
-        .await
-        .unwrap();
-    ok_json(scored, 201).await;
+    let first = score(&app, &cast).await;
     assert_eq!(score_count(&app, &cast).await, 1);
 
     let on_event = filed(&app, &cast, &against_event(revoked)).await;
@@ -456,6 +458,14 @@ async fn a_correcting_answer_changes_the_record_keeps_before_and_after_and_resco
     )
     .await;
     assert_eq!(score_count(&app, &cast).await, 1, "filing does not rescore");
+    // Disputed records count as they did until the answer: scoring now gives the same result.
+    let while_disputed = score(&app, &cast).await;
+    for field in ["score", "pd", "evaluated_grade", "sub_scores", "reasons"] {
+        let (now, then) = (&while_disputed["details"][field], &first["details"][field]);
+        assert!(!then.is_null(), "{field}");
+        assert_eq!(now, then, "{field}");
+    }
+    assert_eq!(score_count(&app, &cast).await, 2);
 
     // Corrected: the event is revoked by the correction, not restored to active.
     let corrected = ok_json(
@@ -494,8 +504,19 @@ async fn a_correcting_answer_changes_the_record_keeps_before_and_after_and_resco
     );
     assert_eq!(
         score_count(&app, &cast).await,
-        2,
+        3,
         "a corrected record rescores"
+    );
+    let rescored = app
+        .get(
+            &format!("/api/v1/enterprises/{CODE_A}/score"),
+            Some(&cast.regulator),
+        )
+        .await;
+    let rescored = ok_json(rescored, 200).await;
+    assert_ne!(
+        rescored["details"]["score"], first["details"]["score"],
+        "one negative event fewer counts"
     );
 
     // Partly corrected figures: the value changes and the review status is restored.
@@ -516,7 +537,7 @@ async fn a_correcting_answer_changes_the_record_keeps_before_and_after_and_resco
     let figures = get_operating(&app, &cast, record_id).await;
     assert_eq!(figures["refund_rate"], 0.05);
     assert_eq!(figures["review_status"], "accepted");
-    assert_eq!(score_count(&app, &cast).await, 3);
+    assert_eq!(score_count(&app, &cast).await, 4);
 
     // Upheld changes nothing to score.
     ok_json(
@@ -530,7 +551,7 @@ async fn a_correcting_answer_changes_the_record_keeps_before_and_after_and_resco
         200,
     )
     .await;
-    assert_eq!(score_count(&app, &cast).await, 3);
+    assert_eq!(score_count(&app, &cast).await, 4);
     assert_eq!(get_event(&app, &cast, kept).await["status"], "active");
 }
 
