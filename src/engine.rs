@@ -244,6 +244,8 @@ pub fn is_serious_negative(kind: CreditEventKind, severity: Severity) -> bool {
 
 /// The facts that override the model for one enterprise on `as_of`.
 pub fn policy_facts(records: &records::RecordSet, as_of: NaiveDate) -> PolicyFacts {
+    // A disputed event still counts as active until its objection is answered
+    // (`api::objections`): filing an objection does not lift the cap.
     let active_serious = records.events.iter().any(|e| {
         is_serious_negative(e.kind, e.severity)
             && matches!(

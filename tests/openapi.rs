@@ -88,4 +88,12 @@ fn request_examples_are_valid() {
         .unwrap()
         .validate(&owner, today)
         .unwrap();
+    use ecredit::domain::objections::{AnswerInput, ObjectionInput};
+    example::<ObjectionInput>().validate().unwrap();
+    let answer = example::<AnswerInput>().validate().unwrap();
+    let correction: CreditEventPatch = serde_json::from_value(answer.correction.unwrap()).unwrap();
+    ecredit::domain::patch::merge(&event.to_input(), &correction)
+        .unwrap()
+        .validate(today)
+        .unwrap();
 }

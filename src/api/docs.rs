@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     audit, auth, authorizations, commitments, enterprises, health, history, imports, lists, models,
-    records, repairs, reports, runs, scores, statistics, submissions, watch,
+    objections, records, repairs, reports, runs, scores, statistics, submissions, watch,
 };
 
 #[derive(OpenApi)]
@@ -82,6 +82,11 @@ use super::{
         repairs::get_repair,
         repairs::review_queue,
         repairs::decide_repair,
+        objections::file_objection,
+        objections::list_objections,
+        objections::get_objection,
+        objections::answer_objection,
+        objections::objection_queue,
         statistics::enterprise_statistics,
         statistics::trend_statistics,
         statistics::grade_statistics,
@@ -115,6 +120,7 @@ use super::{
         (name = "lists", description = "Blacklist (严重失信名单) and redlist (守信激励名单)"),
         (name = "commitments", description = "Credit commitments (信用承诺) and their findings"),
         (name = "credit repair", description = "Credit repair (信用修复) applications and decisions"),
+        (name = "objections", description = "Objections (异议) to records, answered within 20 days"),
         (name = "watch", description = "Portfolio watch for banks: grade and list changes"),
         (name = "statistics", description = "Aggregates for regulators; small groups suppressed"),
         (name = "submissions", description = "Data an enterprise submits about itself, checked and reviewed"),

@@ -13,6 +13,7 @@ pub mod imports;
 pub mod json;
 pub mod lists;
 pub mod models;
+pub mod objections;
 pub mod problems;
 pub mod records;
 pub mod repairs;
@@ -58,6 +59,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(lists::routes)
             .configure(commitments::routes)
             .configure(repairs::routes)
+            .configure(objections::routes)
             .configure(statistics::routes)
             .configure(submissions::routes)
             .configure(imports::routes)

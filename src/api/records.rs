@@ -20,8 +20,8 @@ use crate::db::{DbConnection, Stored, enterprises};
 use crate::domain::patch::{self, FieldChange};
 use crate::domain::records::{
     Association, AssociationInput, AssociationPatch, CreditEvent, CreditEventInput,
-    CreditEventPatch, OperatingInput, OperatingPatch, OperatingRecord, SentimentInput,
-    SentimentPatch, SentimentRecord,
+    CreditEventPatch, OperatingInput, OperatingPatch, OperatingRecord, ReviewStatus,
+    SentimentInput, SentimentPatch, SentimentRecord,
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -198,9 +198,7 @@ pub async fn correct_operating_record(
         operating::get,
         operating::update,
         OperatingRecordView::full,
-        move |_conn, before: &Stored<OperatingRecord>| {
-            Ok(patch::merge(&before.record.to_input(), &changes)?.validate(today)?)
-        },
+        move |_conn, before: &Stored<OperatingRecord>| revised_operating(before, &changes, today),
     )
     .await
 }
@@ -378,17 +376,38 @@ pub async fn correct_credit_event(
         events::get,
         update_event,
         CreditEventView::full,
-        move |conn, before: &Stored<CreditEvent>| {
-            let after = patch::merge(&before.record.to_input(), &changes)?.validate(today)?;
-            records::check_document_free(conn, &after, Some(before.id))?;
-            Ok(after)
-        },
+        move |conn, before: &Stored<CreditEvent>| revised_event(conn, before, &changes, today),
     )
     .await
 }
 
-/// Stores a corrected event, then runs the blacklist rule on the enterprise's events as they now
-/// are, in the same transaction.
+/// An operating record with `changes` applied, validated as a new record would be. A disputed
+/// record stays marked disputed until its objection is answered.
+pub(crate) fn revised_operating(
+    before: &Stored<OperatingRecord>,
+    changes: &OperatingPatch,
+    today: chrono::NaiveDate,
+) -> AppResult<OperatingRecord> {
+    let mut after = patch::merge(&before.record.to_input(), changes)?.validate(today)?;
+    if before.record.review_status == ReviewStatus::Disputed {
+        after.review_status = ReviewStatus::Disputed;
+    }
+    Ok(after)
+}
+
+/// A credit event with `changes` applied, validated as a new event would be, and not taking
+/// another event's decision number.
+pub(crate) fn revised_event(
+    conn: &mut DbConnection,
+    before: &Stored<CreditEvent>,
+    changes: &CreditEventPatch,
+    today: chrono::NaiveDate,
+) -> AppResult<CreditEvent> {
+    let after = patch::merge(&before.record.to_input(), changes)?.validate(today)?;
+    records::check_document_free(conn, &after, Some(before.id))?;
+    Ok(after)
+}
+
 fn update_event(
     conn: &mut DbConnection,
     before: &Stored<CreditEvent>,
@@ -396,7 +415,21 @@ fn update_event(
     expected_version: i64,
     ctx: &ChangeContext,
 ) -> AppResult<(Stored<CreditEvent>, Vec<FieldChange>)> {
-    let updated = events::update(conn, before, after, expected_version, ctx)?;
+    store_event(conn, before, after, expected_version, ctx, "correct", None)
+}
+
+/// Stores a changed event (history action and source as `events::update_as`), then runs the
+/// blacklist rule on the enterprise's events as they now are, in the same transaction.
+pub(crate) fn store_event(
+    conn: &mut DbConnection,
+    before: &Stored<CreditEvent>,
+    after: &CreditEvent,
+    expected_version: i64,
+    ctx: &ChangeContext,
+    action: &str,
+    source: Option<&str>,
+) -> AppResult<(Stored<CreditEvent>, Vec<FieldChange>)> {
+    let updated = events::update_as(conn, before, after, expected_version, ctx, action, source)?;
     crate::db::lists::run_blacklist_rule(conn, &before.enterprise_code, ctx)?;
     Ok(updated)
 }

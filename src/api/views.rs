@@ -168,7 +168,8 @@ pub struct HistoryEntryView {
     pub entity_id: String,
     /// `create` or `correct`, or a step of a workflow: `propose`, `confirm`, `reject` and
     /// `remove` (list entries), `decide` (commitments, credit repair), `apply` (credit repair),
-    /// `repair` (a credit event ended by credit repair).
+    /// `repair` (a credit event ended by credit repair), `dispute` and `answer_objection` (the
+    /// changes an objection makes, source `objection`).
     pub action: String,
     pub actor: String,
     pub actor_role: String,

@@ -10,6 +10,7 @@ pub mod enterprises;
 pub mod history;
 pub mod lists;
 pub mod models;
+pub mod objections;
 pub mod records;
 pub mod repairs;
 pub mod reports;

@@ -174,20 +174,12 @@ macro_rules! record_repository {
                 expected_version: i64,
                 ctx: &ChangeContext,
             ) -> AppResult<(Stored<$domain>, Vec<FieldChange>)> {
-                let source = $columns::from_domain(after).provenance().to_string();
-                update_as(
-                    conn,
-                    before,
-                    after,
-                    expected_version,
-                    ctx,
-                    "correct",
-                    &source,
-                )
+                update_as(conn, before, after, expected_version, ctx, "correct", None)
             }
 
-            /// Like `update`, with the history row's action and source named by the caller: a
-            /// change made by a workflow (credit repair) rather than a correction of the values.
+            /// Like `update`, with the history's action and source named by the caller (an
+            /// objection changes a record as `source: objection`); without a source the history
+            /// takes the record's own.
             pub fn update_as(
                 conn: &mut DbConnection,
                 before: &Stored<$domain>,
@@ -195,7 +187,7 @@ macro_rules! record_repository {
                 expected_version: i64,
                 ctx: &ChangeContext,
                 action: &str,
-                source: &str,
+                source: Option<&str>,
             ) -> AppResult<(Stored<$domain>, Vec<FieldChange>)> {
                 let changes = patch::diff(&before.record, after);
                 if changes.is_empty() {
@@ -227,7 +219,7 @@ macro_rules! record_repository {
                     $entity,
                     &before.id.to_string(),
                     action,
-                    source,
+                    source.unwrap_or(columns.provenance()),
                     &changes,
                 )?;
                 Ok((get(conn, &before.enterprise_code, before.id)?, changes))

@@ -326,7 +326,7 @@ pub fn decide(
                 event.meta.version,
                 &effect_ctx,
                 "repair",
-                "credit_repair",
+                Some("credit_repair"),
             )?;
             lists::run_blacklist_rule(conn, enterprise_code, &effect_ctx)?;
         }

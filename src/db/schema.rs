@@ -338,6 +338,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    objections (id) {
+        id -> BigInt,
+        enterprise_code -> Text,
+        credit_event_id -> Nullable<BigInt>,
+        operating_record_id -> Nullable<BigInt>,
+        reason -> Text,
+        attachments -> Text,
+        status -> Text,
+        status_before_dispute -> Text,
+        filed_by -> Text,
+        filed_at -> Timestamp,
+        deadline -> Date,
+        outcome -> Nullable<Text>,
+        explanation -> Nullable<Text>,
+        answered_by -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        answered_late -> Nullable<Bool>,
+        record_before -> Nullable<Text>,
+        record_after -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(scores -> enterprises (enterprise_code));
 diesel::joinable!(scores -> models (model_version));
 diesel::joinable!(current_scores -> enterprises (enterprise_code));
@@ -426,4 +449,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     score_runs,
     commitments,
     credit_repairs,
+    objections,
 );

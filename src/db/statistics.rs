@@ -5,7 +5,8 @@
 //! An enterprise's figures for a calendar quarter are its quarterly record if it filed one for
 //! that quarter, else the sum of its monthly records in it: an enterprise with both (which the
 //! registry refuses, but older data may hold) is never counted twice. Only accepted records
-//! count: figures pending review or rejected are not statistics.
+//! count: figures pending review or rejected are not statistics. Accepted figures under an open
+//! objection (disputed) still count until the objection is answered, as they do in scores.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -138,7 +139,9 @@ fn quarters_cte(
     }
     sql.push(
         " FROM operating_records r JOIN enterprises e ON e.code = r.enterprise_code \
-         WHERE r.review_status = 'accepted' AND r.period_start >= ",
+         WHERE (r.review_status = 'accepted' OR (r.review_status = 'disputed' AND EXISTS \
+         (SELECT 1 FROM objections o WHERE o.operating_record_id = r.id AND o.status = 'open' \
+         AND o.status_before_dispute = 'accepted'))) AND r.period_start >= ",
     )
     .bind(Param::Date(from))
     .push(" AND r.period_start <= ")

@@ -26,6 +26,18 @@ pub struct ImportItem {
 /// A batch to import.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "reason": "2026 Q3 register extract of the district bureau",
+    "enterprises": [{
+        "enterprise": {
+            "code": "91330100799655058B", "name": "杭州西湖茶电子商务有限公司",
+            "legal_representative": "张三", "registered_capital": 5000000.0,
+            "established_on": "2015-06-01", "region_code": "330106", "industry": "retail",
+            "business_models": ["b2c"], "platforms": [], "status": "active"
+        },
+        "operating": [{"period": "2026-09", "online_sales": 1250000.0, "orders": 18400, "source": "platform"}]
+    }]
+}))]
 pub struct ImportInput {
     /// Where the batch comes from; kept in every enterprise's history.
     #[schema(example = "2026 Q3 register extract of the district bureau")]

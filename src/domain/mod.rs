@@ -8,6 +8,7 @@ pub mod enterprise;
 pub mod identity;
 pub mod import;
 pub mod lists;
+pub mod objections;
 pub mod patch;
 pub mod records;
 pub mod region;

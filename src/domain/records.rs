@@ -24,6 +24,8 @@ crate::text_enum! {
         Accepted = "accepted",
         Pending = "pending",
         Rejected = "rejected",
+        /// Under objection (异议): the figures still count until a regulator answers.
+        Disputed = "disputed",
     }
 }
 

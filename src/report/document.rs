@@ -177,6 +177,7 @@ pub struct ReportPeriod {
     pub positive_review_rate: Option<f64>,
     /// `self_reported`, `platform`, …; `disputed` records are marked by the review status.
     pub source: String,
+    /// `accepted`, `pending`, `rejected`, or `disputed` while an objection is open.
     pub review_status: String,
 }
 

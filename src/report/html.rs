@@ -12,7 +12,7 @@ use super::document::{
 };
 use super::svg;
 use crate::domain::lists::ListKind;
-use crate::domain::records::{CreditEventStatus, Polarity, Severity};
+use crate::domain::records::{CreditEventStatus, Polarity, ReviewStatus, Severity};
 use crate::scoring::features::Dimension;
 use crate::scoring::grade::{Grade, GradeAdjustment};
 
@@ -326,7 +326,8 @@ fn operating_summary(n: &Counter, periods: &[ReportPeriod]) -> Markup {
                 }
                 tbody {
                     @for p in periods {
-                        tr {
+                        @let disputed = p.review_status == ReviewStatus::Disputed.as_str();
+                        tr.disputed[disputed] {
                             td.nowrap { (p.period) }
                             td.num { (grouped(p.online_sales, 2)) }
                             td.num { (grouped(p.orders as f64, 0)) }
@@ -336,13 +337,18 @@ fn operating_summary(n: &Counter, periods: &[ReportPeriod]) -> Markup {
                             td.num { (opt_percent(p.positive_review_rate)) }
                             td {
                                 (humanize(&p.source))
-                                @if p.review_status != "accepted" {
+                                @if disputed {
+                                    " " span.badge.disputed title="An objection to this record is open" { "Disputed · 异议中" }
+                                } @else if p.review_status != ReviewStatus::Accepted.as_str() {
                                     " " span.badge.pending { (humanize(&p.review_status)) }
                                 }
                             }
                         }
                     }
                 }
+            }
+            @if periods.iter().any(|p| p.review_status == ReviewStatus::Disputed.as_str()) {
+                p.small { "Disputed: the enterprise has objected to the figures and a regulator has not yet answered." }
             }
             div.chart-box.wide { (svg::trend(&oldest_first)) }
             p.small { "Latest period first in the table; the chart runs from the oldest period to the latest." }
@@ -860,6 +866,22 @@ mod tests {
         assert!(page.contains("<tr class=\"disputed\">"));
         assert_eq!(page.matches(FOR_REFERENCE_ONLY).count(), 1);
         assert!(page.contains("110105********002X"));
+    }
+
+    #[test]
+    fn a_disputed_operating_period_is_marked_like_a_disputed_event() {
+        let mut document = sample::document();
+        document.operating_summary[1].review_status = "disputed".into();
+        let page = render_html(&signed(document));
+        let table = &page[page.find("Operating summary").unwrap()
+            ..page.find("<svg class=\"chart trend\"").unwrap()];
+        assert_eq!(table.matches("Disputed · 异议中").count(), 1);
+        assert_eq!(table.matches("<tr class=\"disputed\">").count(), 1);
+        assert!(table.contains("objected to the figures"));
+        assert!(
+            table.contains("Pending"),
+            "the pending period keeps its badge"
+        );
     }
 
     #[test]

@@ -472,6 +472,36 @@ fn rows() -> Vec<Row> {
             KEEPER_READ,
             Nothing,
         ),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/objections",
+            [401, 201, 403, 403, 403, 403, 403],
+            Body(|f, _| json!({"credit_event_id": f.disputable, "reason": "access matrix"})),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/objections",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/objections/{objection}",
+            PRIVATE_READ,
+            Nothing,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/enterprises/{code}/objections/{answerable}/answer",
+            KEEPER_UPDATE,
+            Body(|_, _| json!({"outcome": "upheld", "explanation": "access matrix"})),
+        ),
+        row(
+            Method::GET,
+            "/api/v1/objections?overdue=true",
+            KEEPER_READ,
+            Nothing,
+        ),
         row(Method::GET, "/api/v1/audit", KEEPER_READ, Nothing),
         row(Method::GET, "/health", OPEN, Nothing),
         row(Method::GET, "/ready", OPEN, Nothing),
@@ -530,6 +560,11 @@ struct Fixture {
     import_codes: Vec<String>,
     /// A finished rescoring run.
     run: i64,
+    /// An active event of CODE_A for its owner to dispute.
+    disputable: i64,
+    /// An objection of CODE_A's to read, and open ones for the n-th allowed caller to answer.
+    objection: i64,
+    answerable: Vec<i64>,
 }
 
 impl Fixture {
@@ -546,6 +581,8 @@ impl Fixture {
             .replace("{submission}", &self.held[0].to_string())
             .replace("{held}", &nth(&self.held))
             .replace("{run}", &self.run.to_string())
+            .replace("{objection}", &self.objection.to_string())
+            .replace("{answerable}", &nth(&self.answerable))
             .replace("{commitment}", &self.commitment.to_string())
             .replace("{decidable_commitment}", &nth(&self.decidable_commitments))
             .replace("{repair}", &self.repair.to_string())
@@ -599,6 +636,8 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
             "{repair}",
             "{decidable_repair}",
             "{run}",
+            "{objection}",
+            "{answerable}",
         ]
         .iter()
         .fold(path.to_string(), |p, name| p.replace(name, "{id}"));
@@ -797,6 +836,28 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
             .await,
         );
     }
+    // Objections: an event left to dispute, and CODE_A's open objections to read and answer.
+    let disputable = created(
+        app.post(&format!("{base}/credit-events"), reg, &event(100))
+            .await,
+    )
+    .await;
+    let mut objections = Vec::new();
+    for n in 101..104 {
+        let disputed = created(
+            app.post(&format!("{base}/credit-events"), reg, &event(n))
+                .await,
+        )
+        .await;
+        let body = json!({"credit_event_id": disputed, "reason": "access matrix"});
+        objections.push(
+            created(
+                app.post(&format!("{base}/objections"), Some(&cast.owner_a), &body)
+                    .await,
+            )
+            .await,
+        );
+    }
     let import_codes: Vec<String> = ecredit::demo::Population::new(6, app.clock.today(), 0..4)
         .generate(0..4)
         .iter()
@@ -811,6 +872,9 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
     let run = run.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     crate::imports::wait_for_run(&app, &cast.admin, run).await;
     let fixture = Fixture {
+        disputable,
+        objection: objections[0],
+        answerable: objections[1..].to_vec(),
         import_codes,
         run,
         held,

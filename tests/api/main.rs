@@ -12,6 +12,7 @@ mod enterprises;
 mod history;
 mod imports;
 mod lists;
+mod objections;
 mod operations;
 mod records;
 mod repairs;
