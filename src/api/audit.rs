@@ -39,11 +39,6 @@ pub async fn record_request(
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let is_read = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let sent_credentials = req.headers().contains_key(header::AUTHORIZATION);
-    let method = req.method().to_string();
-    let target = req
-        .uri()
-        .path_and_query()
-        .map_or_else(|| req.path().to_string(), |p| p.as_str().to_string());
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let res = next.call(req).await?;
     // A 503 means the database is away: nothing was done, and waiting for the pool again to
@@ -55,6 +50,10 @@ pub async fn record_request(
     };
     let event = {
         let request = res.request();
+        let target = request
+            .uri()
+            .path_and_query()
+            .map_or_else(|| request.path().to_string(), |p| p.as_str().to_string());
         let principal = request.extensions().get::<Principal>().cloned();
         let route = request
             .match_pattern()
@@ -67,7 +66,7 @@ pub async fn record_request(
             actor_role: principal.as_ref().map(|p| p.role.as_str().to_string()),
             organisation_id: principal.as_ref().and_then(|p| p.organisation),
             actor_enterprise: principal.and_then(|p| p.enterprise),
-            action: format!("{method} {route}"),
+            action: format!("{} {route}", request.method()),
             target,
             enterprise_code: request
                 .match_info()

@@ -11,7 +11,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::Value;
-use utoipa::{IntoParams, IntoResponses, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
 use super::lists::{rescore, scoring_model};
 use super::problems::{KeeperReadProblems, PrivateListProblems, PrivateReadProblems};
@@ -31,7 +31,7 @@ use crate::domain::patch::{self, FieldChange};
 use crate::domain::records::{
     CreditEvent, CreditEventPatch, CreditEventStatus, OperatingPatch, OperatingRecord, ReviewStatus,
 };
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// The source the history names for changes an objection makes.
@@ -148,7 +148,7 @@ fn is_keeper(viewer: &Viewer) -> bool {
     request_body = ObjectionInput,
     responses(
         (status = 201, description = "Filed; the record is disputed", body = ObjectionView, headers(("Location" = String))),
-        FileProblems,
+        super::problems::SelfCreateProblems,
     ),
     security(("bearer" = []))
 )]
@@ -400,7 +400,7 @@ pub async fn objection_queue(
     request_body = AnswerInput,
     responses(
         (status = 200, description = "Answered", body = ObjectionView),
-        AnswerProblems,
+        super::problems::ReviewProblems,
     ),
     security(("bearer" = []))
 )]
@@ -590,109 +590,3 @@ fn json<T: Serialize>(value: &T) -> AppResult<String> {
 
 // ---------------------------------------------------------------------------------------------
 // The problems these operations answer.
-
-/// Filing an objection.
-#[derive(IntoResponses)]
-pub enum FileProblems {
-    #[response(
-        status = 400,
-        description = "The body is not JSON",
-        content_type = "application/problem+json"
-    )]
-    Malformed(Problem),
-    #[response(
-        status = 401,
-        description = "Not signed in, or the token is invalid or expired",
-        content_type = "application/problem+json"
-    )]
-    Unauthorized(Problem),
-    #[response(
-        status = 403,
-        description = "Only the enterprise itself may object to its records",
-        content_type = "application/problem+json"
-    )]
-    Forbidden(Problem),
-    #[response(
-        status = 404,
-        description = "No such enterprise",
-        content_type = "application/problem+json"
-    )]
-    NotFound(Problem),
-    #[response(
-        status = 409,
-        description = "An objection to the record is open already",
-        content_type = "application/problem+json"
-    )]
-    Conflict(Problem),
-    #[response(
-        status = 413,
-        description = "The body is larger than 256 KiB",
-        content_type = "application/problem+json"
-    )]
-    TooLarge(Problem),
-    #[response(
-        status = 415,
-        description = "The body is not sent as application/json",
-        content_type = "application/problem+json"
-    )]
-    NotJson(Problem),
-    #[response(
-        status = 422,
-        description = "A field is invalid, or the record named is not the enterprise's or cannot be disputed; `errors` names each",
-        content_type = "application/problem+json"
-    )]
-    Invalid(Problem),
-}
-
-/// Answering an objection.
-#[derive(IntoResponses)]
-pub enum AnswerProblems {
-    #[response(
-        status = 400,
-        description = "The body is not JSON",
-        content_type = "application/problem+json"
-    )]
-    Malformed(Problem),
-    #[response(
-        status = 401,
-        description = "Not signed in, or the token is invalid or expired",
-        content_type = "application/problem+json"
-    )]
-    Unauthorized(Problem),
-    #[response(
-        status = 403,
-        description = "Only regulators and admins answer objections",
-        content_type = "application/problem+json"
-    )]
-    Forbidden(Problem),
-    #[response(
-        status = 404,
-        description = "No such objection of this enterprise",
-        content_type = "application/problem+json"
-    )]
-    NotFound(Problem),
-    #[response(
-        status = 409,
-        description = "The objection has been answered already, or the correction would duplicate another event's decision number",
-        content_type = "application/problem+json"
-    )]
-    Conflict(Problem),
-    #[response(
-        status = 413,
-        description = "The body is larger than 256 KiB",
-        content_type = "application/problem+json"
-    )]
-    TooLarge(Problem),
-    #[response(
-        status = 415,
-        description = "The body is not sent as application/json",
-        content_type = "application/problem+json"
-    )]
-    NotJson(Problem),
-    #[response(
-        status = 422,
-        description = "A field or the correction is invalid; `errors` names each",
-        content_type = "application/problem+json"
-    )]
-    Invalid(Problem),
-}

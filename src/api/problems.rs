@@ -267,7 +267,7 @@ pub enum SelfCreateProblems {
     NotFound(Problem),
     #[response(
         status = 409,
-        description = "What it refers to is not in a state that allows this (or another application for it is open)",
+        description = "It conflicts with what is recorded: a period recorded already, an open application or objection for the same record, or a record whose state does not allow this",
         content_type = "application/problem+json"
     )]
     Conflict(Problem),
@@ -285,13 +285,14 @@ pub enum SelfCreateProblems {
     NotJson(Problem),
     #[response(
         status = 422,
-        description = "A field is invalid; `errors` names each",
+        description = "A field is invalid, or the record named is not the enterprise's; `errors` names each",
         content_type = "application/problem+json"
     )]
     Invalid(Problem),
 }
 
-/// A regulator's decision on what an enterprise submitted (a commitment, a repair application).
+/// A regulator's decision on what an enterprise submitted (a commitment, a repair application,
+/// a submission, an objection).
 #[derive(IntoResponses)]
 pub enum ReviewProblems {
     #[response(
@@ -308,7 +309,7 @@ pub enum ReviewProblems {
     Unauthorized(Problem),
     #[response(
         status = 403,
-        description = "Only regulators and admins decide; an enterprise cannot decide its own",
+        description = "Only regulators and admins decide; an enterprise cannot decide on its own",
         content_type = "application/problem+json"
     )]
     Forbidden(Problem),
@@ -320,7 +321,7 @@ pub enum ReviewProblems {
     NotFound(Problem),
     #[response(
         status = 409,
-        description = "Decided already (or another decision came first), or what it refers to no longer allows this decision",
+        description = "Decided already (or another decision came first), or what it refers to no longer allows this decision (a period recorded meanwhile, a decision number in use)",
         content_type = "application/problem+json"
     )]
     Conflict(Problem),

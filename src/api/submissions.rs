@@ -5,8 +5,9 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, IntoResponses, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
+use super::problems::{ReviewProblems, SelfCreateProblems};
 use super::{ApiJson, ApiQuery, KEEPERS, Page, PageRequest, change_context, path_code};
 use crate::auth::Viewer;
 use crate::db::history::ChangeContext;
@@ -20,7 +21,7 @@ use crate::domain::records::OperatingInput;
 use crate::domain::submission::{
     CheckedSubmission, Finding, ReviewInput, ReviewOutcome, SubmissionInput, SubmissionStatus,
 };
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -96,59 +97,6 @@ impl SubmissionView {
     }
 }
 
-/// Submitting: only the enterprise itself.
-#[derive(IntoResponses)]
-pub enum SubmitProblems {
-    #[response(
-        status = 400,
-        description = "The body is not JSON",
-        content_type = "application/problem+json"
-    )]
-    Malformed(Problem),
-    #[response(
-        status = 401,
-        description = "Not signed in, or the token is invalid or expired",
-        content_type = "application/problem+json"
-    )]
-    Unauthorized(Problem),
-    #[response(
-        status = 403,
-        description = "Only the enterprise itself submits its data",
-        content_type = "application/problem+json"
-    )]
-    Forbidden(Problem),
-    #[response(
-        status = 404,
-        description = "No such enterprise",
-        content_type = "application/problem+json"
-    )]
-    NotFound(Problem),
-    #[response(
-        status = 409,
-        description = "A period is recorded already",
-        content_type = "application/problem+json"
-    )]
-    Conflict(Problem),
-    #[response(
-        status = 413,
-        description = "The body is larger than 256 KiB",
-        content_type = "application/problem+json"
-    )]
-    TooLarge(Problem),
-    #[response(
-        status = 415,
-        description = "The body is not sent as application/json",
-        content_type = "application/problem+json"
-    )]
-    NotJson(Problem),
-    #[response(
-        status = 422,
-        description = "A check failed (range, consistency, duplicate period); `errors` names each",
-        content_type = "application/problem+json"
-    )]
-    Invalid(Problem),
-}
-
 /// Submit basic data changes and/or operating periods (up to 24) of one's own enterprise. Each
 /// is checked at once: ranges, consistency, periods overlapping each other or a recorded one.
 /// A clean submission is applied at once (`applied`, 201); one that changes registered facts
@@ -162,7 +110,7 @@ pub enum SubmitProblems {
     responses(
         (status = 201, description = "Applied at once", body = SubmissionView, headers(("Location" = String))),
         (status = 202, description = "Held for review", body = SubmissionView, headers(("Location" = String))),
-        SubmitProblems,
+        SelfCreateProblems,
     ),
     security(("bearer" = []))
 )]
@@ -183,8 +131,6 @@ pub async fn submit(
         .blocking(move |db| {
             db.write(|conn| {
                 enterprises::get(conn, &code)?;
-                // Everything that would refuse it on approval refuses it now.
-                check_against_registry(conn, &code, &checked, today)?;
                 let recorded: Vec<_> = operating::list(conn, &code, |q| q, 0, 1000)?
                     .0
                     .into_iter()
@@ -194,6 +140,9 @@ pub async fn submit(
                 let status = if findings.is_empty() {
                     SubmissionStatus::Applied
                 } else {
+                    // What would refuse it on approval refuses it now (an applied one is
+                    // checked by `apply` below).
+                    check_against_registry(conn, &code, &checked, today)?;
                     SubmissionStatus::Pending
                 };
                 let id = submissions::insert(
@@ -285,7 +234,7 @@ fn apply(
     request_body = ReviewInput,
     responses(
         (status = 200, description = "Decided", body = SubmissionView),
-        super::lists::DecideProblems,
+        ReviewProblems,
     ),
     security(("bearer" = []))
 )]
