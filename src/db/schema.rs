@@ -206,6 +206,7 @@ diesel::table! {
         score -> Double,
         evaluated_grade -> Text,
         grade -> Text,
+        previous_grade -> Nullable<Text>,
     }
 }
 

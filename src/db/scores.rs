@@ -6,10 +6,11 @@ use diesel::prelude::*;
 
 use std::collections::HashMap;
 
-use super::DbConnection;
 use super::bulk::insert_all;
 use super::schema::{current_scores, scores};
+use super::{DbBackend, DbConnection};
 use crate::error::AppResult;
+use diesel::sql_types::Text;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = scores)]
@@ -162,8 +163,38 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[NewScore]) -> AppResult<usiz
                 current_scores::grade,
             ))
             .execute(conn)?;
+        set_previous_grades(conn, codes)?;
     }
     Ok(stored)
+}
+
+/// Sets `current_scores.previous_grade` of the given enterprises from the score stored just
+/// before each one's current score: one indexed probe per enterprise (scores_enterprise), paid
+/// once at write time so that reading how grades moved is a plain GROUP BY.
+fn set_previous_grades(conn: &mut DbConnection, codes: &[&str]) -> AppResult<()> {
+    let postgres = !matches!(conn, DbConnection::Sqlite(_));
+    let placeholders: Vec<String> = (1..=codes.len())
+        .map(|n| {
+            if postgres {
+                format!("${n}")
+            } else {
+                "?".to_string()
+            }
+        })
+        .collect();
+    let text = format!(
+        "UPDATE current_scores SET previous_grade = (SELECT p.grade FROM scores p \
+         WHERE p.enterprise_code = current_scores.enterprise_code \
+         AND p.id < current_scores.score_id ORDER BY p.id DESC LIMIT 1) \
+         WHERE enterprise_code IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = diesel::sql_query(text).into_boxed::<DbBackend>();
+    for code in codes {
+        query = query.bind::<Text, _>(*code);
+    }
+    query.execute(conn)?;
+    Ok(())
 }
 
 /// Stores a score and makes it the enterprise's current one; call inside a write transaction.
@@ -185,6 +216,7 @@ pub fn insert(conn: &mut DbConnection, score: &NewScore) -> AppResult<ScoreRow> 
             current_scores::grade.eq(&score.grade),
         ))
         .execute(conn)?;
+    set_previous_grades(conn, &[score.enterprise_code.as_str()])?;
     Ok(scores::table
         .find(id)
         .select(ScoreRow::as_select())

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Double, Nullable, Text};
 
+use super::enterprises::digit_prefix_range;
 use super::{DbBackend, DbConnection};
 use crate::domain::enterprise::BusinessModel;
 use crate::domain::statistics::{
@@ -69,9 +70,12 @@ impl Sql {
     /// ` AND …` conditions on the enterprises aliased `e`.
     fn filter(&mut self, filter: &StatisticsFilter) -> &mut Self {
         if let Some(prefix) = &filter.region_prefix {
-            // Digits only (checked by the caller), so no LIKE wildcard can slip in.
-            self.push(" AND e.region_code LIKE ")
-                .bind(Param::Text(format!("{prefix}%")));
+            // Digits only (checked by the caller).
+            let (low, high) = digit_prefix_range(prefix);
+            self.push(" AND e.region_code >= ").bind(Param::Text(low));
+            if let Some(high) = high {
+                self.push(" AND e.region_code < ").bind(Param::Text(high));
+            }
         }
         if let Some(industry) = &filter.industry {
             self.push(" AND e.industry = ")
@@ -397,21 +401,20 @@ struct TransitionRow {
 
 /// How many currently scored enterprises went from which grade to which: each enterprise's
 /// current published grade against the published grade of its stored score just before the
-/// current one (none for an enterprise scored once).
+/// current one (none for an enterprise scored once), as `scores::insert` and `insert_many` keep it
+/// in `current_scores.previous_grade`.
 pub fn grade_transitions(
     conn: &mut DbConnection,
     filter: &StatisticsFilter,
 ) -> AppResult<Vec<GradeTransition>> {
     let mut sql = Sql::new(conn);
-    sql.push(
-        "SELECT cs.grade AS current_grade, p.grade AS previous_grade, COUNT(*) AS enterprises \
-         FROM current_scores cs JOIN enterprises e ON e.code = cs.enterprise_code \
-         LEFT JOIN scores p ON p.id = (SELECT MAX(s.id) FROM scores s \
-         WHERE s.enterprise_code = cs.enterprise_code AND s.id < cs.score_id) \
-         WHERE 1 = 1",
-    )
-    .filter(filter)
-    .push(" GROUP BY cs.grade, p.grade");
+    sql.push("SELECT cs.grade AS current_grade, cs.previous_grade, COUNT(*) AS enterprises FROM current_scores cs");
+    // Every current score has its enterprise (a foreign key): join only to filter.
+    if filter.region_prefix.is_some() || filter.industry.is_some() {
+        sql.push(" JOIN enterprises e ON e.code = cs.enterprise_code WHERE 1 = 1")
+            .filter(filter);
+    }
+    sql.push(" GROUP BY cs.grade, cs.previous_grade");
     Ok(sql
         .load::<TransitionRow>(conn)?
         .into_iter()

@@ -33,7 +33,25 @@ async fn regulators_rescore_and_everyone_sees_the_grade(app: TestApp) {
     let cast = app.cast().await;
     let model = test_model(1);
     app.install_model(&model, true).await;
-    assert_problem(app.get(&score_path(CODE_A), None).await, 404).await;
+    // Not scored yet and not registered are both 404, each saying which.
+    let unscored = app.get(&score_path(CODE_A), None).await;
+    let problem = assert_problem(unscored, 404).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not been scored"),
+        "{problem}"
+    );
+    let unknown = app.get(&score_path("91110108551385082Q"), None).await;
+    let problem = assert_problem(unknown, 404).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no enterprise"),
+        "{problem}"
+    );
 
     assert_problem(rescore(&app, CODE_A, None).await, 401).await;
     for token in [&cast.bank, &cast.owner_a] {
@@ -106,6 +124,15 @@ async fn regulators_rescore_and_everyone_sees_the_grade(app: TestApp) {
         list["items"][0]["as_of"], "2026-06-30",
         "latest evaluation first"
     );
+    // The public view follows the newest evaluation.
+    let public: Value = app
+        .get(&score_path(CODE_A), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public["as_of"], "2026-06-30");
+    assert_eq!(public["grade"], list["items"][0]["grade"]);
     assert_problem(app.get(&history, None).await, 401).await;
     assert_problem(app.get(&history, Some(&cast.bank)).await, 403).await;
     assert_problem(app.get(&history, Some(&cast.owner_b)).await, 403).await;
