@@ -16,15 +16,26 @@
 # by more than LOAD_RSS_TOLERANCE (10) %. VmRSS and RssFile are reported beside it.
 #
 # Usage: scripts/load_test.sh                     (full size: 100k enterprises, 10 minutes)
+#        scripts/load_test.sh postgres            (the same on a fresh database on LOAD_PG_URL's server)
 #        LOAD_ENTERPRISES=2000 LOAD_PEAK_SECONDS=5 LOAD_SECONDS=20 LOAD_PROFILE=debug scripts/load_test.sh
 # Environment: LOAD_ENTERPRISES (100000), LOAD_SECONDS (600), LOAD_PEAK_SECONDS (30),
 #   LOAD_RATE_PERCENT (80), LOAD_MIX ("90,9,1": lookup,query,report weights),
 #   LOAD_PEAK_THREADS (2) and LOAD_PEAK_CONNECTIONS (64) for the two single-endpoint peaks,
 #   LOAD_MIX_CONNECTIONS (32, one wrk thread each) for the mix, LOAD_WORKERS (server workers,
 #   default one per core), LOAD_PROFILE (release | debug: debug is for CI, its speed means
-#   nothing), LOAD_RSS_INTERVAL (5), LOAD_RSS_TOLERANCE (10), LOAD_OUT (keep results there).
+#   nothing), LOAD_RSS_INTERVAL (5), LOAD_RSS_TOLERANCE (10), LOAD_OUT (keep results there),
+#   LOAD_PG_URL (postgres://postgres@127.0.0.1:5432, trust auth; the database is dropped after).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+BACKEND="${1:-sqlite}"
+case "$BACKEND" in
+sqlite) FEATURES=() ;;
+postgres) FEATURES=(--features postgres) ;;
+*) echo "load: the backend is sqlite (default) or postgres" >&2; exit 2 ;;
+esac
+PG_SERVER="${LOAD_PG_URL:-postgres://postgres@127.0.0.1:5432}"
+PG_DB="ecredit_load_$$"
 
 ENTERPRISES="${LOAD_ENTERPRISES:-100000}"
 SECONDS_MIX="${LOAD_SECONDS:-600}"
@@ -54,11 +65,11 @@ fi
 case "$PROFILE" in
 release)
     log "building ecredit (release)"
-    cargo build --release --quiet --bin ecredit
+    cargo build --release --quiet --bin ecredit "${FEATURES[@]}"
     ;;
 debug)
     log "building ecredit (debug: figures are for the checks, not for speed)"
-    cargo build --quiet --bin ecredit
+    cargo build --quiet --bin ecredit "${FEATURES[@]}"
     ;;
 *) echo "load: LOAD_PROFILE must be release or debug" >&2; exit 2 ;;
 esac
@@ -78,11 +89,28 @@ cleanup() {
         cp "$WORK"/*.json "$WORK"/*.log "$WORK"/rss.tsv "$LOAD_OUT"/ 2>/dev/null || true
     fi
     rm -rf "$WORK"
+    if [[ "$BACKEND" == postgres ]]; then
+        psql "$PG_SERVER/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
+    fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 URL="sqlite://$WORK/data/ecredit.db"
+if [[ "$BACKEND" == postgres ]]; then
+    psql "$PG_SERVER/postgres" -qc "CREATE DATABASE $PG_DB" >/dev/null
+    URL="$PG_SERVER/$PG_DB"
+fi
+# sql QUERY: one query's rows on the backend under test, a line each (psql or Python's sqlite3).
+sql() {
+    if [[ "$BACKEND" == postgres ]]; then
+        psql "$URL" -Atqc "$1"
+    else
+        python3 -c 'import sqlite3, sys
+for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("|".join(map(str, row)))' \
+            "$WORK/data/ecredit.db" "$1"
+    fi
+}
 ecredit=("$BIN" --data-dir "$WORK/data" --models-dir models --database-url "$URL")
 
 # --- the registry
@@ -100,15 +128,9 @@ printf '%s\n' "$REGULATOR_PASSWORD" |
         --organisation "Load Test Regulator" --password-stdin >/dev/null
 
 # Codes to look up, and the cities that have enterprises (for the regulators' list filters).
-python3 - "$WORK/data/ecredit.db" "$WORK/codes.txt" "$WORK/regions.txt" <<'EOF'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-codes = [r[0] for r in db.execute("SELECT code FROM enterprises ORDER BY code")]
-cities = sorted({r[0][:4] + "00" for r in db.execute("SELECT DISTINCT region_code FROM enterprises")})
-open(sys.argv[2], "w").write("\n".join(codes) + "\n")
-open(sys.argv[3], "w").write("\n".join(cities) + "\n")
-print(f"{len(codes)} codes, {len(cities)} cities")
-EOF
+sql "SELECT code FROM enterprises ORDER BY code" >"$WORK/codes.txt"
+sql "SELECT DISTINCT substr(region_code, 1, 4) || '00' FROM enterprises ORDER BY 1" >"$WORK/regions.txt"
+echo "$(wc -l <"$WORK/codes.txt") codes, $(wc -l <"$WORK/regions.txt") cities"
 
 # --- the service
 PORT="$(free_port)"
@@ -195,8 +217,7 @@ wait "$SAMPLER_PID" 2>/dev/null || true
 SAMPLER_PID=""
 RSS_END=$(rss_kib)
 
-AUDIT_ROWS="$(python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); print(db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0])' \
-    "$WORK/data/ecredit.db" 2>/dev/null || echo "?")"
+AUDIT_ROWS="$(sql "SELECT COUNT(*) FROM audit_log" 2>/dev/null || echo "?")"
 
 # --- checks and the summary
 python3 - "$WORK" "$RATE" "$RSS_TOLERANCE" "$RSS_START" "$RSS_END" <<EOF
@@ -234,7 +255,7 @@ else:
 ms = lambda res: f"p50 {res['latency_ms']['p50']:.2f} ms, p99 {res['latency_ms']['p99']:.2f} ms, max {res['latency_ms']['max']:.1f} ms"
 print()
 print("== load: summary")
-print(f"registry           $ENTERPRISES enterprises, SQLite, $PROFILE build; seeding + grading ${SETUP_SECONDS} s")
+print(f"registry           $ENTERPRISES enterprises, $BACKEND, $PROFILE build; seeding + grading ${SETUP_SECONDS} s")
 print(f"peak /health       {r['health']['rps']:9.0f} requests/s  ({ms(r['health'])})")
 print(f"peak grade lookup  {r['lookup']['rps']:9.0f} requests/s  ({ms(r['lookup'])})  = {100 * r['lookup']['rps'] / r['health']['rps']:.0f} % of /health")
 print(f"peak of the mix    {r['mix_peak']['rps']:9.0f} requests/s  ({ms(r['mix_peak'])})  mix $MIX")

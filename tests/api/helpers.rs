@@ -111,6 +111,13 @@ fn postgres_database() -> (DatabaseTarget, Cleanup) {
         .expect("create test database");
     let mut url = url::Url::parse(&admin_url).expect("valid URL");
     url.set_path(&format!("/{name}"));
+    // Plain TCP to the loopback server unless the URL asks otherwise. Pools of finished tests
+    // stay alive in background threads (rescoring runs, the population refresh, r2d2's reaper)
+    // until the process exits, and closing a TLS connection there while OpenSSL's exit handler
+    // frees its state aborted the test binary after every test had passed ("double free").
+    if !url.query_pairs().any(|(key, _)| key == "sslmode") {
+        url.query_pairs_mut().append_pair("sslmode", "disable");
+    }
     (
         DatabaseTarget::Postgres(url.to_string()),
         Cleanup::PostgresDatabase { admin_url, name },
