@@ -154,16 +154,12 @@ pub async fn get_score(
             db.read(|conn| {
                 enterprises::get(conn, &code)?;
                 let row = scores::latest(conn, &code)?.ok_or_else(|| not_scored(&code))?;
-                let percentile = if full {
-                    Some(scores::percentile(conn, row.score)?)
-                } else {
-                    None
-                };
+                let percentile = scores::percentile(conn, row.score)?;
                 Ok((row, percentile))
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(ScoreView::of(row, full, percentile)))
+    Ok(HttpResponse::Ok().json(ScoreView::of(row, true, Some(percentile))))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

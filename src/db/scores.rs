@@ -6,11 +6,11 @@ use diesel::prelude::*;
 
 use std::collections::HashMap;
 
+use super::DbConnection;
 use super::bulk::insert_all;
 use super::schema::{current_scores, scores};
-use super::{DbBackend, DbConnection};
+use super::statistics::{Param, Sql};
 use crate::error::AppResult;
-use diesel::sql_types::Text;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = scores)]
@@ -172,28 +172,21 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[NewScore]) -> AppResult<usiz
 /// before each one's current score: one indexed probe per enterprise (scores_enterprise), paid
 /// once at write time so that reading how grades moved is a plain GROUP BY.
 fn set_previous_grades(conn: &mut DbConnection, codes: &[&str]) -> AppResult<()> {
-    let postgres = !matches!(conn, DbConnection::Sqlite(_));
-    let placeholders: Vec<String> = (1..=codes.len())
-        .map(|n| {
-            if postgres {
-                format!("${n}")
-            } else {
-                "?".to_string()
-            }
-        })
-        .collect();
-    let text = format!(
+    let mut sql = Sql::new(conn);
+    sql.push(
         "UPDATE current_scores SET previous_grade = (SELECT p.grade FROM scores p \
          WHERE p.enterprise_code = current_scores.enterprise_code \
          AND p.id < current_scores.score_id ORDER BY p.id DESC LIMIT 1) \
-         WHERE enterprise_code IN ({})",
-        placeholders.join(", ")
+         WHERE enterprise_code IN (",
     );
-    let mut query = diesel::sql_query(text).into_boxed::<DbBackend>();
-    for code in codes {
-        query = query.bind::<Text, _>(*code);
+    for (i, code) in codes.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(Param::Text(code.to_string()));
     }
-    query.execute(conn)?;
+    sql.push(")");
+    sql.execute(conn)?;
     Ok(())
 }
 

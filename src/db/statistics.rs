@@ -30,20 +30,21 @@ pub struct StatisticsFilter {
     pub industry: Option<String>,
 }
 
-enum Param {
+pub(super) enum Param {
     Text(String),
     Date(NaiveDate),
 }
 
 /// SQL text with its bind values, placeholders spelled for the backend.
-struct Sql {
+/// (Also used by `scores` for its one raw statement.)
+pub(super) struct Sql {
     text: String,
     params: Vec<Param>,
     postgres: bool,
 }
 
 impl Sql {
-    fn new(conn: &DbConnection) -> Sql {
+    pub(super) fn new(conn: &DbConnection) -> Sql {
         Sql {
             text: String::new(),
             params: Vec::new(),
@@ -51,12 +52,12 @@ impl Sql {
         }
     }
 
-    fn push(&mut self, text: &str) -> &mut Self {
+    pub(super) fn push(&mut self, text: &str) -> &mut Self {
         self.text.push_str(text);
         self
     }
 
-    fn bind(&mut self, param: Param) -> &mut Self {
+    pub(super) fn bind(&mut self, param: Param) -> &mut Self {
         self.params.push(param);
         if self.postgres {
             let n = self.params.len();
@@ -84,10 +85,10 @@ impl Sql {
         self
     }
 
-    fn load<R: QueryableByName<DbBackend> + 'static>(
+    fn query(
         self,
-        conn: &mut DbConnection,
-    ) -> AppResult<Vec<R>> {
+    ) -> diesel::query_builder::BoxedSqlQuery<'static, DbBackend, diesel::query_builder::SqlQuery>
+    {
         let mut query = diesel::sql_query(self.text).into_boxed::<DbBackend>();
         for param in self.params {
             query = match param {
@@ -95,7 +96,18 @@ impl Sql {
                 Param::Date(d) => query.bind::<Date, _>(d),
             };
         }
-        Ok(query.load(conn)?)
+        query
+    }
+
+    fn load<R: QueryableByName<DbBackend> + 'static>(
+        self,
+        conn: &mut DbConnection,
+    ) -> AppResult<Vec<R>> {
+        Ok(self.query().load(conn)?)
+    }
+
+    pub(super) fn execute(self, conn: &mut DbConnection) -> AppResult<usize> {
+        Ok(self.query().execute(conn)?)
     }
 }
 
