@@ -321,6 +321,7 @@ impl Cli {
             pool_size: serve.map(|s| s.pool_size).unwrap_or(4),
             workers: serve.and_then(|s| s.workers),
             login_limits: Default::default(),
+            public_report_limits: crate::auth::throttle::AddressLimits::PUBLIC_REPORTS,
         })
     }
 }

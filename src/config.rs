@@ -22,6 +22,8 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Sign-in attempts allowed per account and per client address.
     pub login_limits: crate::auth::throttle::LoginLimits,
+    /// Anonymous (public) reports allowed per client address.
+    pub public_report_limits: crate::auth::throttle::AddressLimits,
 }
 
 impl std::fmt::Debug for Settings {

@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::{self, docs::ApiDoc, health, json::MAX_BODY_BYTES};
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::throttle::{AddressThrottle, LoginThrottle};
 use crate::auth::{TokenKeys, password};
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -70,6 +70,8 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let login_throttle = LoginThrottle::new(settings.login_limits, clock.clone());
+        let public_report_throttle =
+            AddressThrottle::new(settings.public_report_limits, clock.clone());
         // The report signing key: generated on first start, kept outside the database.
         let report_keys =
             crate::report::KeyRing::open_or_create(&settings.report_keys_dir, clock.now())?;
@@ -85,6 +87,7 @@ impl Application {
             models: ModelCache::default(),
             population: Default::default(),
             login_throttle,
+            public_report_throttle,
             report_keys: Arc::new(report_keys),
         });
         let openapi = ApiDoc::openapi();

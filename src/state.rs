@@ -21,6 +21,8 @@ pub struct AppState {
     /// The scored population, for the percentile in reports.
     pub population: crate::engine::ScorePopulation,
     pub login_throttle: crate::auth::throttle::LoginThrottle,
+    /// Anonymous report creation per client address: each public report is signed and stored.
+    pub public_report_throttle: crate::auth::throttle::AddressThrottle,
     /// Signs every report; holds the earlier keys too, for verification.
     pub report_keys: Arc<crate::report::KeyRing>,
 }

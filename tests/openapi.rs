@@ -97,3 +97,42 @@ fn request_examples_are_valid() {
         .validate(today)
         .unwrap();
 }
+
+/// `utoipa` takes literals only, so the published ranges repeat `domain::limits`: they must agree.
+#[test]
+fn published_ranges_are_the_enforced_ones() {
+    use ecredit::domain::limits::{MAX_EMPLOYEES, MAX_ORDERS, MAX_QUALITY_CHECKS, MAX_YUAN};
+    let doc: serde_json::Value = serde_json::from_str(&ecredit::api::docs::openapi_json()).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let expected = [
+        ("online_sales", MAX_YUAN),
+        ("orders", MAX_ORDERS as f64),
+        ("complaints", MAX_ORDERS as f64),
+        ("employees", MAX_EMPLOYEES as f64),
+        ("tax_paid", MAX_YUAN),
+        ("cross_border_trade", MAX_YUAN),
+        ("quality_checks", MAX_QUALITY_CHECKS as f64),
+        ("quality_checks_failed", MAX_QUALITY_CHECKS as f64),
+        ("refund_rate", 1.0),
+    ];
+    for schema in ["OperatingInput", "OperatingPatch", "OperatingRecord"] {
+        for (field, max) in expected {
+            let property = &schemas[schema]["properties"][field];
+            assert_eq!(property["maximum"].as_f64(), Some(max), "{schema}.{field}");
+            assert_eq!(property["minimum"].as_f64(), Some(0.0), "{schema}.{field}");
+        }
+    }
+    for (schema, field) in [
+        ("EnterpriseInput", "registered_capital"),
+        ("EnterprisePatch", "registered_capital"),
+        ("AssociationInput", "amount"),
+        ("AssociationPatch", "amount"),
+    ] {
+        let property = &schemas[schema]["properties"][field];
+        assert_eq!(
+            property["maximum"].as_f64(),
+            Some(MAX_YUAN),
+            "{schema}.{field}"
+        );
+    }
+}

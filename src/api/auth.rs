@@ -70,7 +70,7 @@ pub async fn issue_token(
         .login_throttle
         .attempt(&username, address)
         .map_err(|wait| AppError::TooManyRequests {
-            retry_after_seconds: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+            retry_after_seconds: crate::auth::throttle::retry_after_seconds(wait),
         })?;
     let user = state
         .blocking(move |db| {
@@ -99,6 +99,7 @@ pub async fn issue_token(
             role,
             user.enterprise_code.clone(),
             user.organisation_id,
+            user.token_generation,
             state.clock.now().timestamp(),
         )
         .map_err(AppError::internal)?;

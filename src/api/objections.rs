@@ -168,14 +168,13 @@ pub async fn file_objection(
         .blocking(move |db| {
             db.write(|conn| {
                 enterprises::get(conn, &code)?;
-                if let Some(open) = store::open_for(conn, filing.target)? {
-                    return Err(AppError::Conflict(format!(
-                        "objection {open} to this record is still open"
-                    )));
-                }
+                // The record must be this enterprise's before anything about it is told: the
+                // open-objection check below would otherwise answer for other enterprises'
+                // records (an existence oracle).
                 match filing.target {
                     ObjectionTarget::CreditEvent(id) => {
                         let before = target_record(events::get(conn, &code, id), filing.target)?;
+                        refuse_second_objection(conn, &code, filing.target)?;
                         if before.record.status != CreditEventStatus::Active {
                             return Err(AppError::validation(
                                 filing.target.field(),
@@ -205,6 +204,7 @@ pub async fn file_objection(
                     }
                     ObjectionTarget::OperatingRecord(id) => {
                         let before = target_record(operating::get(conn, &code, id), filing.target)?;
+                        refuse_second_objection(conn, &code, filing.target)?;
                         if before.record.review_status == ReviewStatus::Disputed {
                             return Err(AppError::validation(
                                 filing.target.field(),
@@ -257,6 +257,20 @@ fn file(
         ctx.at,
         rules::deadline(ctx.at.date()),
     )
+}
+
+/// One open objection per record; call once the record is known to be the enterprise's.
+fn refuse_second_objection(
+    conn: &mut DbConnection,
+    code: &str,
+    target: ObjectionTarget,
+) -> AppResult<()> {
+    match store::open_for(conn, code, target)? {
+        Some(open) => Err(AppError::Conflict(format!(
+            "objection {open} to this record is still open"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The record an objection names must be one of the enterprise's: otherwise the body is wrong.

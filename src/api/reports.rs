@@ -62,6 +62,9 @@ const PUBLIC_PURPOSE: &str = "public_inquiry";
         (status = 201, description = "The signed report (its canonical serialisation: save it byte for byte to verify it later)",
             body = SignedReport, headers(("Location" = String))),
         CreateProblems,
+        (status = 429, description = "Too many public reports from this address (anonymous callers only); `Retry-After` says when to try again",
+            body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
     security((), ("bearer" = []))
 )]
@@ -73,6 +76,16 @@ pub async fn create_report(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
+    // Every public report is signed and stored: anonymous callers are limited per address so
+    // that nobody can flood the store.
+    if viewer.principal().is_none() {
+        state
+            .public_report_throttle
+            .check(req.peer_addr().map(|peer| peer.ip()))
+            .map_err(|wait| AppError::TooManyRequests {
+                retry_after_seconds: crate::auth::throttle::retry_after_seconds(wait),
+            })?;
+    }
     // The caller first: a full report is refused before the body is read.
     let wants_default = if viewer.principal().is_some() {
         ReportKind::Full

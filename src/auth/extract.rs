@@ -1,6 +1,7 @@
 //! Reads the caller from the `Authorization: Bearer` header. No header means the public; a header
 //! that does not hold a valid token is refused with 401 rather than treated as the public, and so
-//! is a token whose account has since been disabled, deleted or changed role.
+//! is a token whose account has since been disabled (even if enabled again), deleted or changed
+//! role.
 
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
@@ -55,6 +56,7 @@ impl FromRequest for Viewer {
             };
             let user = user.ok_or_else(refused)?;
             if user.disabled
+                || user.token_generation != claims.generation
                 || Role::parse(&user.role) != Some(claims.role)
                 || user.enterprise_code != claims.ent
                 || user.organisation_id != claims.org

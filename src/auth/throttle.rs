@@ -117,6 +117,64 @@ impl LoginThrottle {
     }
 }
 
+/// How many anonymous requests of one costly kind (a public report, which is signed and
+/// stored) one client address may make: a burst, then one more every `period`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AddressLimits {
+    pub burst: u32,
+    pub period: Duration,
+}
+
+impl AddressLimits {
+    /// Twenty public reports at once, then one every ten seconds (360 an hour): more than a
+    /// person reads, and a flood from one address stores at most that many rows.
+    pub const PUBLIC_REPORTS: AddressLimits = AddressLimits {
+        burst: 20,
+        period: Duration::from_secs(10),
+    };
+}
+
+/// A per-address limit on one kind of anonymous request; signed-in callers are answerable for
+/// what they do and are not counted.
+pub struct AddressThrottle {
+    clock: ServiceClock,
+    addresses: Limiter<IpAddr>,
+    checks: AtomicUsize,
+}
+
+impl AddressThrottle {
+    pub fn new(limits: AddressLimits, clock: Arc<dyn Clock>) -> Self {
+        let clock = ServiceClock(clock);
+        let quota = Quota::with_period(limits.period)
+            .expect("a non-zero period")
+            .allow_burst(NonZeroU32::new(limits.burst.max(1)).expect("at least one"));
+        AddressThrottle {
+            addresses: RateLimiter::new(quota, DashMapStateStore::default(), clock.clone()),
+            clock,
+            checks: AtomicUsize::new(0),
+        }
+    }
+
+    /// Counts a request from `address`; `Err` holds how long to wait. Without an address (a
+    /// Unix socket) nothing is counted.
+    pub fn check(&self, address: Option<IpAddr>) -> Result<(), Duration> {
+        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            self.addresses.retain_recent();
+        }
+        let Some(address) = address else {
+            return Ok(());
+        };
+        self.addresses
+            .check_key(&address)
+            .map_err(|wait| wait.wait_time_from(self.clock.now()))
+    }
+}
+
+/// Whole seconds to wait, rounded up, for `Retry-After`.
+pub fn retry_after_seconds(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +226,30 @@ mod tests {
         }
         clock.advance(chrono::Duration::seconds(10));
         throttle.attempt("user8", Some(here)).unwrap();
+    }
+
+    #[test]
+    fn an_address_throttle_counts_each_address_apart() {
+        let clock = ManualClock::new("2026-11-22T08:00:00Z".parse().unwrap());
+        let limits = AddressLimits {
+            burst: 2,
+            period: Duration::from_secs(10),
+        };
+        let throttle = AddressThrottle::new(limits, Arc::new(clock.clone()));
+        let (here, there): (IpAddr, IpAddr) =
+            ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        throttle.check(Some(here)).unwrap();
+        throttle.check(Some(here)).unwrap();
+        let wait = throttle.check(Some(here)).unwrap_err();
+        assert!(
+            wait <= Duration::from_secs(10) && wait > Duration::ZERO,
+            "{wait:?}"
+        );
+        assert_eq!(retry_after_seconds(wait), 10);
+        throttle.check(Some(there)).unwrap();
+        throttle.check(None).unwrap();
+        clock.advance(chrono::Duration::seconds(10));
+        throttle.check(Some(here)).unwrap();
+        assert!(throttle.check(Some(here)).is_err());
     }
 }

@@ -22,6 +22,9 @@ pub struct Claims {
     pub iss: String,
     pub iat: i64,
     pub exp: i64,
+    /// The account's token generation at issue; disabling the account moves it on.
+    #[serde(default, rename = "gen")]
+    pub generation: i64,
 }
 
 /// The signing key; its Debug output never shows the secret.
@@ -58,6 +61,7 @@ impl TokenKeys {
         role: Role,
         enterprise: Option<String>,
         organisation: Option<i64>,
+        generation: i64,
         now: i64,
     ) -> Result<String, String> {
         let claims = Claims {
@@ -69,6 +73,7 @@ impl TokenKeys {
             iss: ISSUER.to_string(),
             iat: now,
             exp: now + self.ttl_seconds,
+            generation,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| format!("cannot sign token: {e}"))
@@ -108,6 +113,7 @@ mod tests {
                 Role::Enterprise,
                 Some("91330100799655058B".into()),
                 None,
+                0,
                 1000,
             )
             .unwrap();

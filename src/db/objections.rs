@@ -56,9 +56,14 @@ impl ObjectionRow {
     }
 }
 
-/// The open objection of a record, if any.
-pub fn open_for(conn: &mut DbConnection, target: ObjectionTarget) -> AppResult<Option<i64>> {
+/// The open objection of `enterprise_code` to a record, if any: never another enterprise's.
+pub fn open_for(
+    conn: &mut DbConnection,
+    enterprise_code: &str,
+    target: ObjectionTarget,
+) -> AppResult<Option<i64>> {
     let query = objections::table
+        .filter(objections::enterprise_code.eq(enterprise_code))
         .filter(objections::status.eq(ObjectionStatus::Open.as_str()))
         .into_boxed();
     let query = match target {

@@ -19,6 +19,7 @@ diesel::table! {
         organisation_id -> Nullable<BigInt>,
         disabled -> Bool,
         created_at -> Timestamp,
+        token_generation -> BigInt,
     }
 }
 

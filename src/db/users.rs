@@ -18,6 +18,8 @@ pub struct UserRow {
     pub organisation_id: Option<i64>,
     pub disabled: bool,
     pub created_at: NaiveDateTime,
+    /// Tokens of an earlier generation are refused (see `set_disabled`).
+    pub token_generation: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -98,10 +100,22 @@ pub fn insert(conn: &mut DbConnection, user: &NewUser<'_>) -> AppResult<i64> {
 }
 
 /// Disables or re-enables an account; a disabled account can neither sign in nor use a token it
-/// already holds. Returns false when there is no such user.
+/// already holds. Disabling also moves the account's token generation on, so the tokens issued
+/// before stay refused for good, also after the account is enabled again. Returns false when
+/// there is no such user.
 pub fn set_disabled(conn: &mut DbConnection, username: &str, disabled: bool) -> AppResult<bool> {
-    let updated = diesel::update(users::table.filter(users::username.eq(username)))
-        .set(users::disabled.eq(disabled))
-        .execute(conn)?;
+    let account = users::table.filter(users::username.eq(username));
+    let updated = if disabled {
+        diesel::update(account)
+            .set((
+                users::disabled.eq(true),
+                users::token_generation.eq(users::token_generation + 1),
+            ))
+            .execute(conn)?
+    } else {
+        diesel::update(account)
+            .set(users::disabled.eq(false))
+            .execute(conn)?
+    };
     Ok(updated == 1)
 }

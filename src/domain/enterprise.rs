@@ -77,6 +77,7 @@ pub struct EnterpriseInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_rep_phone: Option<String>,
     /// Registered capital in yuan.
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub registered_capital: f64,
     pub established_on: NaiveDate,
     /// GB/T 2260 region code.
@@ -109,6 +110,7 @@ pub struct EnterprisePatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_rep_phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub registered_capital: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub established_on: Option<NaiveDate>,
@@ -189,7 +191,7 @@ impl EnterpriseInput {
         {
             v.add("legal_rep_phone", e);
         }
-        v.non_negative("registered_capital", Some(self.registered_capital));
+        v.yuan("registered_capital", Some(self.registered_capital));
         check_past_date(&mut v, "established_on", self.established_on, today);
         let region_code = self.region_code.trim().to_string();
         if let Err(e) = check_region_code(&region_code) {

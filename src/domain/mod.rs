@@ -7,6 +7,7 @@ pub mod credit_code;
 pub mod enterprise;
 pub mod identity;
 pub mod import;
+pub mod limits;
 pub mod lists;
 pub mod objections;
 pub mod patch;

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::credit_code::CreditCode;
 use super::enterprise::{check_past_date, earliest_date};
+use super::limits::{MAX_EMPLOYEES, MAX_ORDERS, MAX_QUALITY_CHECKS};
 use super::validation::Violations;
 
 crate::text_enum! {
@@ -118,29 +119,40 @@ pub struct OperatingInput {
     /// `YYYY-MM` for a month or `YYYY-Qn` for a quarter.
     pub period: String,
     /// Online sales in yuan.
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub online_sales: f64,
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub orders: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 1)]
     pub refund_rate: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub complaints: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 1)]
     pub on_time_delivery_rate: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 1)]
     pub positive_review_rate: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 10000000.0)]
     pub employees: Option<i64>,
     /// Tax paid in yuan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub tax_paid: Option<f64>,
     /// Cross-border trade volume in yuan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub cross_border_trade: Option<f64>,
     /// Quality spot checks made in the period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 1000000.0)]
     pub quality_checks: Option<i64>,
     /// Of those, how many failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 1000000.0)]
     pub quality_checks_failed: Option<i64>,
     #[serde(default = "default_operating_source")]
     pub source: DataSource,
@@ -156,26 +168,37 @@ fn default_operating_source() -> DataSource {
 #[schema(example = json!({"refund_rate": 0.041, "reason": "platform re-issued the September figures"}))]
 pub struct OperatingPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub online_sales: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub orders: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 1)]
     pub refund_rate: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub complaints: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 1)]
     pub on_time_delivery_rate: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 1)]
     pub positive_review_rate: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 10000000.0)]
     pub employees: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub tax_paid: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub cross_border_trade: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 1000000.0)]
     pub quality_checks: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 1000000.0)]
     pub quality_checks_failed: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<DataSource>,
@@ -192,16 +215,27 @@ pub struct OperatingRecord {
     /// `YYYY-MM` or `YYYY-Qn`.
     #[serde(rename = "period")]
     pub period_label: String,
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub online_sales: f64,
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub orders: i64,
+    #[schema(minimum = 0, maximum = 1)]
     pub refund_rate: Option<f64>,
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub complaints: Option<i64>,
+    #[schema(minimum = 0, maximum = 1)]
     pub on_time_delivery_rate: Option<f64>,
+    #[schema(minimum = 0, maximum = 1)]
     pub positive_review_rate: Option<f64>,
+    #[schema(minimum = 0, maximum = 10000000.0)]
     pub employees: Option<i64>,
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub tax_paid: Option<f64>,
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub cross_border_trade: Option<f64>,
+    #[schema(minimum = 0, maximum = 1000000.0)]
     pub quality_checks: Option<i64>,
+    #[schema(minimum = 0, maximum = 1000000.0)]
     pub quality_checks_failed: Option<i64>,
     pub source: DataSource,
     /// Whether the figures have passed review; data entered by a regulator is accepted.
@@ -222,17 +256,21 @@ impl OperatingInput {
                 None
             }
         };
-        v.non_negative("online_sales", Some(self.online_sales));
-        v.non_negative_count("orders", Some(self.orders));
+        v.yuan("online_sales", Some(self.online_sales));
+        v.count("orders", Some(self.orders), MAX_ORDERS);
         v.rate("refund_rate", self.refund_rate);
-        v.non_negative_count("complaints", self.complaints);
+        v.count("complaints", self.complaints, MAX_ORDERS);
         v.rate("on_time_delivery_rate", self.on_time_delivery_rate);
         v.rate("positive_review_rate", self.positive_review_rate);
-        v.non_negative_count("employees", self.employees);
-        v.non_negative("tax_paid", self.tax_paid);
-        v.non_negative("cross_border_trade", self.cross_border_trade);
-        v.non_negative_count("quality_checks", self.quality_checks);
-        v.non_negative_count("quality_checks_failed", self.quality_checks_failed);
+        v.count("employees", self.employees, MAX_EMPLOYEES);
+        v.yuan("tax_paid", self.tax_paid);
+        v.yuan("cross_border_trade", self.cross_border_trade);
+        v.count("quality_checks", self.quality_checks, MAX_QUALITY_CHECKS);
+        v.count(
+            "quality_checks_failed",
+            self.quality_checks_failed,
+            MAX_QUALITY_CHECKS,
+        );
         if let Some(failed) = self.quality_checks_failed {
             v.check(
                 self.quality_checks.is_some_and(|made| failed <= made),
@@ -272,6 +310,35 @@ impl OperatingInput {
 }
 
 impl OperatingRecord {
+    /// Whether every figure lies in its documented range. Whatever is written through the
+    /// service does; a row stored otherwise (an old database, a hand edit) may not, and a report
+    /// leaves such a period out rather than state figures it cannot state exactly.
+    pub fn figures_in_range(&self) -> bool {
+        use super::limits::{count_in_range, rate_in_range, yuan_in_range};
+        let counts = [
+            (Some(self.orders), MAX_ORDERS),
+            (self.complaints, MAX_ORDERS),
+            (self.employees, MAX_EMPLOYEES),
+            (self.quality_checks, MAX_QUALITY_CHECKS),
+            (self.quality_checks_failed, MAX_QUALITY_CHECKS),
+        ];
+        let amounts = [
+            Some(self.online_sales),
+            self.tax_paid,
+            self.cross_border_trade,
+        ];
+        let rates = [
+            self.refund_rate,
+            self.on_time_delivery_rate,
+            self.positive_review_rate,
+        ];
+        counts
+            .iter()
+            .all(|(value, max)| value.is_none_or(|v| count_in_range(v, *max)))
+            && amounts.iter().flatten().all(|v| yuan_in_range(*v))
+            && rates.iter().flatten().all(|v| rate_in_range(*v))
+    }
+
     pub fn to_input(&self) -> OperatingInput {
         OperatingInput {
             period: self.period_label.clone(),
@@ -534,6 +601,7 @@ pub struct SentimentInput {
     pub published_at: NaiveDateTime,
     /// Polarity in [-1, 1]; computed from the title and excerpt when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = -1, maximum = 1)]
     pub polarity: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
@@ -562,6 +630,7 @@ pub struct SentimentPatch {
     )]
     pub published_at: Option<NaiveDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = -1, maximum = 1)]
     pub polarity: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
@@ -580,6 +649,7 @@ pub struct SentimentRecord {
     pub url: Option<String>,
     #[serde(with = "crate::domain::utc")]
     pub published_at: NaiveDateTime,
+    #[schema(minimum = -1, maximum = 1)]
     pub polarity: f64,
     /// True when the service computed the polarity from the text.
     pub polarity_computed: bool,
@@ -683,9 +753,11 @@ pub struct AssociationInput {
     pub related_name: String,
     /// Shareholding in [0, 1] for shareholder links.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 1)]
     pub share_ratio: Option<f64>,
     /// Guaranteed or traded amount in yuan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub amount: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<NaiveDate>,
@@ -708,8 +780,10 @@ pub struct AssociationPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 1)]
     pub share_ratio: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub amount: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<NaiveDate>,
@@ -729,7 +803,9 @@ pub struct Association {
     #[schema(value_type = Option<String>)]
     pub related_code: Option<CreditCode>,
     pub related_name: String,
+    #[schema(minimum = 0, maximum = 1)]
     pub share_ratio: Option<f64>,
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub amount: Option<f64>,
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
@@ -764,7 +840,7 @@ impl AssociationInput {
         };
         let related_name = v.text("related_name", &self.related_name, 200);
         v.rate("share_ratio", self.share_ratio);
-        v.non_negative("amount", self.amount);
+        v.yuan("amount", self.amount);
         if let Some(from) = self.valid_from {
             check_past_date(&mut v, "valid_from", from, today);
         }

@@ -15,7 +15,8 @@ use super::records::{DataSource, OperatingInput, OperatingRecord};
 /// At most this many periods in one submission (two years of months).
 pub const MAX_PERIODS: usize = 24;
 
-/// A figure this many times the previous period's (or a tenth of it) is held for review.
+/// An amount or count this many times the previous period's (or a tenth of it) is held for
+/// review.
 pub const JUMP_FACTOR: f64 = 10.0;
 
 /// What an enterprise submits about itself: changes to its basic data, new operating periods,
@@ -155,8 +156,9 @@ impl SubmissionInput {
 
 impl CheckedSubmission {
     /// What keeps this submission from being applied at once: registered facts among the basic
-    /// changes, and figures that jump tenfold (up or down) over the previous period of the same
-    /// length, from this submission or from `recorded` (the enterprise's stored records).
+    /// changes; more complaints than orders; and, against the previous period of the same
+    /// length (from this submission or from `recorded`, the enterprise's stored records), any
+    /// amount or count that jumps tenfold up or down, and any rate that moves 30 points.
     pub fn findings(&self, recorded: &[OperatingRecord]) -> Vec<Finding> {
         let mut findings = Vec::new();
         if let Some(basic) = &self.basic {
@@ -176,18 +178,39 @@ impl CheckedSubmission {
                 .chain(self.operating[..i].iter())
                 .filter(|r| is_quarter(r) == quarterly && r.period.end < record.period.start)
                 .max_by_key(|r| r.period.start);
+            let at = |name: &str| format!("operating[{}].{name}", self.positions[i]);
+            if record.complaints.is_some_and(|c| c > record.orders) {
+                findings.push(Finding {
+                    field: at("complaints"),
+                    message: format!(
+                        "more complaints ({}) than orders ({}) in {}",
+                        record.complaints.unwrap_or_default(),
+                        record.orders,
+                        record.period_label
+                    ),
+                });
+            }
             let Some(previous) = previous else { continue };
-            let figures = [
-                ("online_sales", previous.online_sales, record.online_sales),
-                ("orders", previous.orders as f64, record.orders as f64),
-            ];
-            for (name, before, now) in figures {
-                if let Some(change) = jump(before, now) {
+            for (name, before, now) in amounts_and_counts(previous, record) {
+                if let Some(change) = jump(name, before, now) {
                     findings.push(Finding {
-                        field: format!("operating[{}].{name}", self.positions[i]),
+                        field: at(name),
                         message: format!(
                             "{name} {change} from {before} in {} to {now} in {}",
                             previous.period_label, record.period_label
+                        ),
+                    });
+                }
+            }
+            for (name, before, now) in rates(previous, record) {
+                if (now - before).abs() >= RATE_SWING {
+                    findings.push(Finding {
+                        field: at(name),
+                        message: format!(
+                            "{name} moved {:.0} percentage points, from {before} in {} to {now} in {}",
+                            (now - before).abs() * 100.0,
+                            previous.period_label,
+                            record.period_label
                         ),
                     });
                 }
@@ -201,16 +224,96 @@ fn is_quarter(record: &OperatingRecord) -> bool {
     record.period_label.contains('Q')
 }
 
-/// "rose tenfold" / "fell to a tenth" when the change reaches the factor; nothing for a start
-/// from zero, which has no ratio (a new shop).
-fn jump(before: f64, now: f64) -> Option<&'static str> {
-    if before <= 0.0 {
-        return None;
+/// Every amount and count both periods state, as (name, previous, now).
+fn amounts_and_counts(
+    previous: &OperatingRecord,
+    record: &OperatingRecord,
+) -> Vec<(&'static str, f64, f64)> {
+    let count = |v: Option<i64>| v.map(|v| v as f64);
+    [
+        (
+            "online_sales",
+            Some(previous.online_sales),
+            Some(record.online_sales),
+        ),
+        (
+            "orders",
+            count(Some(previous.orders)),
+            count(Some(record.orders)),
+        ),
+        (
+            "complaints",
+            count(previous.complaints),
+            count(record.complaints),
+        ),
+        (
+            "employees",
+            count(previous.employees),
+            count(record.employees),
+        ),
+        ("tax_paid", previous.tax_paid, record.tax_paid),
+        (
+            "cross_border_trade",
+            previous.cross_border_trade,
+            record.cross_border_trade,
+        ),
+        (
+            "quality_checks",
+            count(previous.quality_checks),
+            count(record.quality_checks),
+        ),
+        (
+            "quality_checks_failed",
+            count(previous.quality_checks_failed),
+            count(record.quality_checks_failed),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, before, now)| Some((name, before?, now?)))
+    .collect()
+}
+
+/// Every rate both periods state, as (name, previous, now).
+fn rates(previous: &OperatingRecord, record: &OperatingRecord) -> Vec<(&'static str, f64, f64)> {
+    [
+        ("refund_rate", previous.refund_rate, record.refund_rate),
+        (
+            "on_time_delivery_rate",
+            previous.on_time_delivery_rate,
+            record.on_time_delivery_rate,
+        ),
+        (
+            "positive_review_rate",
+            previous.positive_review_rate,
+            record.positive_review_rate,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, before, now)| Some((name, before?, now?)))
+    .collect()
+}
+
+/// A rate that moves this far (30 percentage points) from the previous period is held.
+pub const RATE_SWING: f64 = 0.3;
+
+/// Below this much, a figure is too small for a ratio to mean anything (1 complaint → 10 is no
+/// anomaly): a rise is measured from at least this base, and a fall only from above it.
+fn small_base(name: &str) -> f64 {
+    match name {
+        "online_sales" | "tax_paid" | "cross_border_trade" => 10_000.0,
+        "orders" => 100.0,
+        _ => 10.0,
     }
-    let ratio = now / before;
-    if ratio >= JUMP_FACTOR {
+}
+
+/// "rose tenfold" / "fell to a tenth" when the change reaches the factor. A rise is measured
+/// from the previous figure or the small base of the figure, whichever is larger, so a start
+/// from zero is held only when it is large.
+fn jump(name: &str, before: f64, now: f64) -> Option<&'static str> {
+    let base = small_base(name);
+    if now >= JUMP_FACTOR * before.max(base) {
         Some("rose tenfold or more")
-    } else if ratio <= 1.0 / JUMP_FACTOR {
+    } else if before >= base && now <= before / JUMP_FACTOR {
         Some("fell to a tenth or less")
     } else {
         None
@@ -332,13 +435,13 @@ mod tests {
 
     #[test]
     fn a_tenfold_jump_over_the_previous_period_is_a_finding() {
-        let stored = submit(vec![period("2026-08", 1000.0, 100)])
+        let stored = submit(vec![period("2026-08", 100_000.0, 100)])
             .check(today())
             .unwrap()
             .operating;
         let checked = submit(vec![
-            period("2026-10", 500.0, 50),
-            period("2026-09", 10_000.0, 99),
+            period("2026-10", 50_000.0, 50),
+            period("2026-09", 1_000_000.0, 99),
         ])
         .check(today())
         .unwrap();
@@ -356,13 +459,84 @@ mod tests {
         assert!(findings[1].message.contains("fell to a tenth"));
         // Nine times is not ten; quarters are not compared with months; zero has no ratio.
         let calm = submit(vec![
-            period("2026-09", 9000.0, 900),
+            period("2026-09", 900_000.0, 900),
             period("2026-Q4", 1e9, 1),
         ])
         .check(today())
         .unwrap();
         assert!(calm.findings(&stored).is_empty());
-        assert_eq!(jump(0.0, 5.0), None);
+        assert_eq!(jump("orders", 0.0, 5.0), None);
+        // Small figures have no meaningful ratio: a rise is measured from their small base.
+        assert_eq!(jump("complaints", 1.0, 10.0), None);
+        assert_eq!(jump("complaints", 0.0, 100.0), Some("rose tenfold or more"));
+        assert_eq!(jump("complaints", 5.0, 0.0), None);
+    }
+
+    #[test]
+    fn every_figure_is_checked_not_only_sales_and_orders() {
+        let mut august = period("2026-08", 100_000.0, 1000);
+        august.complaints = Some(12);
+        august.employees = Some(40);
+        august.tax_paid = Some(5_000.0);
+        august.refund_rate = Some(0.03);
+        august.positive_review_rate = Some(0.95);
+        let stored = submit(vec![august.clone()])
+            .check(today())
+            .unwrap()
+            .operating;
+        // The same sales and orders, but complaints beyond belief, a swing in a rate, and a
+        // tax bill that vanished.
+        let mut september = august.clone();
+        september.period = "2026-09".into();
+        september.complaints = Some(9_000_000_000);
+        september.orders = 1000;
+        september.tax_paid = Some(0.0);
+        september.refund_rate = Some(0.45);
+        september.positive_review_rate = Some(0.9);
+        let held = submit(vec![september]).check(today()).unwrap();
+        let fields: Vec<String> = held
+            .findings(&stored)
+            .into_iter()
+            .map(|f| f.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "operating[0].complaints",
+                "operating[0].complaints",
+                "operating[0].refund_rate"
+            ],
+            "complaints exceed orders and rose; the refund rate moved 42 points"
+        );
+        // tax_paid: 5,000 yuan is under the small base, so its fall is no finding.
+        let mut calm = august;
+        calm.period = "2026-09".into();
+        calm.complaints = Some(30);
+        calm.refund_rate = Some(0.2);
+        let calm = submit(vec![calm]).check(today()).unwrap();
+        assert!(calm.findings(&stored).is_empty());
+    }
+
+    #[test]
+    fn figures_beyond_their_documented_range_are_refused() {
+        let mut huge = period("2026-09", 1e13 + 1.0, 10_000_000_001);
+        huge.complaints = Some(9_007_199_254_740_993);
+        huge.employees = Some(10_000_001);
+        huge.quality_checks = Some(1_000_001);
+        let errors = submit(vec![huge]).check(today()).unwrap_err();
+        let fields: Vec<String> = errors.0.into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "operating[0].online_sales",
+                "operating[0].orders",
+                "operating[0].complaints",
+                "operating[0].employees",
+                "operating[0].quality_checks"
+            ]
+        );
+        let at_the_bounds = period("2026-09", 1e13, 10_000_000_000);
+        assert!(submit(vec![at_the_bounds]).check(today()).is_ok());
     }
 
     #[test]

@@ -77,26 +77,32 @@ impl Violations {
     pub fn rate(&mut self, field: &str, value: Option<f64>) {
         if let Some(v) = value {
             self.check(
-                v.is_finite() && (0.0..=1.0).contains(&v),
+                super::limits::rate_in_range(v),
                 field,
                 "must be a rate between 0 and 1",
             );
         }
     }
 
-    pub fn non_negative(&mut self, field: &str, value: Option<f64>) {
+    /// An amount of yuan in its documented range (see [`super::limits`]).
+    pub fn yuan(&mut self, field: &str, value: Option<f64>) {
         if let Some(v) = value {
             self.check(
-                v.is_finite() && v >= 0.0,
+                super::limits::yuan_in_range(v),
                 field,
-                "must be a non-negative number",
+                "must be between 0 and 10000000000000 yuan (1e13)",
             );
         }
     }
 
-    pub fn non_negative_count(&mut self, field: &str, value: Option<i64>) {
+    /// A count between 0 and `max` (see [`super::limits`]).
+    pub fn count(&mut self, field: &str, value: Option<i64>, max: i64) {
         if let Some(v) = value {
-            self.check(v >= 0, field, "must not be negative");
+            self.check(
+                super::limits::count_in_range(v, max),
+                field,
+                format!("must be between 0 and {max}"),
+            );
         }
     }
 

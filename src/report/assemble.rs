@@ -13,6 +13,7 @@ use super::document::{
 };
 use crate::domain::enterprise::Enterprise;
 use crate::domain::identity::{mask_phone, mask_resident_id};
+use crate::domain::limits::yuan_in_range;
 use crate::domain::lists::ListKind;
 use crate::domain::records::{CreditEvent, OperatingRecord, Polarity};
 use crate::scoring::features::Dimension;
@@ -103,7 +104,9 @@ pub fn assemble(facts: ReportFacts) -> ReportDocument {
             .as_deref()
             .filter(|_| full)
             .map(mask_phone),
-        registered_capital: full.then_some(e.registered_capital),
+        registered_capital: full
+            .then_some(e.registered_capital)
+            .filter(|capital| yuan_in_range(*capital)),
         established_on: full.then_some(e.established_on),
         business_models: e.business_models.clone(),
         platforms: if full { e.platforms.clone() } else { vec![] },
@@ -176,11 +179,31 @@ pub fn assemble(facts: ReportFacts) -> ReportDocument {
         ));
     }
 
+    if full && !yuan_in_range(e.registered_capital) {
+        notes.push(
+            "The registered capital on record lies outside the documented range and is not reported."
+                .to_string(),
+        );
+    }
     let operating_summary = if full {
+        let out_of_range: Vec<&str> = facts
+            .operating
+            .iter()
+            .take(4)
+            .filter(|r| !r.figures_in_range())
+            .map(|r| r.period_label.as_str())
+            .collect();
+        if !out_of_range.is_empty() {
+            notes.push(format!(
+                "The figures on record for {} lie outside the documented ranges and are not reported.",
+                out_of_range.join(", ")
+            ));
+        }
         facts
             .operating
             .iter()
             .take(4)
+            .filter(|r| r.figures_in_range())
             .map(|r| ReportPeriod {
                 period: r.period_label.clone(),
                 online_sales: r.online_sales,

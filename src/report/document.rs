@@ -110,6 +110,7 @@ pub struct ReportEnterprise {
     pub legal_rep_id_number: Option<String>,
     /// Masked.
     pub legal_rep_phone: Option<String>,
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub registered_capital: Option<f64>,
     pub established_on: Option<NaiveDate>,
     pub business_models: Vec<BusinessModel>,
@@ -169,11 +170,17 @@ pub struct ReportEvent {
 pub struct ReportPeriod {
     /// `2026-10` or `2026-Q3`.
     pub period: String,
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub online_sales: f64,
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub orders: i64,
+    #[schema(minimum = 0, maximum = 1)]
     pub refund_rate: Option<f64>,
+    #[schema(minimum = 0, maximum = 10000000000.0)]
     pub complaints: Option<i64>,
+    #[schema(minimum = 0, maximum = 1)]
     pub on_time_delivery_rate: Option<f64>,
+    #[schema(minimum = 0, maximum = 1)]
     pub positive_review_rate: Option<f64>,
     /// `self_reported`, `platform`, …; `disputed` records are marked by the review status.
     pub source: String,

@@ -349,10 +349,15 @@ pub fn compute(as_of: NaiveDate, r: EnterpriseRecords<'_>) -> Vec<FeatureValue> 
         f64::NAN
     }));
     out.push(n(mean(last_12.iter().filter_map(|o| o.refund_rate))));
-    let orders: i64 = last_12.iter().map(|o| o.orders).sum();
-    let complaints: i64 = last_12.iter().filter_map(|o| o.complaints).sum();
-    out.push(n(if orders > 0 {
-        complaints as f64 * 1000.0 / orders as f64
+    // Summed as doubles: a row stored around the service may hold counts whose i64 sum overflows.
+    let orders: f64 = last_12.iter().map(|o| o.orders as f64).sum();
+    let complaints: f64 = last_12
+        .iter()
+        .filter_map(|o| o.complaints)
+        .map(|c| c as f64)
+        .sum();
+    out.push(n(if orders > 0.0 {
+        complaints * 1000.0 / orders
     } else {
         f64::NAN
     }));
@@ -416,10 +421,17 @@ pub fn compute(as_of: NaiveDate, r: EnterpriseRecords<'_>) -> Vec<FeatureValue> 
         .iter()
         .filter(|o| o.period.start >= months_before(as_of, OPERATING_LOOKBACK_MONTHS))
         .collect();
-    let checks: i64 = last_24.iter().filter_map(|o| o.quality_checks).sum();
-    let failed: i64 = last_24.iter().filter_map(|o| o.quality_checks_failed).sum();
-    out.push(n(if checks > 0 {
-        failed as f64 / checks as f64
+    let checks: f64 = last_24
+        .iter()
+        .filter_map(|o| o.quality_checks)
+        .map(|c| c as f64)
+        .sum();
+    let failed: f64 = (last_24.iter())
+        .filter_map(|o| o.quality_checks_failed)
+        .map(|c| c as f64)
+        .sum();
+    out.push(n(if checks > 0.0 {
+        failed / checks
     } else {
         f64::NAN
     }));

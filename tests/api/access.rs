@@ -787,14 +787,14 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
             .await,
         );
     }
-    // Submissions whose sales jump twentyfold over January's: held for review.
+    // Submissions whose sales jump 200-fold over January's: held for review.
     let mut held = Vec::new();
     for month in ["2026-02", "2026-03"] {
         let response = app
             .post(
                 &format!("{base}/submissions"),
                 Some(&cast.owner_a),
-                &json!({"operating": [{"period": month, "online_sales": 20000.0, "orders": 10, "source": "self_reported"}]}),
+                &json!({"operating": [{"period": month, "online_sales": 200000.0, "orders": 10, "source": "self_reported"}]}),
             )
             .await;
         assert_eq!(response.status(), 202);

@@ -245,7 +245,7 @@ async fn concurrent_requests_chain_without_gaps(app: TestApp) {
 }
 
 /// Runs SQL as the database owner would, around the service: the way a tamperer would go.
-fn run_sql(app: &TestApp, sql: &str) -> Result<(), String> {
+pub fn run_sql(app: &TestApp, sql: &str) -> Result<(), String> {
     let mut refusal = None;
     let _ = app.db.write(|conn| {
         conn.batch_execute(sql).map_err(|e| {

@@ -151,6 +151,34 @@ async fn token_of_a_disabled_account_is_refused(app: TestApp) {
         )
         .await;
     assert_problem(login, 401).await;
+
+    // Enabled again: a new sign-in works, the token issued before the disabling stays dead.
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        db.write(|conn| ecredit::db::users::set_disabled(conn, "alice", false))
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let problem = assert_problem(app.get("/api/v1/me", Some(&token)).await, 401).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no longer valid")
+    );
+    let login = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            &json!({"username": "alice", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(login.status(), 200);
+    let fresh: Value = login.json().await.unwrap();
+    let fresh = fresh["access_token"].as_str().unwrap();
+    assert_eq!(app.get("/api/v1/me", Some(fresh)).await.status(), 200);
+    assert_problem(app.get("/api/v1/me", Some(&token)).await, 401).await;
 }
 
 /// Five attempts per account, then one a minute; thirty per address, then one every two

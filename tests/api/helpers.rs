@@ -146,6 +146,7 @@ impl TestApp {
             pool_size: 4,
             workers: Some(2),
             login_limits: Default::default(),
+            public_report_limits: ecredit::auth::throttle::AddressLimits::PUBLIC_REPORTS,
         };
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap());
         let app =

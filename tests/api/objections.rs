@@ -17,6 +17,7 @@ on_both_backends!(
     an_upheld_answer_restores_the_status_and_changes_nothing_else,
     a_correcting_answer_changes_the_record_keeps_before_and_after_and_rescores,
     bad_filings_and_answers_are_refused_and_change_nothing,
+    another_enterprises_records_are_unknown_disputed_or_not,
 );
 
 fn objections_path(code: &str) -> String {
@@ -762,4 +763,48 @@ async fn bad_filings_and_answers_are_refused_and_change_nothing(app: TestApp) {
         "disputed"
     );
     assert_eq!(queue(&app, &cast, "?status=answered").await["total"], 0);
+}
+
+/// A's objection naming B's record gets the answer a nonexistent id gets, whether or not B
+/// disputes that record: nothing tells A that B's confidential record exists or is disputed.
+async fn another_enterprises_records_are_unknown_disputed_or_not(app: TestApp) {
+    let cast = app.cast().await;
+    let event_b = event(&app, &cast, CODE_B, "虚假宣传行政处罚").await;
+    let record_b = operating(&app, &cast, CODE_B, "2026-03").await;
+    let unknown = json!({"credit_event_id": 999_999, "reason": "与本企业无关"});
+    let baseline =
+        assert_problem(file(&app, Some(&cast.owner_a), CODE_A, &unknown).await, 422).await;
+
+    let naming_b = [
+        json!({"credit_event_id": event_b, "reason": "与本企业无关"}),
+        json!({"operating_record_id": record_b, "reason": "与本企业无关"}),
+    ];
+    let mut before = Vec::new();
+    for body in &naming_b {
+        before.push(assert_problem(file(&app, Some(&cast.owner_a), CODE_A, body).await, 422).await);
+    }
+    // B disputes both of its records.
+    for body in &naming_b {
+        let response = file(&app, Some(&cast.owner_b), CODE_B, body).await;
+        ok_json(response, 201).await;
+    }
+    for (body, earlier) in naming_b.iter().zip(&before) {
+        let after = assert_problem(file(&app, Some(&cast.owner_a), CODE_A, body).await, 422).await;
+        assert_eq!(
+            &after, earlier,
+            "B's open objection must not change A's answer"
+        );
+        assert_eq!(after["title"], baseline["title"]);
+        assert_eq!(
+            after["errors"][0]["message"], baseline["errors"][0]["message"],
+            "same wording as for an id that does not exist"
+        );
+    }
+    // A has filed nothing.
+    let own = ok_json(
+        app.get(&objections_path(CODE_A), Some(&cast.owner_a)).await,
+        200,
+    )
+    .await;
+    assert_eq!(own["total"], 0);
 }

@@ -15,6 +15,8 @@ on_both_backends!(
     a_full_report_says_what_the_registry_holds,
     saved_reports_verify_and_tampering_is_caught,
     a_blacklisted_enterprise_is_reported_at_c_with_the_reason,
+    anonymous_reports_are_limited_per_address,
+    figures_out_of_range_are_refused_everywhere_and_never_break_a_report,
 );
 
 fn reports_path(code: &str) -> String {
@@ -522,4 +524,188 @@ async fn a_blacklisted_enterprise_is_reported_at_c_with_the_reason(app: TestApp)
     // B is on no list, and its report says so.
     let (_, b) = created(&app, Some(&cast.regulator), CODE_B, None).await;
     assert_eq!(b["report"]["lists"], json!([]));
+}
+
+/// Every public report is signed and stored, so the public may create only so many from one
+/// address: 20 at once, then one every 10 s. A refused request stores nothing; signed-in callers
+/// are not counted.
+async fn anonymous_reports_are_limited_per_address(app: TestApp) {
+    let (cast, _) = registry(&app).await;
+    let log_path = format!("/api/v1/enterprises/{CODE_A}/query-log");
+    for _ in 0..20 {
+        created(&app, None, CODE_A, None).await;
+    }
+    let before = logged(&app, &log_path, &cast.regulator).await;
+    let refused = create(&app, None, CODE_A, None).await;
+    assert_eq!(refused.headers()["retry-after"], "10");
+    assert_problem(refused, 429).await;
+    // Another enterprise's public report from the same address: the same budget.
+    assert_problem(create(&app, None, CODE_B, None).await, 429).await;
+    assert_eq!(
+        logged(&app, &log_path, &cast.regulator).await,
+        before,
+        "a refused request stores nothing"
+    );
+    // Signed-in callers are answerable for what they do and are not limited.
+    for _ in 0..3 {
+        created(
+            &app,
+            Some(&cast.regulator),
+            CODE_A,
+            Some(json!({"kind": "public"})),
+        )
+        .await;
+    }
+    app.clock.advance(Duration::seconds(10));
+    created(&app, None, CODE_A, None).await;
+    assert_problem(create(&app, None, CODE_A, None).await, 429).await;
+}
+
+async fn logged(app: &TestApp, path: &str, token: &str) -> i64 {
+    let log: Value = app.get(path, Some(token)).await.json().await.unwrap();
+    log["total"].as_i64().unwrap()
+}
+
+/// Figures beyond their documented ranges (beyond 2^53 they are not exact in JSON, and a report
+/// holding one cannot be signed as itself) are refused on every write path; the bounds
+/// themselves are accepted and reported exactly; and a row stored around the service is left
+/// out of the report with a note instead of answering 500.
+async fn figures_out_of_range_are_refused_everywhere_and_never_break_a_report(app: TestApp) {
+    let (cast, _) = registry(&app).await;
+    let reg = Some(cast.regulator.as_str());
+    let records = format!("/api/v1/enterprises/{CODE_A}/operating-records");
+    let huge_orders = json!({"period": "2026-11", "online_sales": 1000.0,
+        "orders": i64::MAX, "source": "platform"});
+    let refused = assert_problem(app.post(&records, reg, &huge_orders).await, 422).await;
+    assert_eq!(refused["errors"][0]["field"], "orders");
+
+    let listed: Value = app.get(&records, reg).await.json().await.unwrap();
+    let id = listed["items"][0]["id"].as_i64().unwrap();
+    let one = format!("{records}/{id}");
+    let etag = app.get(&one, reg).await.headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    for (field, value) in [
+        ("complaints", json!(9_007_199_254_740_993_i64)),
+        ("online_sales", json!(1e14)),
+        ("employees", json!(10_000_001)),
+    ] {
+        let patch = json!({field: value, "reason": "platform re-issued the figures"});
+        let refused = assert_problem(app.patch(&one, reg, Some(&etag), &patch).await, 422).await;
+        assert_eq!(refused["errors"][0]["field"], field);
+    }
+
+    let submission = json!({"operating": [{"period": "2026-11", "online_sales": 1000.0,
+        "orders": 10, "complaints": 9_007_199_254_740_993_i64, "source": "self_reported"}]});
+    let refused = assert_problem(
+        app.post(
+            &format!("/api/v1/enterprises/{CODE_A}/submissions"),
+            Some(&cast.owner_a),
+            &submission,
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["field"], "operating[0].complaints");
+
+    let mut rich =
+        crate::helpers::enterprise_body("91110108551385082Q", "北京海淀网店有限公司", "110108");
+    rich["registered_capital"] = json!(1e14);
+    let refused = assert_problem(app.post("/api/v1/enterprises", reg, &rich).await, 422).await;
+    assert_eq!(refused["errors"][0]["field"], "registered_capital");
+    let batch = json!({"reason": "register extract", "enterprises": [{
+        "enterprise": rich,
+        "operating": [{"period": "2026-09", "online_sales": 1.0, "orders": i64::MAX, "source": "platform"}]
+    }]});
+    let refused = assert_problem(app.post("/api/v1/imports", reg, &batch).await, 422).await;
+    assert_eq!(
+        crate::helpers::problem_fields(&refused),
+        [
+            "enterprises[0].enterprise.registered_capital",
+            "enterprises[0].operating[0].orders"
+        ]
+    );
+    let enterprise = format!("/api/v1/enterprises/{CODE_A}");
+    let etag = app.get(&enterprise, reg).await.headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let refused = assert_problem(
+        app.patch(
+            &enterprise,
+            reg,
+            Some(&etag),
+            &json!({"registered_capital": 1e14, "reason": "capital increase"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["field"], "registered_capital");
+    let guarantee = json!({"kind": "guarantee", "related_name": "某担保公司", "amount": 1e14});
+    let refused = assert_problem(
+        app.post(&format!("{enterprise}/associations"), reg, &guarantee)
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["field"], "amount");
+
+    // The bounds themselves are in range, and a full report states them exactly.
+    let at_the_bounds = json!({"period": "2026-11", "online_sales": 1e13,
+        "orders": 10_000_000_000_i64, "complaints": 10_000_000_000_i64, "refund_rate": 1.0,
+        "source": "platform"});
+    assert_eq!(app.post(&records, reg, &at_the_bounds).await.status(), 201);
+    let (_, report) = created(&app, reg, CODE_A, None).await;
+    let newest = &report["report"]["operating_summary"][0];
+    assert_eq!(newest["period"], "2026-11");
+    assert_eq!(newest["orders"], 10_000_000_000_i64);
+    assert_eq!(newest["online_sales"], 1e13);
+
+    // Stored around the service: a full report still comes, without what it cannot state.
+    let sql = format!(
+        "UPDATE operating_records SET orders = 9223372036854775807, complaints = 9007199254740993 \
+         WHERE enterprise_code = '{CODE_A}' AND period = '2026-10'; \
+         UPDATE enterprises SET registered_capital = 1e300 WHERE code = '{CODE_A}'"
+    );
+    crate::audit::run_sql(&app, &sql).unwrap();
+    let (bytes, report) = created(&app, reg, CODE_A, None).await;
+    let periods: Vec<&str> = report["report"]["operating_summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["period"].as_str().unwrap())
+        .collect();
+    assert_eq!(periods, ["2026-11", "2026-09", "2026-08"]);
+    assert_eq!(
+        report["report"]["enterprise"]["registered_capital"],
+        Value::Null
+    );
+    let notes = report["report"]["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("2026-10")),
+        "{notes:?}"
+    );
+    let verified: Value = app
+        .request(Method::POST, "/api/v1/reports/verify", None)
+        .header(CONTENT_TYPE, "application/json")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(verified["valid"], true, "{verified}");
+    // Scoring reads the same rows and answers too.
+    let scored = app
+        .request(Method::POST, &format!("{enterprise}/score"), reg)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scored.status(), 201);
 }

@@ -6,6 +6,7 @@ use crate::on_both_backends;
 on_both_backends!(
     a_clean_submission_is_applied_at_once_as_self_reported,
     a_tenfold_jump_waits_for_a_regulator_who_approves_it,
+    complaints_beyond_range_are_refused_and_a_jump_in_them_is_held,
     a_rejected_submission_changes_nothing_and_says_why,
     bad_submissions_are_refused_and_store_nothing,
 );
@@ -125,7 +126,7 @@ async fn a_tenfold_jump_waits_for_a_regulator_who_approves_it(app: TestApp) {
         app.post(
             &submissions_of(CODE_A),
             Some(&cast.owner_a),
-            &json!({"operating": [period("2026-09", 12000.0, 110)]}),
+            &json!({"operating": [period("2026-09", 120000.0, 110)]}),
         )
         .await,
         202,
@@ -188,7 +189,7 @@ async fn a_tenfold_jump_waits_for_a_regulator_who_approves_it(app: TestApp) {
         200,
     )
     .await;
-    assert_eq!(record["online_sales"], 12000.0);
+    assert_eq!(record["online_sales"], 120000.0);
     assert_eq!(record["source"], "self_reported");
     let history = body(
         app.get(
@@ -396,4 +397,51 @@ async fn bad_submissions_are_refused_and_store_nothing(app: TestApp) {
         422,
     )
     .await;
+}
+
+/// The same sales and orders as last month with complaints beyond 2^53 broke every full report
+/// of the enterprise; now the figure is refused, and an in-range jump in it waits for review.
+async fn complaints_beyond_range_are_refused_and_a_jump_in_them_is_held(app: TestApp) {
+    let cast = app.cast().await;
+    let mut august = period("2026-08", 1_000_000.0, 10_000);
+    august["complaints"] = json!(12);
+    body(
+        app.post(
+            &submissions_of(CODE_A),
+            Some(&cast.owner_a),
+            &json!({"operating": [august]}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let mut september = period("2026-09", 1_000_000.0, 10_000);
+    september["complaints"] = json!(9_007_199_254_740_993_i64);
+    let refused = assert_problem(
+        app.post(
+            &submissions_of(CODE_A),
+            Some(&cast.owner_a),
+            &json!({"operating": [september.clone()]}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["field"], "operating[0].complaints");
+    assert_eq!(operating_records(&app, &cast.regulator).await["total"], 1);
+
+    september["complaints"] = json!(5_000);
+    let held = body(
+        app.post(
+            &submissions_of(CODE_A),
+            Some(&cast.owner_a),
+            &json!({"operating": [september]}),
+        )
+        .await,
+        202,
+    )
+    .await;
+    assert_eq!(held["status"], "pending");
+    assert_eq!(held["findings"][0]["field"], "operating[0].complaints");
+    assert_eq!(operating_records(&app, &cast.regulator).await["total"], 1);
 }
