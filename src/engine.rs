@@ -692,19 +692,33 @@ pub fn artifact_summary(artifact: &ModelArtifact) -> String {
     .to_string()
 }
 
+/// The committed default model (`models/ACTIVE`), built into the binary: a service started
+/// from another folder, or installed with `cargo install`, grades with it when its models
+/// directory holds no artifact. A test checks that it is the one `models/ACTIVE` names.
+pub const BUILT_IN_MODEL: &str = include_str!("../models/2026-11-22T07:18:53Z-10d574e8.json");
+
 /// Registers one artifact file; returns its version.
 pub fn register_file(db: &Db, path: &Path, at: NaiveDateTime) -> anyhow::Result<String> {
     let json = std::fs::read_to_string(path)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-    let artifact =
-        ModelArtifact::from_json(&json).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    register_json(db, &json, &path.display().to_string(), at)
+}
+
+/// Registers one artifact given as JSON (`source` names it in errors); returns its version.
+pub fn register_json(
+    db: &Db,
+    json: &str,
+    source: &str,
+    at: NaiveDateTime,
+) -> anyhow::Result<String> {
+    let artifact = ModelArtifact::from_json(json).map_err(|e| anyhow::anyhow!("{source}: {e}"))?;
     let version = artifact.version.clone();
     let summary = artifact_summary(&artifact);
     db.write(|conn| {
         models::register(
             conn,
             &version,
-            &json,
+            json,
             &summary,
             artifact.created_at.naive_utc(),
             at,
@@ -716,17 +730,24 @@ pub fn register_file(db: &Db, path: &Path, at: NaiveDateTime) -> anyhow::Result<
 
 /// Registers every artifact in `dir` (`*.json`) and, when no model is active yet, activates the
 /// one named in `dir/ACTIVE` (or else the newest registry model), so a fresh start scores with
-/// the committed default model.
+/// the committed default model. A directory that is missing or holds no artifact stands for
+/// the built-in default model.
 pub fn register_directory(db: &Db, dir: &Path, at: NaiveDateTime) -> anyhow::Result<Registration> {
     let mut outcome = Registration::default();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(outcome);
-    };
-    let mut paths: Vec<_> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect()
+        })
+        .unwrap_or_default();
     paths.sort();
+    if paths.is_empty() {
+        let version = register_json(db, BUILT_IN_MODEL, "the built-in default model", at)?;
+        tracing::info!(%version, dir = %dir.display(), "no model artifact in the models directory: using the built-in default");
+        outcome.registered.push(version);
+    }
     for path in &paths {
         outcome.registered.push(register_file(db, path, at)?);
     }

@@ -21,8 +21,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("not found: {0}")]
     NotFound(String),
-    #[error("method not allowed: {0}")]
-    MethodNotAllowed(String),
+    /// `allow` lists the methods the path supports, for the `Allow` header (RFC 9110).
+    #[error("method not allowed: {detail}")]
+    MethodNotAllowed { detail: String, allow: String },
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("precondition failed: {0}")]
@@ -79,7 +80,7 @@ impl AppError {
             AppError::Unauthorized(_) => ("unauthorized", "Authentication required"),
             AppError::Forbidden(_) => ("forbidden", "Forbidden"),
             AppError::NotFound(_) => ("not-found", "Not found"),
-            AppError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
+            AppError::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
             AppError::Conflict(_) => ("conflict", "Conflict"),
             AppError::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
             AppError::PreconditionRequired(_) => ("precondition-required", "Precondition required"),
@@ -108,7 +109,7 @@ impl AppError {
             | AppError::Unauthorized(m)
             | AppError::Forbidden(m)
             | AppError::NotFound(m)
-            | AppError::MethodNotAllowed(m)
+            | AppError::MethodNotAllowed { detail: m, .. }
             | AppError::Conflict(m)
             | AppError::PreconditionFailed(m)
             | AppError::PreconditionRequired(m)
@@ -165,7 +166,7 @@ impl ResponseError for AppError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             AppError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
@@ -198,6 +199,9 @@ impl ResponseError for AppError {
                 retry_after_seconds,
             } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+            }
+            AppError::MethodNotAllowed { allow, .. } => {
+                response.insert_header((header::ALLOW, allow.as_str()));
             }
             _ => {}
         }

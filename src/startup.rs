@@ -96,6 +96,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .app_data(api::path_config())
+                .wrap(from_fn(api::refusals::as_problem_details))
                 .wrap(from_fn(telemetry::observe_request))
                 .wrap(TracingLogger::default())
                 .configure(health::routes)

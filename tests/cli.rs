@@ -873,3 +873,29 @@ fn audit_verify_checks_the_chain_and_names_the_first_broken_entry() {
         "BROKEN at entry 2: entry 2 was altered: its hash does not match its contents"
     );
 }
+
+/// Started from a folder without `models/` (as a binary installed with `cargo install` is), the
+/// service still grades: it registers and activates the built-in default model.
+#[test]
+fn without_a_models_directory_the_built_in_default_model_is_active() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = ecredit(data_dir.path())
+        .current_dir(elsewhere.path())
+        .args(["model", "list"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listing = String::from_utf8(out.stdout).unwrap();
+    let default = std::fs::read_to_string("models/ACTIVE").unwrap();
+    let active: Vec<&str> = listing
+        .lines()
+        .filter(|line| line.split_whitespace().nth(1) == Some("yes"))
+        .collect();
+    assert_eq!(active.len(), 1, "{listing}");
+    assert!(active[0].starts_with(default.trim()), "{listing}");
+}

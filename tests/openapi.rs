@@ -18,7 +18,14 @@ fn every_request_body_has_an_example_and_every_operation_documents_its_errors() 
         for (method, op) in item.as_object().unwrap() {
             if let Some(body) = op.get("requestBody") {
                 let schema = &body["content"]["application/json"]["schema"];
-                let name = schema["$ref"].as_str().unwrap().rsplit('/').next().unwrap();
+                // An optional body is `oneOf: [null, $ref]`.
+                let reference = schema["$ref"].as_str().or_else(|| {
+                    schema["oneOf"]
+                        .as_array()?
+                        .iter()
+                        .find_map(|s| s["$ref"].as_str())
+                });
+                let name = reference.unwrap().rsplit('/').next().unwrap();
                 assert!(
                     schemas[name].get("example").is_some(),
                     "{method} {path}: {name} has no example"

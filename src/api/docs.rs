@@ -104,7 +104,7 @@ use super::{
         health::ready,
         health::metrics,
     ),
-    modifiers(&BearerAuth, &ServerErrors),
+    modifiers(&BearerAuth, &ServerErrors, &PageItemsByReference),
     tags(
         (name = "auth", description = "Sign in"),
         (name = "enterprises", description = "The registry of e-commerce enterprises"),
@@ -189,6 +189,37 @@ impl Modify for ServerErrors {
                         .build()
                         .into()
                 });
+            }
+        }
+    }
+}
+
+/// `utoipa` copies the item schema into each `Page_<Item>` (juhaku/utoipa#1586), so a typed
+/// client would get two classes per item type; the items are made a `$ref` to `<Item>`.
+struct PageItemsByReference;
+
+impl Modify for PageItemsByReference {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{ArrayBuilder, Schema};
+        use utoipa::openapi::{Ref, RefOr};
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let known: Vec<String> = components.schemas.keys().cloned().collect();
+        for (name, schema) in components.schemas.iter_mut() {
+            let Some(item) = name.strip_prefix("Page_") else {
+                continue;
+            };
+            if !known.iter().any(|k| k == item) {
+                continue;
+            }
+            if let RefOr::T(Schema::Object(page)) = schema {
+                page.properties.insert(
+                    "items".into(),
+                    ArrayBuilder::new()
+                        .items(Ref::from_schema_name(item))
+                        .into(),
+                );
             }
         }
     }

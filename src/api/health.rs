@@ -8,9 +8,9 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health", web::get().to(health))
-        .route("/ready", web::get().to(ready))
-        .route("/metrics", web::get().to(metrics));
+    cfg.service(super::resource("/health").route(web::get().to(health)))
+        .service(super::resource("/ready").route(web::get().to(ready)))
+        .service(super::resource("/metrics").route(web::get().to(metrics)));
 }
 
 #[derive(Serialize, ToSchema)]

@@ -16,6 +16,7 @@ pub mod models;
 pub mod objections;
 pub mod problems;
 pub mod records;
+pub mod refusals;
 pub mod repairs;
 pub mod reports;
 pub mod runs;
@@ -74,11 +75,7 @@ pub fn resource(path: &str) -> actix_web::Resource {
 }
 
 async fn method_not_allowed(req: HttpRequest) -> Result<actix_web::HttpResponse, AppError> {
-    Err(AppError::MethodNotAllowed(format!(
-        "{} is not supported on {}",
-        req.method(),
-        req.path()
-    )))
+    Err(refusals::method_not_allowed(&req))
 }
 
 /// A path that does not parse (a record id that is not a number) names nothing that exists.

@@ -57,7 +57,7 @@ const PUBLIC_PURPOSE: &str = "public_inquiry";
 #[utoipa::path(
     post, path = "/api/v1/enterprises/{code}/reports", tag = "reports",
     params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B")),
-    request_body(content = ReportRequest, description = "Optional"),
+    request_body(content = Option<ReportRequest>, description = "Optional: every field may be left out, and so may the whole body"),
     responses(
         (status = 201, description = "The signed report (its canonical serialisation: save it byte for byte to verify it later)",
             body = SignedReport, headers(("Location" = String))),
@@ -96,7 +96,8 @@ pub async fn create_report(
         ReportRequest::default()
     } else {
         check_json(&req)?;
-        super::json::parse(&body)?
+        // `null` stands for no body, as the schema says.
+        super::json::parse::<Option<ReportRequest>>(&body)?.unwrap_or_default()
     };
     let kind = request.kind.unwrap_or(wants_default);
     if kind == ReportKind::Full {

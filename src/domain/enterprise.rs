@@ -125,7 +125,10 @@ pub struct EnterprisePatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<EnterpriseStatus>,
     /// Why the record is corrected; kept in the history.
-    #[serde(default, skip_serializing)]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::domain::patch::reason_goes_to_history"
+    )]
     pub reason: Option<String>,
 }
 

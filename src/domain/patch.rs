@@ -9,6 +9,13 @@ use serde_json::{Map, Value};
 
 use super::validation::Violations;
 
+/// `skip_serializing_if` for the `reason` of a patch: the reason goes to the history beside the
+/// change, never into the merged fields. (`skip_serializing` would do the same, but `utoipa` then
+/// leaves the field out of the request schema, and a typed client could not send it.)
+pub fn reason_goes_to_history(_: &Option<String>) -> bool {
+    true
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct FieldChange {
     pub field: String,

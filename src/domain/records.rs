@@ -203,7 +203,10 @@ pub struct OperatingPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<DataSource>,
     /// Why the record is corrected; kept in the history.
-    #[serde(default, skip_serializing)]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::domain::patch::reason_goes_to_history"
+    )]
     pub reason: Option<String>,
 }
 
@@ -490,7 +493,10 @@ pub struct CreditEventPatch {
     pub status: Option<CreditEventStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<DataSource>,
-    #[serde(default, skip_serializing)]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::domain::patch::reason_goes_to_history"
+    )]
     pub reason: Option<String>,
 }
 
@@ -636,7 +642,10 @@ pub struct SentimentPatch {
     pub topic: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<DataSource>,
-    #[serde(default, skip_serializing)]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::domain::patch::reason_goes_to_history"
+    )]
     pub reason: Option<String>,
 }
 
@@ -793,7 +802,10 @@ pub struct AssociationPatch {
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<DataSource>,
-    #[serde(default, skip_serializing)]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::domain::patch::reason_goes_to_history"
+    )]
     pub reason: Option<String>,
 }
 

@@ -52,22 +52,52 @@ async fn openapi_and_docs_are_served(app: TestApp) {
 async fn unknown_routes_are_problems(app: TestApp) {
     assert_problem(app.get("/api/v1/nothing-here", None).await, 404).await;
     assert_problem(app.get("/nothing", None).await, 404).await;
-    let delete = app
-        .request(
+    // A file the documentation does not have is a problem too, not a bare 404.
+    assert_problem(app.get("/docs/no-such-file.js", None).await, 404).await;
+    // A wrong method gets 405 and `Allow` names the documented methods (RFC 9110).
+    for (method, path, allow) in [
+        (
             reqwest::Method::DELETE,
             "/api/v1/enterprises/91330100799655058B",
-            None,
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_problem(delete, 405).await;
-    let put = app
-        .request(reqwest::Method::PUT, "/api/v1/auth/token", None)
-        .send()
-        .await
-        .unwrap();
-    assert_problem(put, 405).await;
+            "GET, PATCH",
+        ),
+        (reqwest::Method::PUT, "/api/v1/auth/token", "POST"),
+        (reqwest::Method::POST, "/health", "GET"),
+        (reqwest::Method::DELETE, "/ready", "GET"),
+        (reqwest::Method::PUT, "/metrics", "GET"),
+        (
+            reqwest::Method::GET,
+            "/api/v1/watch/91330100799655058B",
+            "DELETE",
+        ),
+    ] {
+        let response = app
+            .request(method.clone(), path, None)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.headers().get("allow").map(|v| v.to_str().unwrap()),
+            Some(allow),
+            "{method} {path}"
+        );
+        assert_problem(response, 405).await;
+    }
+    // Bodies over the limit, also to the operations that read raw bytes, are 413 problems.
+    let huge = vec![b' '; 300 * 1024];
+    for path in [
+        "/api/v1/enterprises/91330100799655058B/reports",
+        "/api/v1/reports/verify",
+    ] {
+        let response = app
+            .request(reqwest::Method::POST, path, None)
+            .header("content-type", "application/json")
+            .body(huge.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_problem(response, 413).await;
+    }
 }
 
 /// With PostgreSQL gone, readiness and data endpoints answer 503 problems instead of hanging or

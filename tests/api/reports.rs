@@ -133,9 +133,11 @@ async fn reports_follow_the_rules_of_access_and_every_pull_is_logged(app: TestAp
         .token_in("bank-2", Role::Bank, None, Some("Other Bank"))
         .await;
 
-    // The public report: anyone, with or without a body.
+    // The public report: anyone, with or without a body (`null` is no body, as the spec says).
     let (_, public) = created(&app, None, CODE_A, None).await;
     assert_eq!(public["report"]["kind"], "public");
+    let (_, with_null) = created(&app, None, CODE_A, Some(Value::Null)).await;
+    assert_eq!(with_null["report"]["kind"], "public");
     assert_eq!(
         public["report"]["requested_for"]["purpose"],
         "public_inquiry"
@@ -262,9 +264,9 @@ async fn reports_follow_the_rules_of_access_and_every_pull_is_logged(app: TestAp
         .await
         .unwrap();
     let entries = log["items"].as_array().unwrap();
-    // 3 public + owner + regulator + bank + bank (last day) created; 4 reads of the bank's
+    // 4 public + owner + regulator + bank + bank (last day) created; 4 reads of the bank's
     // report and 1 of the public one.
-    assert_eq!(log["total"], 12, "{log}");
+    assert_eq!(log["total"], 13, "{log}");
     let bank_entries: Vec<(&str, &str)> = entries
         .iter()
         .filter(|e| e["actor_role"] == "bank" && e["purpose"] == "loan_application")
@@ -284,7 +286,7 @@ async fn reports_follow_the_rules_of_access_and_every_pull_is_logged(app: TestAp
         ]
     );
     let anonymous = entries.iter().filter(|e| e["actor"] == "anonymous").count();
-    assert_eq!(anonymous, 2, "the anonymous creation and read are logged");
+    assert_eq!(anonymous, 3, "the anonymous creations and read are logged");
     assert!(
         entries
             .iter()
