@@ -96,7 +96,7 @@ pub enum AuditCommand {
 
 #[derive(Subcommand)]
 pub enum ReportCommand {
-    /// Check a saved report (its JSON document, byte for byte as served) offline. Prints
+    /// Check a saved report (its JSON document, in any serialisation of the same content) offline. Prints
     /// `valid: report NO, key ID` and exits 0, or `INVALID: why` and exits 1.
     Verify(ReportVerifyArgs),
     /// Make a new key the one that signs reports. The old keys stay, so the reports they signed

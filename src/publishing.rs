@@ -3,7 +3,7 @@
 //! stored report back and logs the read. It joins the pure report core to storage; it holds no
 //! SQL (that is in `db`) and no HTTP.
 
-use chrono::{DateTime, Months, Utc};
+use chrono::{DateTime, Months, SubsecRound, Utc};
 
 use crate::db::authorizations::AuthorizationRow;
 use crate::db::{Db, DbConnection, enterprises, lists, records, reports, scores};
@@ -169,7 +169,8 @@ fn gather(
                 |(title, source_name, published_at, polarity)| SentimentHeadline {
                     title,
                     source_name,
-                    published_at,
+                    // Microseconds at most, as common clients keep them (see `issued_at`).
+                    published_at: published_at.trunc_subsecs(6),
                     polarity,
                 },
             )
@@ -199,7 +200,9 @@ fn gather(
         report_no: assemble::new_report_no(now, &mut rng),
         kind,
         issuer: ISSUER.to_string(),
-        issued_at: now,
+        // Microseconds at most: a client that parses and re-serialises the report keeps that
+        // much, and verification compares instants.
+        issued_at: now.trunc_subsecs(6),
         valid_days: REPORT_VALID_DAYS,
         requested_for: ReportRequester {
             role: requester.role_name().to_string(),

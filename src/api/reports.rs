@@ -59,7 +59,7 @@ const PUBLIC_PURPOSE: &str = "public_inquiry";
     params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B")),
     request_body(content = Option<ReportRequest>, description = "Optional: every field may be left out, and so may the whole body"),
     responses(
-        (status = 201, description = "The signed report (its canonical serialisation: save it byte for byte to verify it later)",
+        (status = 201, description = "The signed report in its canonical (RFC 8785) serialisation. Save it to verify it later; any serialisation of the same content verifies",
             body = SignedReport, headers(("Location" = String))),
         CreateProblems,
         (status = 429, description = "Too many public reports from this address (anonymous callers only); `Retry-After` says when to try again",
@@ -334,11 +334,13 @@ pub async fn public_keys(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(state.report_keys.public_key_set())
 }
 
-/// Check a saved report: send the file's bytes as they are. The answer says whether it is a
-/// genuine, unaltered report of this registry and, if not, why. Public.
+/// Check a saved report: send it as saved, or as a client wrote it back (any serialisation of
+/// the same content: member order, spacing, timestamp offsets and number forms may differ). The
+/// answer says whether it is a genuine, unaltered report of this registry and, if not, why: an
+/// added, removed or changed member fails. Public.
 #[utoipa::path(
     post, path = "/api/v1/reports/verify", tag = "reports",
-    request_body(content = SignedReport, description = "The saved report, byte for byte", content_type = "application/json"),
+    request_body(content = SignedReport, description = "The saved report", content_type = "application/json"),
     responses(
         (status = 200, description = "The verdict", body = Verification),
         (status = 413, description = "Larger than any report", body = Problem, content_type = "application/problem+json"),

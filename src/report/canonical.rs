@@ -34,6 +34,54 @@ pub(crate) fn canonical_of_parsed<T: Serialize>(value: &T) -> Option<Vec<u8>> {
     serde_jcs::to_vec(value).ok()
 }
 
+/// Whether `given` (a report as a client sent it back) says the same as `ours` (the same report
+/// read and written again by the service): the same members everywhere, equal numbers (`1` and
+/// `1.0` alike), and equal strings, where two timestamps for the same instant are equal
+/// (`…T09:30:00Z` and `…T09:30:00.000000+00:00`). So any serialisation of the report verifies,
+/// and an added or removed member (even a `null`) does not.
+pub fn same_content(given: &serde_json::Value, ours: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (given, ours) {
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(key, value)| b.get(key).is_some_and(|other| same_content(value, other)))
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_content(x, y))
+        }
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Value::String(a), Value::String(b)) => a == b || same_instant(a, b),
+        (a, b) => a == b,
+    }
+}
+
+fn same_instant(a: &str, b: &str) -> bool {
+    use chrono::{DateTime, NaiveDateTime};
+    if !(full_date_and_time(a) && full_date_and_time(b)) {
+        return false;
+    }
+    if let (Ok(a), Ok(b)) = (
+        DateTime::parse_from_rfc3339(a),
+        DateTime::parse_from_rfc3339(b),
+    ) {
+        return a == b;
+    }
+    // Times written without an offset (UTC by the format), as some fields are.
+    let naive = |s: &str| s.parse::<NaiveDateTime>().ok();
+    matches!((naive(a), naive(b)), (Some(a), Some(b)) if a == b)
+}
+
+/// Starts `YYYY-MM-DDTHH:MM:SS`, every digit written (chrono's parsers also take `08:15:0`).
+fn full_date_and_time(text: &str) -> bool {
+    let pattern = b"dddd-dd-ddTdd:dd:dd";
+    text.len() >= pattern.len()
+        && text.bytes().zip(pattern).all(|(c, p)| match p {
+            b'd' => c.is_ascii_digit(),
+            _ => c == *p,
+        })
+}
+
 /// The bytes a report's signature covers.
 pub fn canonical_document(document: &ReportDocument) -> Result<Vec<u8>, ReportError> {
     canonical_json(document)

@@ -1,6 +1,6 @@
 //! The credit report as a document: what a report says, in the shape that is signed, stored,
-//! served and verified. A report is a snapshot: it is assembled once, signed, and read back
-//! byte for byte.
+//! served and verified. A report is a snapshot: it is assembled once, signed over its RFC 8785
+//! form, and read back byte for byte; any serialisation of the same content verifies.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -206,8 +206,8 @@ pub struct SentimentSummary {
 pub struct SentimentHeadline {
     pub title: String,
     pub source_name: String,
-    /// UTC, written without an offset. Unlike the rest of the API this stays as issued: a report
-    /// verifies only byte for byte, so the `ecredit-report/1` format cannot change its timestamps.
+    /// UTC, written without an offset, at most to the microsecond. Unlike the rest of the API
+    /// this stays as issued: the `ecredit-report/1` format, which signatures cover, is fixed.
     #[schema(
         value_type = String,
         pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?$",

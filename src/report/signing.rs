@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::ReportError;
-use super::canonical::{canonical_document, canonical_of_parsed};
+use super::canonical::{canonical_document, canonical_of_parsed, same_content};
 use super::document::{REPORT_FORMAT, ReportDocument, ReportSignature, SignedReport};
 
 /// The one signature algorithm.
@@ -136,14 +136,20 @@ pub fn verify(bytes: &[u8], keys: &[PublicKeyInfo]) -> Verification {
             ),
         );
     }
-    match canonical_of_parsed(&signed) {
-        Some(canonical) if canonical == bytes => {}
+    // Any serialisation of the report's content verifies: the signature covers the RFC 8785
+    // form, which is made again below from what was read. What the typed reading could hide is
+    // checked here: a member removed (an optional one reads as absent), or a value the types
+    // read differently from what the file says.
+    let given: Option<serde_json::Value> = serde_json::from_slice(bytes).ok();
+    let ours = serde_json::to_value(&signed).ok();
+    match (given, ours) {
+        (Some(given), Some(ours)) if same_content(&given, &ours) => {}
         _ => {
             return Verification::invalid(
                 report_no,
                 key_id,
                 Failure::NotCanonical,
-                "the file is not byte for byte the report as issued (RFC 8785 form): it was changed or re-formatted",
+                "the file does not hold the members of the report as issued: one was added, removed or re-typed",
             );
         }
     }
@@ -662,12 +668,12 @@ mod tests {
                 problem: None,
             }
         );
-        // One trailing newline is what a text editor adds: tolerated. Two are not.
+        // Whitespace between tokens is no content: a newline a text editor adds, or two.
         let mut with_newline = bytes.clone();
         with_newline.push(b'\n');
         assert!(ring.verify(&with_newline).valid);
         with_newline.push(b'\n');
-        assert!(!ring.verify(&with_newline).valid);
+        assert!(ring.verify(&with_newline).valid);
     }
 
     #[test]
@@ -717,17 +723,31 @@ mod tests {
             tampered[i] = bytes[i];
         }
         assert_eq!(tampered, bytes);
-        // Removing any byte fails as well, and so does inserting a space between tokens or in a
-        // text.
+        // Removing any byte fails as well, and so does inserting a space in a text (between
+        // tokens it is no content, and the report still verifies).
         for i in 0..bytes.len() {
             let mut shorter = bytes.clone();
             shorter.remove(i);
-            assert!(!verify(&shorter, &keys).valid, "removing byte {i}");
+            assert!(
+                !verify(&shorter, &keys).valid,
+                "removing byte {i} of {}",
+                String::from_utf8_lossy(&bytes[i.saturating_sub(40)..(i + 40).min(bytes.len())])
+            );
         }
-        for i in (0..bytes.len()).step_by(7) {
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        // (The sample's texts hold no escaped quote, so counting quotes tells inside from out.)
+        let inside_a_text = |at: usize| text[..at].matches('"').count() % 2 == 1;
+        let structural = |b: u8| b",:{}[]\"".contains(&b);
+        let between_tokens =
+            |at: usize| !inside_a_text(at) && (structural(bytes[at - 1]) || structural(bytes[at]));
+        for i in (1..bytes.len())
+            .step_by(7)
+            .filter(|&i| text.is_char_boundary(i))
+        {
             let mut longer = bytes.clone();
             longer.insert(i, b' ');
-            assert!(!verify(&longer, &keys).valid, "inserting at {i}");
+            let valid = verify(&longer, &keys).valid;
+            assert_eq!(valid, between_tokens(i), "inserting a space at {i}");
         }
     }
 
@@ -753,9 +773,51 @@ mod tests {
             assert!(v.problem.unwrap().starts_with("not a report"));
         }
 
-        // Pretty-printed: the same JSON value, not the same bytes.
+        // Pretty-printed, members in another order, timestamps with an offset and
+        // microseconds, integers as decimals: the same content, so valid.
         let pretty = serde_json::to_vec_pretty(&signed).unwrap();
-        assert!(problem(&pretty).starts_with("not canonical"));
+        assert!(verify(&pretty, &keys).valid);
+        let mut value = serde_json::to_value(&signed).unwrap();
+        let issued = value["report"]["issued_at"].as_str().unwrap().to_string();
+        value["report"]["issued_at"] = issued.replace('Z', ".000000+00:00").into();
+        let mut text = serde_json::to_string(&value).unwrap();
+        text = text.replacen("\"report\":", "\"zz_moved\":", 1);
+        let moved: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut reordered = serde_json::Map::new();
+        reordered.insert("signature".into(), moved["signature"].clone());
+        reordered.insert("report".into(), moved["zz_moved"].clone());
+        let reordered = serde_json::to_vec(&reordered).unwrap();
+        assert!(verify(&reordered, &keys).valid, "{}", problem(&reordered));
+
+        // A member removed, even one that is `null`, is not the report as issued.
+        fn remove_a_null(value: &mut serde_json::Value) -> Option<String> {
+            match value {
+                serde_json::Value::Object(members) => {
+                    if let Some(key) = members
+                        .iter()
+                        .find(|(_, v)| v.is_null())
+                        .map(|(k, _)| k.clone())
+                    {
+                        members.remove(&key);
+                        return Some(key);
+                    }
+                    members.values_mut().find_map(remove_a_null)
+                }
+                serde_json::Value::Array(items) => items.iter_mut().find_map(remove_a_null),
+                _ => None,
+            }
+        }
+        let mut removed = serde_json::to_value(&signed).unwrap();
+        let nullable = remove_a_null(&mut removed).expect("the sample has a null member");
+        let removed = serde_json::to_vec(&removed).unwrap();
+        assert!(problem(&removed).starts_with("not canonical"), "{nullable}");
+        // A number written as text reads differently from what the file says.
+        let mut retyped = serde_json::to_value(&signed).unwrap();
+        let score = &mut retyped["report"]["rating"]["score"];
+        if score.is_number() {
+            *score = score.to_string().into();
+            assert!(!verify(&serde_json::to_vec(&retyped).unwrap(), &keys).valid);
+        }
 
         // An extra member is not part of the report.
         let canonical = to_canonical_bytes(&signed).unwrap();

@@ -473,12 +473,35 @@ async fn saved_reports_verify_and_tampering_is_caught(app: TestApp) {
         ),
         1,
     );
-    let spaced = bytes.replacen(':', ": ", 1);
-    for tampered in [better, nudged, spaced] {
+    let mut fewer = report.clone();
+    fewer["report"]
+        .as_object_mut()
+        .unwrap()
+        .remove("model_version");
+    let mut more = report.clone();
+    more["report"]["enterprise"]["rating_agency"] = json!("us");
+    for tampered in [better, nudged, fewer.to_string(), more.to_string()] {
         assert_ne!(tampered, bytes);
         let verdict = verify(tampered.into_bytes()).await;
         assert_eq!(verdict["valid"], false, "{verdict}");
         assert!(verdict["problem"].is_string());
+    }
+    // Any serialisation of the same content verifies: as a typed client writes it back, with
+    // other spacing and member order, and the timestamps with an offset and microseconds.
+    let mut rewritten = report.clone();
+    for field in ["issued_at", "valid_until"] {
+        let at: chrono::DateTime<chrono::Utc> = rewritten["report"][field]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        rewritten["report"][field] = json!(at.format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string());
+    }
+    let spaced = bytes.replacen(':', ": ", 1);
+    for same in [serde_json::to_string_pretty(&rewritten).unwrap(), spaced] {
+        assert_ne!(same, bytes);
+        let verdict = verify(same.into_bytes()).await;
+        assert_eq!(verdict["valid"], true, "{verdict}");
     }
     let garbage = verify(b"{\"not\": \"a report\"}".to_vec()).await;
     assert_eq!(garbage["valid"], false);
