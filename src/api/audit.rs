@@ -158,6 +158,7 @@ pub struct AuditQuery {
     /// Only this username (`anonymous` for the public).
     pub actor: Option<String>,
     /// Only this role: `admin`, `regulator`, `bank` or `enterprise`.
+    #[param(value_type = Option<Role>)]
     pub role: Option<String>,
     /// Only requests about this enterprise (unified social credit code).
     pub enterprise: Option<String>,
@@ -172,7 +173,7 @@ pub struct AuditQuery {
     /// Before this time (RFC 3339).
     #[param(value_type = Option<String>, format = DateTime)]
     pub until: Option<String>,
-    #[param(minimum = 1, example = 1)]
+    #[param(minimum = 1, maximum = 1000000, example = 1)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub per_page: Option<u32>,
@@ -180,16 +181,22 @@ pub struct AuditQuery {
 
 impl AuditQuery {
     fn filter(self, v: &mut Violations) -> AuditFilter {
-        let enterprise = self
-            .enterprise
-            .and_then(|raw| match CreditCode::parse(&raw) {
-                Ok(code) => Some(code.to_string()),
-                Err(_) => {
-                    v.add("enterprise", "is not a valid unified social credit code");
-                    None
-                }
-            });
-        if let Some(role) = &self.role
+        // An empty filter is no filter: a search form sends its empty fields.
+        let given = |value: Option<String>| value.filter(|s| !s.trim().is_empty());
+        let (actor, role, action, request_id) = (
+            given(self.actor),
+            given(self.role),
+            given(self.action),
+            given(self.request_id),
+        );
+        let enterprise = given(self.enterprise).and_then(|raw| match CreditCode::parse(&raw) {
+            Ok(code) => Some(code.to_string()),
+            Err(_) => {
+                v.add("enterprise", "is not a valid unified social credit code");
+                None
+            }
+        });
+        if let Some(role) = &role
             && Role::parse(role).is_none()
         {
             v.add("role", "must be admin, regulator, bank or enterprise");
@@ -206,11 +213,11 @@ impl AuditQuery {
         let from = time("from", self.from);
         let until = time("until", self.until);
         AuditFilter {
-            actor: self.actor,
-            actor_role: self.role,
+            actor,
+            actor_role: role,
             enterprise_code: enterprise,
-            action: self.action,
-            request_id: self.request_id,
+            action,
+            request_id,
             from,
             until,
         }

@@ -44,6 +44,7 @@ pub struct BankView {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AuthorizationView {
     pub id: i64,
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
     pub enterprise_code: String,
     pub bank_organisation_id: i64,
     pub bank_name: String,

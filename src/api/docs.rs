@@ -104,6 +104,11 @@ use super::{
         health::ready,
         health::metrics,
     ),
+    // Referenced only from query parameters (`value_type`), which utoipa does not collect.
+    components(schemas(
+        crate::domain::submission::SubmissionStatus,
+        crate::domain::Role
+    )),
     modifiers(&BearerAuth, &ServerErrors, &PageItemsByReference),
     tags(
         (name = "auth", description = "Sign in"),

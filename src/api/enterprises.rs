@@ -39,7 +39,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct EnterpriseListQuery {
     /// GB/T 2260 code; a province (`330000`) or city (`330100`) code matches all within it.
-    #[param(example = "330100")]
+    #[param(pattern = r"^([0-9]{6})?$", example = "330100")]
     pub region_code: Option<String>,
     /// Exact industry.
     pub industry: Option<String>,
@@ -48,7 +48,7 @@ pub struct EnterpriseListQuery {
     /// Part of the name, or the first characters of the credit code.
     #[param(example = "西湖")]
     pub q: Option<String>,
-    #[param(minimum = 1, example = 1)]
+    #[param(minimum = 1, maximum = 1000000, example = 1)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub per_page: Option<u32>,
@@ -200,9 +200,10 @@ pub async fn update_enterprise(
         .blocking(move |db| {
             db.write(|conn| {
                 let before = enterprises::get(conn, &code)?;
-                let version = expected_version(if_match.as_deref(), before.meta.version)?;
+                // The body first: an invalid correction is 422 whichever version it names.
                 let after =
                     patch::merge(&before.enterprise.to_input(), &changes)?.validate(today)?;
+                let version = expected_version(if_match.as_deref(), before.meta.version)?;
                 let (stored, _) =
                     enterprises::update(conn, &before, &after, version, "department", &ctx)?;
                 Ok(stored)

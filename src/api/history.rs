@@ -15,6 +15,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(super::resource("/enterprises/{code}/history").route(web::get().to(get_history)));
 }
 
+/// The documented `entity` pattern lists these; a test keeps the two the same.
 const ENTITIES: [&str; 8] = [
     "enterprise",
     "operating_record",
@@ -31,8 +32,11 @@ const ENTITIES: [&str; 8] = [
 pub struct HistoryQuery {
     /// Only changes to this kind of record: `enterprise`, `operating_record`, `credit_event`,
     /// `sentiment_record`, `association`, `list_entry`, `commitment` or `credit_repair`.
+    #[param(
+        pattern = "^(enterprise|operating_record|credit_event|sentiment_record|association|list_entry|commitment|credit_repair)$"
+    )]
     pub entity: Option<String>,
-    #[param(minimum = 1, example = 1)]
+    #[param(minimum = 1, maximum = 1000000, example = 1)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub per_page: Option<u32>,
@@ -89,4 +93,13 @@ pub async fn get_history(
         .map(|row| HistoryEntryView::of(row, &viewer))
         .collect();
     Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_documented_entity_pattern_names_every_entity() {
+        let pattern = format!("^({})$", super::ENTITIES.join("|"));
+        assert!(super::super::docs::openapi_json().contains(&pattern));
+    }
 }

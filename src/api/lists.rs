@@ -46,6 +46,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub struct ListEntryView {
     pub id: i64,
     pub list: ListKind,
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
     pub enterprise_code: String,
     pub enterprise_name: String,
     /// What the entry is today: `current` entries are on the list; `expired` and `removed` ones
@@ -143,7 +144,7 @@ pub struct ListQuery {
     /// Every confirmed entry, with its state (current, expired, removed) and any removal
     /// decision, instead of the current entries. Regulators and admins only.
     pub history: Option<bool>,
-    #[param(minimum = 1, example = 1)]
+    #[param(minimum = 1, maximum = 1000000, example = 1)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub per_page: Option<u32>,

@@ -43,6 +43,10 @@ pub use json::{ApiJson, ApiQuery};
 
 pub const MAX_PAGE_SIZE: u32 = 100;
 
+/// The last page number accepted (the documented `maximum`): far beyond any list, and inside
+/// every client's 32-bit integers.
+pub const MAX_PAGE: u32 = 1_000_000;
+
 /// Registers every route of `/api/v1`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -88,7 +92,7 @@ pub fn path_config() -> web::PathConfig {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Page number, from 1.
-    #[param(minimum = 1, example = 1)]
+    #[param(minimum = 1, maximum = 1000000, example = 1)]
     pub page: Option<u32>,
     /// Items per page, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100, example = 20)]
@@ -106,7 +110,11 @@ impl PageRequest {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(20);
         let mut v = crate::domain::Violations::new();
-        v.check(page >= 1, "page", "must be at least 1");
+        v.check(
+            (1..=MAX_PAGE).contains(&page),
+            "page",
+            format!("must be between 1 and {MAX_PAGE}"),
+        );
         v.check(
             (1..=MAX_PAGE_SIZE).contains(&per_page),
             "per_page",

@@ -58,6 +58,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ObjectionView {
     pub id: i64,
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
     pub enterprise_code: String,
     /// The disputed credit event, or null.
     pub credit_event_id: Option<i64>,
@@ -359,7 +360,7 @@ pub struct QueueQuery {
     /// `true`: only the overdue ones (open and past the deadline today); `false`: only the
     /// others.
     pub overdue: Option<bool>,
-    #[param(minimum = 1, example = 1)]
+    #[param(minimum = 1, maximum = 1000000, example = 1)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub per_page: Option<u32>,

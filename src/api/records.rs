@@ -804,8 +804,9 @@ where
         .blocking(move |db| {
             db.write(|conn| {
                 let before = getter(conn, &code, id)?;
-                let version = expected_version(if_match.as_deref(), before.meta.version)?;
+                // The body first: an invalid correction is 422 whichever version it names.
                 let after = revise(conn, &before)?;
+                let version = expected_version(if_match.as_deref(), before.meta.version)?;
                 let (stored, _changes) = updater(conn, &before, &after, version, &ctx)?;
                 Ok(stored)
             })

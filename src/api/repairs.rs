@@ -46,6 +46,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct RepairView {
     pub id: i64,
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
     pub enterprise_code: String,
     /// The negative credit event to repair, or…
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -198,7 +199,7 @@ pub async fn get_repair(
 pub struct QueueQuery {
     /// Only applications in this status; `pending` is the work to do. All when absent.
     pub status: Option<RepairStatus>,
-    #[param(minimum = 1, example = 1)]
+    #[param(minimum = 1, maximum = 1000000, example = 1)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub per_page: Option<u32>,

@@ -27,6 +27,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// A score as the caller may see it: the public sees the grade only.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ScoreView {
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
     pub enterprise_code: String,
     /// The published grade (after policy overrides and the upgrade rule).
     pub grade: Grade,

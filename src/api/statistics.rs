@@ -34,7 +34,7 @@ pub const MAX_QUARTERS: u32 = 40;
 #[into_params(parameter_in = Query)]
 pub struct FilterQuery {
     /// GB/T 2260 code; a province (`330000`) or city (`330100`) code covers all within it.
-    #[param(example = "330000")]
+    #[param(pattern = r"^([0-9]{6})?$", example = "330000")]
     pub region_code: Option<String>,
     /// Exact industry.
     pub industry: Option<String>,
@@ -71,9 +71,9 @@ pub struct EnterpriseStatisticsQuery {
     /// For `by=region`: group at province (2 digits, default), city (4) or district level.
     pub level: Option<RegionLevel>,
     /// The calendar year of the operating figures (default: the last complete year).
-    #[param(example = 2025)]
+    #[param(minimum = 2000, maximum = 9999, example = 2025)]
     pub year: Option<i32>,
-    #[param(example = "330000")]
+    #[param(pattern = r"^([0-9]{6})?$", example = "330000")]
     pub region_code: Option<String>,
     pub industry: Option<String>,
 }
@@ -165,7 +165,7 @@ pub struct TrendQuery {
     /// How many calendar quarters, ending with the current one (1 to 40, default 8).
     #[param(minimum = 1, maximum = 40, example = 8)]
     pub quarters: Option<u32>,
-    #[param(example = "330000")]
+    #[param(pattern = r"^([0-9]{6})?$", example = "330000")]
     pub region_code: Option<String>,
     pub industry: Option<String>,
 }

@@ -288,8 +288,9 @@ pub async fn decide(
 #[into_params(parameter_in = Query)]
 pub struct SubmissionQuery {
     /// Only submissions in this status: `applied`, `pending`, `approved` or `rejected`.
+    #[param(value_type = Option<SubmissionStatus>)]
     pub status: Option<String>,
-    #[param(minimum = 1, example = 1)]
+    #[param(minimum = 1, maximum = 1000000, example = 1)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub per_page: Option<u32>,

@@ -30,6 +30,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// An enterprise on the caller's watch list.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct WatchItemView {
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
     pub enterprise_code: String,
     pub name: String,
     #[serde(with = "crate::domain::utc")]
@@ -46,6 +47,7 @@ pub struct WatchItemView {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"enterprise_code": "91330100799655058B"}))]
 pub struct WatchInput {
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
     pub enterprise_code: String,
 }
 
@@ -193,6 +195,7 @@ crate::text_enum! {
 /// One change of a watched enterprise.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct WatchChange {
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
     pub enterprise_code: String,
     pub kind: ChangeKind,
     /// When the change was recorded.

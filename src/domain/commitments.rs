@@ -62,8 +62,10 @@ impl CommitmentOutcome {
 }))]
 pub struct CommitmentInput {
     /// What the enterprise promises, at most 4000 characters.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub text: String,
     /// What the commitment covers, e.g. `product quality` or `on-time delivery`.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub scope: String,
     pub period_start: NaiveDate,
     /// The last day of the commitment; not before `period_start`, and not already past.
@@ -121,12 +123,14 @@ impl CommitmentInput {
 pub struct CommitmentDecisionInput {
     pub outcome: CommitmentOutcome,
     /// Why; becomes the credit event's description.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub explanation: String,
     /// For a broken commitment: the event's severity (default `minor`). A kept commitment's
     /// event is always `minor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     /// The authority that issues the credit event.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub authority: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_number: Option<String>,

@@ -40,8 +40,10 @@ crate::text_enum! {
 pub struct PlatformShop {
     /// The platform, e.g. Tmall, JD, Douyin, Pinduoduo, Amazon.
     #[schema(example = "Tmall")]
+    #[schema(min_length = 1, pattern = r"\S")]
     pub platform: String,
     #[schema(example = "西湖茶旗舰店")]
+    #[schema(min_length = 1, pattern = r"\S")]
     pub shop_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "https://xihutea.tmall.com")]
@@ -67,8 +69,11 @@ pub struct PlatformShop {
 }))]
 pub struct EnterpriseInput {
     /// Unified social credit code (GB 32100-2015).
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
     pub code: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub legal_representative: String,
     /// Resident identity number of the legal representative (personal data: masked in output).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,7 +86,9 @@ pub struct EnterpriseInput {
     pub registered_capital: f64,
     pub established_on: NaiveDate,
     /// GB/T 2260 region code.
+    #[schema(pattern = r"^[0-9]{6}$")]
     pub region_code: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub industry: String,
     #[serde(default)]
     pub business_models: Vec<BusinessModel>,
@@ -115,6 +122,7 @@ pub struct EnterprisePatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub established_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = r"^[0-9]{6}$")]
     pub region_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,

@@ -41,6 +41,7 @@ pub struct ImportItem {
 pub struct ImportInput {
     /// Where the batch comes from; kept in every enterprise's history.
     #[schema(example = "2026 Q3 register extract of the district bureau")]
+    #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
     /// 1 to 500 enterprises not registered yet.
     pub enterprises: Vec<ImportItem>,

@@ -171,10 +171,14 @@ const DOCUMENT_MAX: usize = 100;
     "expires_on": "2029-11-19"
 }))]
 pub struct ListEntryInput {
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
     pub enterprise_code: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub legal_basis: String,
     /// The authority that decides the listing.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub authority: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_number: Option<String>,
@@ -268,7 +272,9 @@ impl ListEntryInput {
     "expires_on": "2029-11-21"
 }))]
 pub struct ConfirmInput {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub legal_basis: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub authority: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_number: Option<String>,
@@ -314,6 +320,7 @@ impl ConfirmInput {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "判决已履行完毕，不符合列入条件"}))]
 pub struct RejectInput {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -334,7 +341,9 @@ impl RejectInput {
     "decided_on": "2026-11-21"
 }))]
 pub struct RemoveInput {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub decision: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub document_number: String,
     /// The day of the repair decision: not in the future, not before the entry started.
     pub decided_on: NaiveDate,

@@ -49,6 +49,7 @@ impl Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Attachment {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub title: String,
     /// An absolute http or https URL.
     pub url: String,
@@ -70,6 +71,7 @@ pub struct ObjectionInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operating_record_id: Option<i64>,
     /// Why the record is wrong; at most 4000 characters.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
     /// At most 10 links.
     #[serde(default)]
@@ -163,6 +165,7 @@ impl ObjectionInput {
 pub struct AnswerInput {
     pub outcome: Outcome,
     /// Why; kept with the answer. At most 4000 characters.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub explanation: String,
     /// The field changes to apply to the disputed record (a `CreditEventPatch` or an
     /// `OperatingPatch`, without `reason`).

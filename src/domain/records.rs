@@ -117,6 +117,7 @@ impl Period {
 }))]
 pub struct OperatingInput {
     /// `YYYY-MM` for a month or `YYYY-Qn` for a quarter.
+    #[schema(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$")]
     pub period: String,
     /// Online sales in yuan.
     #[schema(minimum = 0, maximum = 10000000000000.0)]
@@ -443,10 +444,12 @@ impl CreditEventKind {
 pub struct CreditEventInput {
     pub kind: CreditEventKind,
     pub severity: Severity,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The issuing authority.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub authority: String,
     /// The decision's document number; unique per authority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -596,7 +599,9 @@ crate::text_enum! {
 pub struct SentimentInput {
     pub source_kind: SentimentSourceKind,
     /// The outlet, platform or account.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub source_name: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excerpt: Option<String>,
@@ -758,7 +763,9 @@ pub struct AssociationInput {
     pub kind: AssociationKind,
     /// Credit code of the related party, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
     pub related_code: Option<String>,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub related_name: String,
     /// Shareholding in [0, 1] for shareholder links.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -785,6 +792,7 @@ pub struct AssociationPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<AssociationKind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
     pub related_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_name: Option<String>,

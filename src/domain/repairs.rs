@@ -53,6 +53,7 @@ pub enum RepairTarget {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceLink {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub title: String,
     /// An absolute http or https URL.
     pub url: String,
@@ -77,6 +78,7 @@ pub struct RepairInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_entry_id: Option<i64>,
     /// What the enterprise corrected.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub corrections: String,
     /// Up to 10 links.
     #[serde(default)]
@@ -157,6 +159,7 @@ impl RepairInput {
 pub struct RepairDecisionInput {
     pub outcome: RepairOutcome,
     /// Why; for an approved blacklist repair it is the removal decision shown on the entry.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub explanation: String,
     /// The number of the repair decision. Required to approve the repair of a blacklist entry
     /// (the list shows it), optional otherwise.

@@ -347,6 +347,7 @@ crate::text_enum! {
 pub struct ReviewInput {
     pub outcome: ReviewOutcome,
     /// Required: the enterprise reads it.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
 }
 

@@ -619,6 +619,8 @@ async fn figures_out_of_range_are_refused_everywhere_and_never_break_a_report(ap
         let patch = json!({field: value, "reason": "platform re-issued the figures"});
         let refused = assert_problem(app.patch(&one, reg, Some(&etag), &patch).await, 422).await;
         assert_eq!(refused["errors"][0]["field"], field);
+        // The body is judged before the version: 422 even from a stale copy.
+        assert_problem(app.patch(&one, reg, Some("\"99\""), &patch).await, 422).await;
     }
 
     let submission = json!({"operating": [{"period": "2026-11", "online_sales": 1000.0,
