@@ -1,7 +1,8 @@
 //! ecredit: an e-commerce enterprise credit registry and scoring service.
 //!
 //! `domain` holds the rules (no HTTP, no SQL), `db` all SQL, `api` the thin HTTP handlers,
-//! `auth` identity and access policy; `startup` wires them into a server and `cli` is the binary.
+//! `auth` identity and access policy, `service` the use cases that `api` (JSON) and `web`
+//! (HTML) share; `startup` wires them into a server and `cli` is the binary.
 
 pub mod api;
 pub mod auth;
@@ -19,6 +20,7 @@ pub mod publishing;
 pub mod report;
 pub mod scoring;
 pub mod seed;
+pub mod service;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -8,18 +8,13 @@ use utoipa::IntoParams;
 use super::ApiQuery;
 use super::problems::*;
 use super::views::EnterpriseView;
-use super::{
-    ApiJson, KEEPERS, Page, PageRequest, change_context, etag, expected_version, if_match,
-    path_code,
-};
+use super::{ApiJson, Page, PageRequest, etag, path_code};
 use crate::auth::Viewer;
-use crate::db::enterprises::{self, EnterpriseFilter};
 use crate::domain::enterprise::{
     BusinessModel, EnterpriseInput, EnterprisePatch, EnterpriseStatus,
 };
-use crate::domain::patch;
-use crate::domain::region::check_region_code;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::service::enterprises::{self, EnterpriseSearch};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -72,40 +67,15 @@ pub async fn list_enterprises(
 ) -> AppResult<HttpResponse> {
     let query = query.into_inner()?;
     let paging = PageRequest::new(query.page, query.per_page)?;
-    let region_code = query
-        .region_code
-        .map(|r| r.trim().to_string())
-        .filter(|r| !r.is_empty());
-    if let Some(region) = &region_code {
-        check_region_code(region).map_err(|e| AppError::validation("region_code", e))?;
-    }
-    let search = query
-        .q
-        .map(|q| q.trim().to_string())
-        .filter(|q| !q.is_empty());
-    if search.as_ref().is_some_and(|q| q.chars().count() > 100) {
-        return Err(AppError::validation("q", "must be at most 100 characters"));
-    }
-    let filter = EnterpriseFilter {
-        region_code,
-        industry: query
-            .industry
-            .map(|i| i.trim().to_string())
-            .filter(|i| !i.is_empty()),
+    let search = EnterpriseSearch {
+        region_code: query.region_code,
+        industry: query.industry,
         status: query.status,
         business_model: query.business_model,
-        search,
+        q: query.q,
     };
-    let (rows, total) = state
-        .blocking(move |db| {
-            db.read(|conn| enterprises::list(conn, &filter, paging.offset(), paging.limit()))
-        })
-        .await?;
-    let items = rows
-        .iter()
-        .map(|e| EnterpriseView::of(e, &viewer))
-        .collect();
-    Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+    let found = enterprises::search(&state, search, paging).await?;
+    Ok(HttpResponse::Ok().json(Page::from(found.map(|e| EnterpriseView::of(&e, &viewer)))))
 }
 
 /// Register an enterprise. Regulators and admins only.
@@ -125,14 +95,8 @@ pub async fn create_enterprise(
     viewer: Viewer,
     body: ApiJson<EnterpriseInput>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let enterprise = body.into_inner()?.validate(state.clock.today())?;
-    let ctx = change_context(&state, &req, &viewer, None)?;
-    let stored = state
-        .blocking(move |db| {
-            db.write(|conn| enterprises::insert(conn, &enterprise, "department", &ctx))
-        })
-        .await?;
+    let input = body.into_inner()?;
+    let stored = enterprises::register(&state, &super::caller(&req, viewer.clone()), input).await?;
     let location = format!("/api/v1/enterprises/{}", stored.enterprise.code);
     Ok(HttpResponse::Created()
         .insert_header(etag(stored.meta.version))
@@ -157,10 +121,7 @@ pub async fn get_enterprise(
     viewer: Viewer,
     code: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let code = path_code(&code)?;
-    let stored = state
-        .blocking(move |db| db.read(|conn| enterprises::get(conn, &code)))
-        .await?;
+    let stored = enterprises::get(&state, &path_code(&code)?).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(stored.meta.version))
         .json(EnterpriseView::of(&stored, &viewer)))
@@ -190,26 +151,11 @@ pub async fn update_enterprise(
     code: web::Path<String>,
     body: ApiJson<EnterprisePatch>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
     let code = path_code(&code)?;
     let changes = body.into_inner()?;
-    let ctx = change_context(&state, &req, &viewer, changes.reason.clone())?;
-    let today = state.clock.today();
-    let if_match = if_match(&req);
-    let stored = state
-        .blocking(move |db| {
-            db.write(|conn| {
-                let before = enterprises::get(conn, &code)?;
-                // The body first: an invalid correction is 422 whichever version it names.
-                let after =
-                    patch::merge(&before.enterprise.to_input(), &changes)?.validate(today)?;
-                let version = expected_version(if_match.as_deref(), before.meta.version)?;
-                let (stored, _) =
-                    enterprises::update(conn, &before, &after, version, "department", &ctx)?;
-                Ok(stored)
-            })
-        })
-        .await?;
+    let caller = super::caller(&req, viewer.clone());
+    let stored =
+        enterprises::correct(&state, &caller, &code, changes, super::expected(&req)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(stored.meta.version))
         .json(EnterpriseView::of(&stored, &viewer)))

@@ -7,25 +7,13 @@ use utoipa::IntoParams;
 use super::views::HistoryEntryView;
 use super::{ApiQuery, Page, PageRequest, path_code};
 use crate::auth::Viewer;
-use crate::db::{enterprises, history};
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppResult, Problem};
+use crate::service::{Caller, history};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(super::resource("/enterprises/{code}/history").route(web::get().to(get_history)));
 }
-
-/// The documented `entity` pattern lists these; a test keeps the two the same.
-const ENTITIES: [&str; 8] = [
-    "enterprise",
-    "operating_record",
-    "credit_event",
-    "sentiment_record",
-    "association",
-    "list_entry",
-    "commitment",
-    "credit_repair",
-];
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -63,43 +51,20 @@ pub async fn get_history(
     query: ApiQuery<HistoryQuery>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
-    viewer.require_private_of(&code)?;
     let query = query.into_inner()?;
     let paging = PageRequest::new(query.page, query.per_page)?;
-    if let Some(entity) = &query.entity
-        && !ENTITIES.contains(&entity.as_str())
-    {
-        return Err(AppError::validation(
-            "entity",
-            format!("must be one of: {}", ENTITIES.join(", ")),
-        ));
-    }
-    let (rows, total) = state
-        .blocking(move |db| {
-            db.read(|conn| {
-                enterprises::get(conn, &code)?;
-                history::list(
-                    conn,
-                    &code,
-                    query.entity.as_deref(),
-                    paging.offset(),
-                    paging.limit(),
-                )
-            })
-        })
-        .await?;
-    let items = rows
-        .into_iter()
-        .map(|row| HistoryEntryView::of(row, &viewer))
-        .collect();
-    Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+    let caller = Caller::new(viewer.clone(), None, None);
+    let changes = history::changes(&state, &caller, &code, query.entity, paging).await?;
+    Ok(HttpResponse::Ok().json(Page::from(
+        changes.map(|row| HistoryEntryView::of(row, &viewer)),
+    )))
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_documented_entity_pattern_names_every_entity() {
-        let pattern = format!("^({})$", super::ENTITIES.join("|"));
+        let pattern = format!("^({})$", crate::service::history::ENTITIES.join("|"));
         assert!(super::super::docs::openapi_json().contains(&pattern));
     }
 }

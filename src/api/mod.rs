@@ -33,19 +33,16 @@ use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Viewer;
-use crate::db::DbConnection;
 use crate::db::history::ChangeContext;
-use crate::domain::{CreditCode, Role};
+use crate::domain::CreditCode;
 use crate::error::{AppError, AppResult};
+use crate::service::{self, Caller, ExpectedVersion, Paged};
 use crate::state::AppState;
 
+pub use crate::service::KEEPERS;
 pub use json::{ApiJson, ApiQuery};
 
-pub const MAX_PAGE_SIZE: u32 = 100;
-
-/// The last page number accepted (the documented `maximum`): far beyond any list, and inside
-/// every client's 32-bit integers.
-pub const MAX_PAGE: u32 = 1_000_000;
+pub use crate::service::{MAX_PAGE, MAX_PAGE_SIZE, PageRequest};
 
 /// Registers every route of `/api/v1`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -99,40 +96,6 @@ pub struct PageQuery {
     pub per_page: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageRequest {
-    pub page: u32,
-    pub per_page: u32,
-}
-
-impl PageRequest {
-    pub fn new(page: Option<u32>, per_page: Option<u32>) -> AppResult<Self> {
-        let page = page.unwrap_or(1);
-        let per_page = per_page.unwrap_or(20);
-        let mut v = crate::domain::Violations::new();
-        v.check(
-            (1..=MAX_PAGE).contains(&page),
-            "page",
-            format!("must be between 1 and {MAX_PAGE}"),
-        );
-        v.check(
-            (1..=MAX_PAGE_SIZE).contains(&per_page),
-            "per_page",
-            format!("must be between 1 and {MAX_PAGE_SIZE}"),
-        );
-        v.into_result(PageRequest { page, per_page })
-            .map_err(AppError::from)
-    }
-
-    pub fn offset(&self) -> i64 {
-        i64::from(self.page - 1) * i64::from(self.per_page)
-    }
-
-    pub fn limit(&self) -> i64 {
-        i64::from(self.per_page)
-    }
-}
-
 impl TryFrom<PageQuery> for PageRequest {
     type Error = AppError;
     fn try_from(q: PageQuery) -> AppResult<Self> {
@@ -161,6 +124,17 @@ impl<T: ToSchema> Page<T> {
     }
 }
 
+impl<T: ToSchema> From<Paged<T>> for Page<T> {
+    fn from(paged: Paged<T>) -> Self {
+        Page::new(paged.rows, paged.request, paged.total)
+    }
+}
+
+/// The caller of a use case, read off the request.
+pub fn caller(req: &HttpRequest, viewer: Viewer) -> Caller {
+    Caller::new(viewer, request_id(req), req.peer_addr().map(|a| a.ip()))
+}
+
 /// The canonical form of a credit code in a path; a malformed one names no enterprise.
 pub fn path_code(raw: &str) -> AppResult<String> {
     CreditCode::parse(raw).map(|c| c.to_string()).map_err(|_| {
@@ -184,29 +158,14 @@ pub fn if_match(req: &HttpRequest) -> Option<String> {
         .map(|v| v.to_str().unwrap_or("\u{fffd}").trim().to_string())
 }
 
-/// The version a write expects, from `If-Match`. Writes without it are refused (428) so that no
-/// client overwrites a change it has not seen; `*` accepts whatever is current.
+/// The version a write expects, from `If-Match` (see [`ExpectedVersion`]).
+pub fn expected(req: &HttpRequest) -> ExpectedVersion {
+    ExpectedVersion::from_if_match(if_match(req).as_deref())
+}
+
+/// The version a write expects, from the raw `If-Match` (see [`ExpectedVersion::check`]).
 pub fn expected_version(if_match: Option<&str>, current: i64) -> AppResult<i64> {
-    let raw = if_match.ok_or_else(|| {
-        AppError::PreconditionRequired("send If-Match with the ETag of the version you read".into())
-    })?;
-    if raw == "*" {
-        return Ok(current);
-    }
-    let tag = raw.strip_prefix("W/").unwrap_or(raw);
-    let version = tag
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .and_then(|t| t.parse::<i64>().ok())
-        .ok_or_else(|| {
-            AppError::BadRequest(format!("If-Match {raw} is not an ETag of this service"))
-        })?;
-    if version != current {
-        return Err(AppError::PreconditionFailed(format!(
-            "the record is at version {current}, not {version}: read it again and retry"
-        )));
-    }
-    Ok(version)
+    ExpectedVersion::from_if_match(if_match).check(current)
 }
 
 pub fn request_id(req: &HttpRequest) -> Option<String> {
@@ -220,42 +179,17 @@ pub fn change_context(
     viewer: &Viewer,
     reason: Option<String>,
 ) -> AppResult<ChangeContext> {
-    let principal = viewer.require_login()?;
-    let reason = reason
-        .map(|r| r.trim().to_string())
-        .filter(|r| !r.is_empty());
-    if let Some(r) = &reason
-        && r.chars().count() > 1000
-    {
-        return Err(AppError::validation(
-            "reason",
-            "must be at most 1000 characters",
-        ));
-    }
-    Ok(ChangeContext {
-        actor: principal.username.clone(),
-        actor_role: principal.role,
-        request_id: request_id(req),
-        reason,
-        at: state.clock.now_naive(),
-    })
+    caller(req, viewer.clone()).change_context(state.clock.now(), reason)
 }
 
-/// Roles that keep the registry.
-pub const KEEPERS: &[Role] = &[Role::Regulator, Role::Admin];
-
-/// Reads one page of an enterprise's rows (code, offset, limit) and the total.
-pub(crate) type PageLister<R> = fn(&mut DbConnection, &str, i64, i64) -> AppResult<(Vec<R>, i64)>;
-
 /// Lists one page of an enterprise's confidential rows (records, scores) for the regulators,
-/// admins and the enterprise itself: the caller is checked first, then the enterprise must
-/// exist, then `lister` reads the page and `view` shapes each row.
+/// admins and the enterprise itself, through [`service::private_page`]; `view` shapes each row.
 pub(crate) async fn list_private<R, V>(
     state: &AppState,
     viewer: &Viewer,
     raw_code: &str,
     paging: ApiQuery<PageQuery>,
-    lister: PageLister<R>,
+    lister: service::PageLister<R>,
     view: fn(R) -> V,
 ) -> AppResult<HttpResponse>
 where
@@ -263,19 +197,9 @@ where
     V: serde::Serialize + utoipa::ToSchema,
 {
     let code = path_code(raw_code)?;
-    viewer.require_private_of(&code)?;
+    let caller = Caller::new(viewer.clone(), None, None);
+    caller.viewer.require_private_of(&code)?;
     let paging = PageRequest::try_from(paging.into_inner()?)?;
-    let (rows, total) = state
-        .blocking(move |db| {
-            db.read(|conn| {
-                crate::db::enterprises::get(conn, &code)?;
-                lister(conn, &code, paging.offset(), paging.limit())
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(Page::new(
-        rows.into_iter().map(view).collect(),
-        paging,
-        total,
-    )))
+    let paged = service::private_page(state, &caller, &code, paging, lister).await?;
+    Ok(HttpResponse::Ok().json(Page::from(paged.map(view))))
 }

@@ -12,16 +12,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::problems::{CreateProblems, PrivateListProblems};
-use super::{ApiQuery, Page, PageQuery, path_code, request_id};
+use super::{ApiQuery, Page, PageQuery, PageRequest, path_code};
 use crate::auth::Viewer;
-use crate::db::authorizations::AuthorizationRow;
-use crate::db::{DbConnection, authorizations, reports, users};
-use crate::domain::Role;
 use crate::error::{AppError, AppResult, Problem};
-use crate::publishing::{self, Requester};
 use crate::report::document::{ReportKind, SignedReport};
-use crate::report::html::render_html;
-use crate::report::signing::{PublicKeySet, Verification, verify};
+use crate::report::signing::{PublicKeySet, Verification};
+use crate::service::Caller;
+use crate::service::reports::{self, QueryRow, ReadReport, ReportOrder};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -49,9 +46,6 @@ pub struct ReportRequest {
     pub purpose: Option<String>,
 }
 
-/// The purpose printed for the public report and logged for anonymous callers.
-const PUBLIC_PURPOSE: &str = "public_inquiry";
-
 /// Create a signed credit report of an enterprise. Full reports: regulators, admins, the
 /// enterprise itself, and banks with a live authorisation from it; the public report: anyone.
 #[utoipa::path(
@@ -76,22 +70,9 @@ pub async fn create_report(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
-    // Every public report is signed and stored: anonymous callers are limited per address so
-    // that nobody can flood the store.
-    if viewer.principal().is_none() {
-        state
-            .public_report_throttle
-            .check(req.peer_addr().map(|peer| peer.ip()))
-            .map_err(|wait| AppError::TooManyRequests {
-                retry_after_seconds: crate::auth::throttle::retry_after_seconds(wait),
-            })?;
-    }
-    // The caller first: a full report is refused before the body is read.
-    let wants_default = if viewer.principal().is_some() {
-        ReportKind::Full
-    } else {
-        ReportKind::Public
-    };
+    let caller = super::caller(&req, viewer);
+    // The caller first: a throttled or refused caller is answered before the body is read.
+    reports::admit_report_request(&state, &caller)?;
     let request: ReportRequest = if body.iter().all(u8::is_ascii_whitespace) {
         ReportRequest::default()
     } else {
@@ -99,34 +80,11 @@ pub async fn create_report(
         // `null` stands for no body, as the schema says.
         super::json::parse::<Option<ReportRequest>>(&body)?.unwrap_or_default()
     };
-    let kind = request.kind.unwrap_or(wants_default);
-    if kind == ReportKind::Full {
-        may_have_full_report(&viewer, &code)?;
-    }
-    let mut v = crate::domain::Violations::new();
-    let purpose = v.optional_text("purpose", request.purpose.as_deref(), 200);
-    v.into_result(())?;
-    let now = state.clock.now();
-    let request_id = request_id(&req);
-    let app = state.clone();
-    let row = state
-        .blocking(move |db| {
-            db.write(|conn| {
-                let mut requester = requester_of(conn, &viewer, request_id)?;
-                if kind == ReportKind::Full {
-                    let grant = bank_grant(conn, &viewer, &code, now.naive_utc())?;
-                    requester.for_full_report(grant.as_ref(), purpose);
-                }
-                let sources = publishing::ReportSources {
-                    db,
-                    models: &app.models,
-                    population: &app.population,
-                    keys: &app.report_keys,
-                };
-                publishing::create_report(conn, &sources, &code, kind, &requester, now)
-            })
-        })
-        .await?;
+    let order = ReportOrder {
+        kind: request.kind,
+        purpose: request.purpose,
+    };
+    let row = reports::create_report(&state, &caller, &code, order).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -144,70 +102,6 @@ fn check_json(req: &HttpRequest) -> AppResult<()> {
             "send the body as Content-Type: application/json".into(),
         ))
     }
-}
-
-/// 401 for the public, 403 for other enterprises; banks are checked against their grants when
-/// the work runs.
-fn may_have_full_report(viewer: &Viewer, code: &str) -> AppResult<()> {
-    let principal = viewer.require_login()?;
-    match principal.role {
-        Role::Bank => Ok(()),
-        _ if viewer.sees_private_of(code) => Ok(()),
-        _ => Err(AppError::Forbidden(
-            "a full report is for regulators, the enterprise itself and banks it has authorised"
-                .into(),
-        )),
-    }
-}
-
-/// The caller as the query log records it, with the purpose of a public report.
-fn requester_of(
-    conn: &mut DbConnection,
-    viewer: &Viewer,
-    request_id: Option<String>,
-) -> AppResult<Requester> {
-    let Some(principal) = viewer.principal() else {
-        return Ok(Requester {
-            actor: "anonymous".into(),
-            role: None,
-            organisation: None,
-            purpose: PUBLIC_PURPOSE.into(),
-            authorization_id: None,
-            request_id,
-        });
-    };
-    let organisation = match principal.organisation {
-        Some(id) => users::organisation_name(conn, id)?.map(|name| (id, name)),
-        None => None,
-    };
-    Ok(Requester {
-        actor: principal.username.clone(),
-        role: Some(principal.role),
-        organisation,
-        purpose: PUBLIC_PURPOSE.into(),
-        authorization_id: None,
-        request_id,
-    })
-}
-
-/// For a bank, the live grant of enterprise `code` it acts under (403 without one); `None`
-/// for every other caller, whose access the handler has already checked.
-fn bank_grant(
-    conn: &mut DbConnection,
-    viewer: &Viewer,
-    code: &str,
-    now: NaiveDateTime,
-) -> AppResult<Option<AuthorizationRow>> {
-    let Some(principal) = viewer.principal().filter(|p| p.role == Role::Bank) else {
-        return Ok(None);
-    };
-    let grant = match principal.organisation {
-        Some(bank) => authorizations::live(conn, code, bank, now)?,
-        None => None,
-    };
-    grant.map(Some).ok_or_else(|| {
-        AppError::Forbidden("no live authorisation from this enterprise for your bank".into())
-    })
 }
 
 /// Read a report back, byte for byte as it was signed; with `Accept: text/html`, a printable
@@ -234,34 +128,9 @@ pub async fn get_report(
     viewer: Viewer,
     report_no: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let report_no = report_no.into_inner();
-    let now = state.clock.now();
-    let request_id = request_id(&req);
-    let html = wants_html(&req);
-    let (document, page) = state
-        .blocking(move |db| {
-            let row = db.write(|conn| {
-                let row = reports::get(conn, &report_no)?
-                    .ok_or_else(|| AppError::NotFound(format!("no report {report_no}")))?;
-                let mut requester = requester_of(conn, &viewer, request_id)?;
-                if ReportKind::from_stored(&row.kind) == ReportKind::Full {
-                    let grant = may_read_full_report(conn, &viewer, &row, now.naive_utc())?;
-                    requester.for_full_report(grant.as_ref(), None);
-                }
-                publishing::log_read(conn, &row, &requester, now)?;
-                Ok(row)
-            })?;
-            // Parsing and rendering stay off the async workers too.
-            let page = if html {
-                let signed: SignedReport = serde_json::from_str(&row.document)
-                    .map_err(|e| AppError::internal(format!("stored report unreadable: {e}")))?;
-                Some(render_html(&signed))
-            } else {
-                None
-            };
-            Ok((row.document, page))
-        })
-        .await?;
+    let caller = super::caller(&req, viewer);
+    let ReadReport { document, page } =
+        reports::read_report(&state, &caller, &report_no, wants_html(&req)).await?;
     if let Some(page) = page {
         return Ok(HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
@@ -276,34 +145,6 @@ pub async fn get_report(
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .body(document))
-}
-
-/// 401 for the public; 403 unless the caller sees the enterprise's private data, or is the bank
-/// the report was made for and still holds a live grant, which is returned.
-fn may_read_full_report(
-    conn: &mut DbConnection,
-    viewer: &Viewer,
-    row: &reports::ReportRow,
-    now: NaiveDateTime,
-) -> AppResult<Option<AuthorizationRow>> {
-    let principal = viewer.require_login()?;
-    let refused = || {
-        AppError::Forbidden(
-            "this report is not yours to read, or its authorisation has lapsed".into(),
-        )
-    };
-    match principal.role {
-        Role::Bank => match principal.organisation {
-            Some(bank) if row.organisation_id == Some(bank) => {
-                authorizations::live(conn, &row.enterprise_code, bank, now)?
-                    .map(Some)
-                    .ok_or_else(refused)
-            }
-            _ => Err(refused()),
-        },
-        _ if viewer.sees_private_of(&row.enterprise_code) => Ok(None),
-        _ => Err(refused()),
-    }
 }
 
 /// Does the caller prefer the printable page? Only when it names text/html before JSON.
@@ -331,7 +172,7 @@ fn wants_html(req: &HttpRequest) -> bool {
     security(())
 )]
 pub async fn public_keys(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().json(state.report_keys.public_key_set())
+    HttpResponse::Ok().json(reports::public_keys(&state))
 }
 
 /// Check a saved report: send it as saved, or as a client wrote it back (any serialisation of
@@ -354,8 +195,7 @@ pub async fn verify_report(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     check_json(&req)?;
-    let keys = state.report_keys.public_keys();
-    Ok(HttpResponse::Ok().json(verify(&body, &keys)))
+    Ok(HttpResponse::Ok().json(reports::verify_report(&state, &body)))
 }
 
 /// One creation or read of a report of the enterprise.
@@ -396,13 +236,11 @@ pub async fn query_log(
     code: web::Path<String>,
     paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    super::list_private(
-        &state,
-        &viewer,
-        &code,
-        paging,
-        reports::query_log,
-        |(row, organisation)| QueryLogEntry {
+    let code = path_code(&code)?;
+    let paging = PageRequest::try_from(paging.into_inner()?)?;
+    let page = reports::query_log(&state, &Caller::new(viewer, None, None), &code, paging).await?;
+    Ok(HttpResponse::Ok().json(Page::from(page.map(
+        |(row, organisation): (QueryRow, Option<String>)| QueryLogEntry {
             id: row.id,
             report_no: row.report_no,
             action: row.action,
@@ -413,6 +251,5 @@ pub async fn query_log(
             authorization_id: row.authorization_id,
             queried_at: row.queried_at,
         },
-    )
-    .await
+    ))))
 }

@@ -7,12 +7,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::problems::{PrivateListProblems, PublicReadProblems};
 use super::views::Visibility;
-use super::{ApiQuery, KEEPERS, Page, PageQuery, list_private, path_code};
+use super::{ApiQuery, Page, PageQuery, PageRequest, path_code};
 use crate::auth::Viewer;
-use crate::db::{enterprises, lists, scores};
-use crate::engine::{self, Reasons};
-use crate::error::{AppError, AppResult, Problem};
+use crate::engine::Reasons;
+use crate::error::{AppResult, Problem};
 use crate::scoring::grade::{Grade, GradeAdjustment};
+use crate::service::Caller;
+use crate::service::scores::{self, CurrentScore, ScoreRow};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -68,10 +69,6 @@ pub struct ScoreDetails {
     pub scored_by: String,
 }
 
-fn not_scored(code: &str) -> AppError {
-    AppError::NotFound(format!("enterprise {code} has not been scored yet"))
-}
-
 impl ScoreView {
     /// What everyone may see: the published grade and the date it was evaluated for.
     fn public(enterprise_code: String, grade: &str, as_of: NaiveDate) -> Self {
@@ -84,7 +81,7 @@ impl ScoreView {
         }
     }
 
-    fn of(row: scores::ScoreRow, full: bool, percentile: Option<f64>) -> Self {
+    fn of(row: ScoreRow, full: bool, percentile: Option<f64>) -> Self {
         let details = full.then(|| ScoreDetails {
             id: row.id,
             score: row.score,
@@ -133,34 +130,12 @@ pub async fn get_score(
     code: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
-    let full = viewer.sees_private_of(&code);
-    if !full {
-        // The public view is the grade and its date, which current_scores holds: one small
-        // indexed read for the most frequent request of the registry.
-        let public = state
-            .blocking(move |db| {
-                db.read(|conn| match scores::grade_state(conn, &code)? {
-                    Some(current) => Ok(ScoreView::public(code, &current.published, current.as_of)),
-                    None => {
-                        enterprises::get(conn, &code)?;
-                        Err(not_scored(&code))
-                    }
-                })
-            })
-            .await?;
-        return Ok(HttpResponse::Ok().json(public));
-    }
-    let (row, percentile) = state
-        .blocking(move |db| {
-            db.read(|conn| {
-                enterprises::get(conn, &code)?;
-                let row = scores::latest(conn, &code)?.ok_or_else(|| not_scored(&code))?;
-                let percentile = scores::percentile(conn, row.score)?;
-                Ok((row, percentile))
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(ScoreView::of(row, true, Some(percentile))))
+    let caller = Caller::new(viewer, None, None);
+    let view = match scores::current(&state, &caller, &code).await? {
+        CurrentScore::Public { code, grade, as_of } => ScoreView::public(code, &grade, as_of),
+        CurrentScore::Full { row, percentile } => ScoreView::of(*row, true, Some(percentile)),
+    };
+    Ok(HttpResponse::Ok().json(view))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -192,30 +167,10 @@ pub async fn rescore(
     code: web::Path<String>,
     query: ApiQuery<RescoreQuery>,
 ) -> AppResult<HttpResponse> {
-    let actor = viewer.require_role(KEEPERS)?.username.clone();
     let code = path_code(&code)?;
-    let today = state.clock.today();
-    let as_of = query.into_inner()?.as_of.unwrap_or(today);
-    if as_of > today {
-        return Err(AppError::validation("as_of", "must not be in the future"));
-    }
-    let ctx = super::change_context(&state, &req, &viewer, None)?;
-    let at = ctx.at;
-    let app = state.clone();
-    let (row, percentile) = state
-        .blocking(move |db| {
-            let model = db.read(|conn| app.models.active(conn))?;
-            db.write(|conn| {
-                let row = engine::score_enterprise(conn, &model, &code, as_of, &actor, at)?;
-                // The redlist rule looks at the two latest published grades.
-                if let Some(grades) = lists::latest_grades(conn, &code)? {
-                    lists::run_redlist_rule(conn, &[grades], &ctx)?;
-                }
-                let percentile = scores::percentile(conn, row.score)?;
-                Ok((row, percentile))
-            })
-        })
-        .await?;
+    let as_of = query.into_inner()?.as_of;
+    let caller = super::caller(&req, viewer);
+    let (row, percentile) = scores::rescore(&state, &caller, &code, as_of).await?;
     Ok(HttpResponse::Created().json(ScoreView::of(row, true, Some(percentile))))
 }
 
@@ -236,8 +191,9 @@ pub async fn list_scores(
     code: web::Path<String>,
     paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    list_private(&state, &viewer, &code, paging, scores::history, |row| {
-        ScoreView::of(row, true, None)
-    })
-    .await
+    let code = path_code(&code)?;
+    let paging = PageRequest::try_from(paging.into_inner()?)?;
+    let caller = Caller::new(viewer, None, None);
+    let scores = scores::history(&state, &caller, &code, paging).await?;
+    Ok(HttpResponse::Ok().json(Page::from(scores.map(|row| ScoreView::of(row, true, None)))))
 }

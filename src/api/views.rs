@@ -6,13 +6,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::Viewer;
-use crate::db::enterprises::StoredEnterprise;
-use crate::db::history::HistoryRow;
-use crate::db::{RecordMeta, Stored};
 use crate::domain::enterprise::{BusinessModel, EnterpriseStatus, PlatformShop};
 use crate::domain::identity::{mask_phone, mask_resident_id};
 use crate::domain::patch::FieldChange;
 use crate::domain::records::{Association, CreditEvent, OperatingRecord, SentimentRecord};
+use crate::service::enterprises::StoredEnterprise;
+use crate::service::history::HistoryRow;
+use crate::service::{RecordMeta, Stored};
 
 crate::text_enum! {
     /// Which view of a record a response is: `public` fields only, or `full`.

@@ -1,0 +1,112 @@
+//! Scores and grades: the current one (its public grade for everyone, the whole score for who may
+//! see the enterprise's private data), rescoring one enterprise, and the history of its scores.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::{Caller, KEEPERS, PageRequest, Paged, private_page};
+use crate::db::{enterprises, lists, scores};
+use crate::engine;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+pub use crate::db::scores::ScoreRow;
+
+/// The current score as the caller may have it.
+#[derive(Debug)]
+pub enum CurrentScore {
+    /// The published grade and its date: what the public may know.
+    Public {
+        code: String,
+        grade: String,
+        as_of: NaiveDate,
+    },
+    /// The whole score, with where it stands in the population (0 to 1).
+    Full { row: Box<ScoreRow>, percentile: f64 },
+}
+
+fn not_scored(code: &str) -> AppError {
+    AppError::NotFound(format!("enterprise {code} has not been scored yet"))
+}
+
+/// The current score of enterprise `code`, as the caller may have it.
+pub async fn current(state: &AppState, caller: &Caller, code: &str) -> AppResult<CurrentScore> {
+    let code = code.to_string();
+    if !caller.viewer.sees_private_of(&code) {
+        // The public view is the grade and its date, which current_scores holds: one small
+        // indexed read for the most frequent request of the registry.
+        return state
+            .blocking(move |db| {
+                db.read(|conn| match scores::grade_state(conn, &code)? {
+                    Some(current) => Ok(CurrentScore::Public {
+                        grade: current.published,
+                        as_of: current.as_of,
+                        code,
+                    }),
+                    None => {
+                        enterprises::get(conn, &code)?;
+                        Err(not_scored(&code))
+                    }
+                })
+            })
+            .await;
+    }
+    state
+        .blocking(move |db| {
+            db.read(|conn| {
+                enterprises::get(conn, &code)?;
+                let row = scores::latest(conn, &code)?.ok_or_else(|| not_scored(&code))?;
+                let percentile = scores::percentile(conn, row.score)?;
+                Ok(CurrentScore::Full {
+                    row: Box::new(row),
+                    percentile,
+                })
+            })
+        })
+        .await
+}
+
+/// Scores enterprise `code` now with the active model, as of `as_of` (today when not given),
+/// and applies the redlist rule to its two latest grades. Regulators and admins only.
+pub async fn rescore(
+    state: &Arc<AppState>,
+    caller: &Caller,
+    code: &str,
+    as_of: Option<NaiveDate>,
+) -> AppResult<(ScoreRow, f64)> {
+    let actor = caller.viewer.require_role(KEEPERS)?.username.clone();
+    let today = state.clock.today();
+    let as_of = as_of.unwrap_or(today);
+    if as_of > today {
+        return Err(AppError::validation("as_of", "must not be in the future"));
+    }
+    let ctx = caller.change_context(state.clock.now(), None)?;
+    let at = ctx.at;
+    let app = state.clone();
+    let code = code.to_string();
+    state
+        .blocking(move |db| {
+            let model = db.read(|conn| app.models.active(conn))?;
+            db.write(|conn| {
+                let row = engine::score_enterprise(conn, &model, &code, as_of, &actor, at)?;
+                // The redlist rule looks at the two latest published grades.
+                if let Some(grades) = lists::latest_grades(conn, &code)? {
+                    lists::run_redlist_rule(conn, &[grades], &ctx)?;
+                }
+                let percentile = scores::percentile(conn, row.score)?;
+                Ok((row, percentile))
+            })
+        })
+        .await
+}
+
+/// One page of the scores of enterprise `code`, newest first.
+pub async fn history(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    paging: PageRequest,
+) -> AppResult<Paged<ScoreRow>> {
+    private_page(state, caller, code, paging, scores::history).await
+}
