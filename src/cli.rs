@@ -322,6 +322,7 @@ impl Cli {
             workers: serve.and_then(|s| s.workers),
             login_limits: Default::default(),
             public_report_limits: crate::auth::throttle::AddressLimits::PUBLIC_REPORTS,
+            web: config::WebSettings::from_env()?,
         })
     }
 }

@@ -24,6 +24,60 @@ pub struct Settings {
     pub login_limits: crate::auth::throttle::LoginLimits,
     /// Anonymous (public) reports allowed per client address.
     pub public_report_limits: crate::auth::throttle::AddressLimits,
+    /// The web console's settings.
+    pub web: WebSettings,
+}
+
+/// The web console: cookies, sessions and the origin forms must come from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebSettings {
+    /// Mark cookies `Secure` (`ECREDIT_WEB_SECURE_COOKIES=true`): for deployments behind TLS.
+    pub secure_cookies: bool,
+    /// A session unused for this long ends (`ECREDIT_WEB_IDLE_TIMEOUT_SECONDS`, default 1800).
+    pub idle_timeout_seconds: i64,
+    /// The origin the console is reached at, e.g. `https://credit.example.gov.cn`
+    /// (`ECREDIT_PUBLIC_URL`); form posts from another `Origin` are refused. Unset: the
+    /// request's own scheme and `Host`.
+    pub public_url: Option<String>,
+}
+
+pub const DEFAULT_IDLE_TIMEOUT_SECONDS: i64 = 1800;
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings {
+            secure_cookies: false,
+            idle_timeout_seconds: DEFAULT_IDLE_TIMEOUT_SECONDS,
+            public_url: None,
+        }
+    }
+}
+
+impl WebSettings {
+    /// From the `ECREDIT_WEB_*` and `ECREDIT_PUBLIC_URL` environment variables.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let mut settings = WebSettings::default();
+        if let Some(v) = var("ECREDIT_WEB_SECURE_COOKIES") {
+            settings.secure_cookies = match v.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => true,
+                "0" | "false" | "no" | "off" => false,
+                _ => anyhow::bail!("ECREDIT_WEB_SECURE_COOKIES must be true or false"),
+            };
+        }
+        if let Some(v) = var("ECREDIT_WEB_IDLE_TIMEOUT_SECONDS") {
+            settings.idle_timeout_seconds =
+                v.trim().parse().ok().filter(|s| *s > 0).ok_or_else(|| {
+                    anyhow::anyhow!("ECREDIT_WEB_IDLE_TIMEOUT_SECONDS must be a positive number")
+                })?;
+        }
+        if let Some(v) = var("ECREDIT_PUBLIC_URL") {
+            let url = url::Url::parse(v.trim())
+                .map_err(|e| anyhow::anyhow!("ECREDIT_PUBLIC_URL is not a URL: {e}"))?;
+            settings.public_url = Some(url.origin().ascii_serialization());
+        }
+        Ok(settings)
+    }
 }
 
 impl std::fmt::Debug for Settings {
@@ -37,6 +91,7 @@ impl std::fmt::Debug for Settings {
             .field("jwt_secret", &"***")
             .field("token_ttl_seconds", &self.token_ttl_seconds)
             .field("pool_size", &self.pool_size)
+            .field("web", &self.web)
             .finish()
     }
 }

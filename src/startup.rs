@@ -91,12 +91,13 @@ impl Application {
             report_keys: Arc::new(report_keys),
         });
         let openapi = ApiDoc::openapi();
+        let web_settings = settings.web.clone();
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .app_data(api::path_config())
-                .wrap(from_fn(api::refusals::as_problem_details))
+                .wrap(from_fn(crate::web::problem_details_outside_console))
                 .wrap(from_fn(telemetry::observe_request))
                 .wrap(TracingLogger::default())
                 .configure(health::routes)
@@ -106,6 +107,8 @@ impl Application {
                 )
                 .configure(api::configure)
                 .route("/docs", web::get().to(redirect_to_docs))
+                // Last: the console answers every path the others leave, `/` included.
+                .configure(|cfg| crate::web::configure(cfg, &web_settings))
                 .default_service(web::to(no_route))
         })
         .listen(listener)?;

@@ -1,15 +1,15 @@
 //! `/auth/token` (sign in) and `/me` (who am I).
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::ApiJson;
-use crate::auth::{Viewer, password};
-use crate::db::users;
+use crate::auth::Viewer;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult, Problem};
+use crate::service;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -63,43 +63,19 @@ pub async fn issue_token(
         username,
         password: secret,
     } = body.into_inner()?;
-    // Counted before the password is checked, for known and unknown usernames alike. The peer
-    // address is the TCP peer: behind a reverse proxy every caller shares the proxy's limit.
-    let address = request.peer_addr().map(|peer| peer.ip());
-    state
-        .login_throttle
-        .attempt(&username, address)
-        .map_err(|wait| AppError::TooManyRequests {
-            retry_after_seconds: crate::auth::throttle::retry_after_seconds(wait),
-        })?;
-    let user = state
-        .blocking(move |db| {
-            let user = db.read(|conn| users::find_by_username(conn, username.trim()))?;
-            let candidate = secret.expose_secret();
-            match user {
-                Some(u) if !u.disabled && password::verify(candidate, &u.password_hash) => {
-                    Ok(Some(u))
-                }
-                Some(_) => Ok(None),
-                None => {
-                    password::verify_against_nothing(candidate);
-                    Ok(None)
-                }
-            }
-        })
-        .await?
-        .ok_or_else(|| AppError::Unauthorized("wrong username or password".into()))?;
-    let role =
-        Role::parse(&user.role).ok_or_else(|| AppError::internal("stored role is unknown"))?;
+    let peer = request.peer_addr().map(|peer| peer.ip());
+    let account = service::auth::authenticate(&state, peer, &username, secret).await?;
+    let user = &account.principal;
+    let role = user.role;
     let token = state
         .tokens
         .issue(
-            user.id,
+            user.user_id,
             &user.username,
             role,
-            user.enterprise_code.clone(),
-            user.organisation_id,
-            user.token_generation,
+            user.enterprise.clone(),
+            user.organisation,
+            account.token_generation,
             state.clock.now().timestamp(),
         )
         .map_err(AppError::internal)?;
@@ -138,11 +114,7 @@ pub async fn who_am_i(state: web::Data<AppState>, viewer: Viewer) -> AppResult<H
     let principal = viewer.require_login()?.clone();
     let organisation_id = principal.organisation;
     let organisation = match organisation_id {
-        Some(id) => {
-            state
-                .blocking(move |db| db.read(|conn| users::organisation_name(conn, id)))
-                .await?
-        }
+        Some(id) => service::auth::organisation_name(&state, id).await?,
         None => None,
     };
     Ok(HttpResponse::Ok().json(MeResponse {

@@ -17,6 +17,7 @@ pub mod reports;
 pub mod runs;
 pub mod schema;
 pub mod scores;
+pub mod sessions;
 pub mod statistics;
 pub mod submissions;
 pub mod users;

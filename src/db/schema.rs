@@ -428,6 +428,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    web_sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> BigInt,
+        csrf_token -> Text,
+        token_generation -> BigInt,
+        role -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(web_sessions -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -452,4 +466,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     commitments,
     credit_repairs,
     objections,
+    web_sessions,
 );

@@ -7,10 +7,13 @@
 //! No actix types cross into here: a use case gets the shared state, a [`Caller`] and plain
 //! input, and answers with plain data or an [`AppError`].
 
+pub mod auth;
 pub mod enterprises;
 pub mod history;
+pub mod public;
 pub mod reports;
 pub mod scores;
+pub mod sessions;
 
 use std::net::IpAddr;
 

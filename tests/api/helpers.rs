@@ -147,6 +147,7 @@ impl TestApp {
             workers: Some(2),
             login_limits: Default::default(),
             public_report_limits: ecredit::auth::throttle::AddressLimits::PUBLIC_REPORTS,
+            web: Default::default(),
         };
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap());
         let app =

@@ -1,0 +1,85 @@
+//! Signing in: one password check and one throttle, whichever door the caller comes through
+//! (`POST /api/v1/auth/token` for a bearer token, the console's sign-in form for a session).
+
+use std::net::IpAddr;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::auth::{Principal, password};
+use crate::db::{audit, users};
+use crate::domain::Role;
+use crate::domain::audit::AuditEvent;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// An account whose password was just checked.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub principal: Principal,
+    /// The account's token generation now: what a token or session issued now carries.
+    pub token_generation: i64,
+}
+
+/// Checks `username` and `password`. The attempt is counted before the password is checked, for
+/// known and unknown usernames alike, against the account and the client address `peer` (the TCP
+/// peer: behind a reverse proxy every caller shares the proxy's limit): too many give 429 with
+/// the wait. A wrong password, an unknown or disabled account all give the same 401.
+pub async fn authenticate(
+    state: &AppState,
+    peer: Option<IpAddr>,
+    username: &str,
+    secret: SecretString,
+) -> AppResult<Authenticated> {
+    state
+        .login_throttle
+        .attempt(username, peer)
+        .map_err(|wait| AppError::TooManyRequests {
+            retry_after_seconds: crate::auth::throttle::retry_after_seconds(wait),
+        })?;
+    let username = username.trim().to_string();
+    let user = state
+        .blocking(move |db| {
+            let user = db.read(|conn| users::find_by_username(conn, &username))?;
+            let candidate = secret.expose_secret();
+            match user {
+                Some(u) if !u.disabled && password::verify(candidate, &u.password_hash) => {
+                    Ok(Some(u))
+                }
+                Some(_) => Ok(None),
+                None => {
+                    password::verify_against_nothing(candidate);
+                    Ok(None)
+                }
+            }
+        })
+        .await?
+        .ok_or_else(|| AppError::Unauthorized("wrong username or password".into()))?;
+    let role =
+        Role::parse(&user.role).ok_or_else(|| AppError::internal("stored role is unknown"))?;
+    Ok(Authenticated {
+        principal: Principal {
+            user_id: user.id,
+            username: user.username,
+            role,
+            enterprise: user.enterprise_code,
+            organisation: user.organisation_id,
+        },
+        token_generation: user.token_generation,
+    })
+}
+
+/// The name of a bank or regulator organisation.
+pub async fn organisation_name(state: &AppState, id: i64) -> AppResult<Option<String>> {
+    state
+        .blocking(move |db| db.read(|conn| users::organisation_name(conn, id)))
+        .await
+}
+
+/// Appends an entry to the audit trail in its own transaction (the console's requests are
+/// audited like the API's: see `src/web/audit.rs`).
+pub async fn append_audit(state: &AppState, event: AuditEvent) -> AppResult<()> {
+    state
+        .blocking(move |db| db.write(|conn| audit::append(conn, event)))
+        .await
+        .map(|_| ())
+}

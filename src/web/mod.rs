@@ -1,0 +1,114 @@
+//! The web console: server-rendered pages (maud) over the same service layer as the JSON API,
+//! enhanced by htmx, in zh-CN and English. See `src/web/README.md` for where things go.
+//!
+//! Every console response carries a strict Content-Security-Policy (no inline script or style),
+//! `X-Content-Type-Options: nosniff` and `Referrer-Policy: same-origin`; every post is checked
+//! for a foreign `Origin` (middleware) and for its CSRF token (in its handler, before any work);
+//! every failure is the one HTML error page; signed-in requests are audited like the API's.
+
+pub mod assets;
+pub mod audit;
+pub mod errors;
+pub mod forms;
+pub mod i18n;
+pub mod layout;
+pub mod lists;
+pub mod public;
+pub mod session;
+pub mod signin;
+pub mod verify;
+pub mod workspace;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::{DefaultHeaders, Next, from_fn};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+
+use crate::config::WebSettings;
+use crate::error::AppError;
+
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+    style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; \
+    frame-ancestors 'none'; connect-src 'self'";
+
+/// The console's pages (GET routes that render a page), for the page × role test: a page
+/// added here without a row there fails it.
+pub const PAGES: &[&str] = &[
+    "/",
+    "/enterprises",
+    "/enterprises/{code}",
+    "/lists/blacklist",
+    "/lists/redlist",
+    "/verify",
+    "/keys",
+    "/sign-in",
+    "/workspace",
+];
+
+/// Mounts the console at `/`; call after every other service (it answers the paths they leave).
+pub fn configure(cfg: &mut web::ServiceConfig, settings: &WebSettings) {
+    cfg.app_data(web::Data::new(settings.clone())).service(
+        web::scope("")
+            .wrap(from_fn(forms::refuse_foreign_origin))
+            .wrap(from_fn(errors::render_errors))
+            .wrap(from_fn(audit::record_request))
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "same-origin"))
+                    .add(("X-Frame-Options", "DENY")),
+            )
+            .route("/assets/{file}", web::get().to(assets::serve))
+            .route("/", web::get().to(public::home))
+            .route("/enterprises", web::get().to(public::search))
+            .route("/enterprises/{code}", web::get().to(public::profile))
+            .route(
+                "/enterprises/{code}/report",
+                web::post().to(public::create_report),
+            )
+            .route("/lists/blacklist", web::get().to(lists::blacklist))
+            .route("/lists/redlist", web::get().to(lists::redlist))
+            .route("/verify", web::get().to(verify::form))
+            .route("/verify", web::post().to(verify::check))
+            .route("/keys", web::get().to(verify::keys))
+            .route("/sign-in", web::get().to(signin::form))
+            .route("/sign-in", web::post().to(signin::sign_in))
+            .route("/sign-out", web::post().to(signin::sign_out))
+            .route("/lang/{tag}", web::get().to(signin::switch_language))
+            .route("/workspace", web::get().to(workspace::landing))
+            .default_service(web::to(not_found)),
+    );
+}
+
+/// Paths the console does not serve: the JSON API and its documentation, and the probes.
+fn is_api_path(path: &str) -> bool {
+    path == "/api"
+        || path.starts_with("/api/")
+        || path.starts_with("/docs")
+        || ["/health", "/ready", "/metrics"].contains(&path)
+}
+
+/// An unknown path: problem details under `/api`, the HTML 404 page elsewhere.
+async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let error = AppError::NotFound(format!("no route for {} {}", req.method(), req.path()));
+    if is_api_path(req.path()) {
+        return Ok(error.error_response());
+    }
+    Err(error)
+}
+
+/// Middleware for the whole application: the API's refusals made outside handlers become
+/// problem details (`api::refusals::as_problem_details`); the console's are its error pages.
+pub async fn problem_details_outside_console(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if is_api_path(req.path()) {
+        crate::api::refusals::as_problem_details(req, next).await
+    } else {
+        next.call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body)
+    }
+}
