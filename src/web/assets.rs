@@ -48,7 +48,7 @@ fn hashes() -> &'static [String] {
 
 /// `app.css` → `app.<hash>.css`.
 fn hashed_name(name: &str, hash: &str) -> String {
-    match name.split_once('.') {
+    match name.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
         None => format!("{name}.{hash}"),
     }

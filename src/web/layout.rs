@@ -76,6 +76,8 @@ pub fn render(
                 head {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";
+                    // htmx would add an inline style for its indicators, which the CSP refuses.
+                    meta name="htmx-config" content=r#"{"includeIndicatorStyles":false}"#;
                     title { (full_title) }
                     link rel="stylesheet" href=(assets::url("app.css"));
                     script src=(assets::url("htmx.min.js")) defer {}
@@ -110,11 +112,13 @@ fn top_bar(chrome: &Chrome<'_>) -> Markup {
                 }
                 nav aria-label=(t(lang, "nav-label")) {
                     ul {
-                        li { a href="/enterprises" { (t(lang, "nav-search")) } }
-                        li { a href="/lists/redlist" { (t(lang, "nav-redlist")) } }
-                        li { a href="/lists/blacklist" { (t(lang, "nav-blacklist")) } }
-                        li { a href="/verify" { (t(lang, "nav-verify")) } }
-                        li { a href="/keys" { (t(lang, "nav-keys")) } }
+                        @for (href, key) in NAV {
+                            li {
+                                a href=(href) aria-current=[current(chrome.path, href).then_some("page")] {
+                                    (t(lang, key))
+                                }
+                            }
+                        }
                     }
                 }
                 div class="account" {
@@ -135,6 +139,20 @@ fn top_bar(chrome: &Chrome<'_>) -> Markup {
             }
         }
     }
+}
+
+const NAV: [(&str, &str); 5] = [
+    ("/enterprises", "nav-search"),
+    ("/lists/redlist", "nav-redlist"),
+    ("/lists/blacklist", "nav-blacklist"),
+    ("/verify", "nav-verify"),
+    ("/keys", "nav-keys"),
+];
+
+/// Is `href` the section of the page at `path`?
+fn current(path: &str, href: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    path == href || path.starts_with(&format!("{href}/"))
 }
 
 /// The link to the same page in the other language; in a fragment it replaces the one in the

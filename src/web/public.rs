@@ -239,7 +239,7 @@ pub async fn profile(ctx: Ctx, state: State, code: web::Path<String>) -> AppResu
         header class="profile-head" {
             div {
                 h1 { (e.name) }
-                p class="code" { (t(lang, "field-code")) ": " code { (e.code.to_string()) } }
+                p class="code" { (t(lang, "profile-code")) " " code { (e.code.to_string()) } }
             }
             div class="grade-box" {
                 @match &score {

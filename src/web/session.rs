@@ -185,3 +185,28 @@ impl FromRequest for Ctx {
 
 /// The shared state, as handlers take it.
 pub type State = web::Data<AppState>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_strict_and_secure_when_configured() {
+        let plain = cookie(&WebSettings::default(), SESSION_COOKIE, "t").to_string();
+        assert_eq!(
+            plain,
+            "ecredit_session=t; HttpOnly; SameSite=Strict; Path=/"
+        );
+        let tls = WebSettings {
+            secure_cookies: true,
+            ..WebSettings::default()
+        };
+        let secure = cookie(&tls, SESSION_COOKIE, "t").to_string();
+        assert!(secure.contains("; Secure"), "{secure}");
+        assert!(
+            removal(&tls, SESSION_COOKIE)
+                .to_string()
+                .contains("Max-Age=0")
+        );
+    }
+}

@@ -20,3 +20,4 @@ mod reports;
 mod scores;
 mod statistics;
 mod submissions;
+mod web;

@@ -51,7 +51,8 @@ async fn openapi_and_docs_are_served(app: TestApp) {
 
 async fn unknown_routes_are_problems(app: TestApp) {
     assert_problem(app.get("/api/v1/nothing-here", None).await, 404).await;
-    assert_problem(app.get("/nothing", None).await, 404).await;
+    // Outside /api, an unknown path is the console's HTML 404 page (tests/api/web.rs).
+    assert_problem(app.get("/api/nothing", None).await, 404).await;
     // A file the documentation does not have is a problem too, not a bare 404.
     assert_problem(app.get("/docs/no-such-file.js", None).await, 404).await;
     // A wrong method gets 405 and `Allow` names the documented methods (RFC 9110).

@@ -1,6 +1,6 @@
 # The console's English messages. Every key here is also in zh-CN.ftl (a test checks).
 
-site-name = ecredit · E-commerce Enterprise Credit
+site-name = ecredit
 skip-to-content = Skip to the content
 nav-label = Main
 nav-search = Enterprises
@@ -238,3 +238,4 @@ industry-home_furnishings = Home furnishings
 industry-maternal_and_infant_products = Maternal and infant products
 industry-wholesale = Wholesale
 industry-e-commerce_services = E-commerce services
+profile-code = Unified social credit code:

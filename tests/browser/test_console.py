@@ -1,0 +1,208 @@
+"""Browser tests of the web console, in Debian's chromium driven by Playwright.
+
+Run by scripts/browser_test.sh, which starts `ecredit serve --demo` and passes:
+  ECREDIT_URL          the service, e.g. http://127.0.0.1:18080
+  ECREDIT_ADMIN_PASSWORD  the admin's password
+  AXE_JS               path of axe.min.js (axe-core from npm)
+  SCREENSHOTS          the folder for the screenshots
+  CHROMIUM             the browser (default /usr/bin/chromium)
+  DEMO_USER, DEMO_PASSWORD  a demo account for the screenshots (the throttle allows five
+                       attempts per account: the admin does the tasks, this one the pages)
+
+Tasks done through the pages, keyboard only where it says so, and checked through the API:
+sign in (Tab/Enter), search an enterprise and open its profile, switch the language, create a
+public report, verify it and a tampered copy. axe-core must find no serious or critical
+violation on any page, in either language; the pages must break no CSP rule.
+"""
+
+import json
+import os
+import sys
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright, expect
+
+BASE = os.environ["ECREDIT_URL"].rstrip("/")
+ADMIN_PASSWORD = os.environ["ECREDIT_ADMIN_PASSWORD"]
+AXE_JS = os.environ["AXE_JS"]
+SHOTS = Path(os.environ.get("SCREENSHOTS", "target/screenshots"))
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+DEMO_USER = os.environ["DEMO_USER"]
+DEMO_PASSWORD = os.environ["DEMO_PASSWORD"]
+LANGS = {"zh-CN": "zh-CN,zh;q=0.9", "en": "en-GB,en;q=0.9"}
+
+failures = []
+
+
+def check(ok, message):
+    if not ok:
+        failures.append(message)
+        print(f"FAIL: {message}", file=sys.stderr)
+
+
+def api(method, path, token=None, body=None):
+    request = urllib.request.Request(BASE + path, method=method)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, data) as response:
+        return json.loads(response.read())
+
+
+def admin_token():
+    return api("POST", "/api/v1/auth/token", body={"username": "admin", "password": ADMIN_PASSWORD})[
+        "access_token"
+    ]
+
+
+def tab_to(page, element_id, limit=40):
+    """Presses Tab until the element with this id has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+def sign_in_with_keyboard(page):
+    page.goto(BASE + "/sign-in")
+    tab_to(page, "field-username")
+    page.keyboard.type("admin")
+    page.keyboard.press("Tab")
+    check(
+        page.evaluate("document.activeElement.id") == "field-password",
+        "Tab goes from the username to the password",
+    )
+    page.keyboard.type(ADMIN_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(BASE + "/workspace")
+    expect(page.locator("main")).to_contain_text("admin")
+
+
+def run_axe(page, label):
+    page.add_script_tag(path=AXE_JS)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
+    for v in bad:
+        nodes = ", ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
+        print(f"axe {label}: {v['impact']} {v['id']}: {v['help']} ({nodes})", file=sys.stderr)
+    check(not bad, f"axe finds serious or critical violations on {label}")
+
+
+def main():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    token = admin_token()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+
+        # The tasks, in a context that enforces the CSP.
+        context = browser.new_context(locale="zh-CN", extra_http_headers={"Accept-Language": LANGS["zh-CN"]})
+        page = context.new_page()
+        csp_errors = []
+        page.on(
+            "console",
+            lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        sign_in_with_keyboard(page)
+
+        # Search with the keyboard from the home page, open a profile.
+        page.goto(BASE + "/")
+        tab_to(page, "search-q")
+        page.keyboard.type("公司")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/enterprises?q=*")
+        first = page.locator("main table tbody tr td a").first
+        expect(first).to_be_visible()
+        name = first.inner_text()
+        first.click()
+        page.wait_for_url("**/enterprises/*")
+        expect(page.locator("h1")).to_have_text(name)
+        profile_url = page.url
+        code = profile_url.rsplit("/", 1)[1]
+        check(
+            api("GET", f"/api/v1/enterprises/{code}")["name"] == name,
+            "the profile shows the enterprise the API knows",
+        )
+
+        # Switch the language on the profile: same page, in English.
+        page.locator("#lang-switch").click()
+        page.wait_for_url(profile_url)
+        check(page.locator("html").get_attribute("lang") == "en", "the switch changes the language")
+        expect(page.locator("#report-title")).to_have_text("Credit report")
+
+        # Create the public report, then verify it and a tampered copy.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Create the public report").click()
+        check("/api/v1/reports/ECR-" in page.url, f"the report opens: {page.url}")
+        report_no = page.url.rsplit("/", 1)[1]
+        log = api("GET", f"/api/v1/enterprises/{code}/query-log", token)["items"]
+        check(
+            any(q["report_no"] == report_no and q["action"] == "create" and q["actor"] == "admin" for q in log),
+            "creating the report is in the query log, under the signed-in account",
+        )
+        saved = page.request.get(
+            BASE + f"/api/v1/reports/{report_no}", headers={"Accept": "application/json"}
+        ).text()
+        for text, expected in [(saved, "Genuine"), (saved.replace(name, name + "X", 1), "Not valid")]:
+            page.goto(BASE + "/verify")
+            page.locator("#field-report").fill(text)
+            page.get_by_role("button", name="Verify", exact=True).click()
+            expect(page.locator(".verdict")).to_contain_text(expected)
+        check(not csp_errors, f"no CSP violations: {csp_errors}")
+        context.close()
+
+        # Every page in both languages: axe (its script injected past the CSP) and a screenshot.
+        pages = [
+            ("home", "/"),
+            ("search", "/enterprises?q=%E5%85%AC%E5%8F%B8"),
+            ("profile", f"/enterprises/{code}"),
+            ("blacklist", "/lists/blacklist"),
+            ("redlist", "/lists/redlist"),
+            ("verify", "/verify"),
+            ("keys", "/keys"),
+            ("sign-in", "/sign-in"),
+            ("not-found", "/no-such-page"),
+        ]
+        for lang, accept in LANGS.items():
+            ctx = browser.new_context(
+                bypass_csp=True,
+                locale=lang,
+                extra_http_headers={"Accept-Language": accept},
+                viewport={"width": 1280, "height": 900},
+            )
+            page = ctx.new_page()
+            for label, path in pages:
+                page.goto(BASE + path)
+                run_axe(page, f"{label} ({lang})")
+                page.screenshot(path=str(SHOTS / f"{label}-{lang}.png"), full_page=True)
+            page.goto(BASE + "/sign-in")
+            page.locator("#field-username").fill(DEMO_USER)
+            page.locator("#field-password").fill("wrong password")
+            page.locator("form.stack button[type=submit]").click()
+            run_axe(page, f"sign-in error ({lang})")
+            page.screenshot(path=str(SHOTS / f"sign-in-error-{lang}.png"), full_page=True)
+            page.locator("#field-password").fill(DEMO_PASSWORD)
+            page.locator("form.stack button[type=submit]").click()
+            page.wait_for_url(BASE + "/workspace")
+            run_axe(page, f"workspace ({lang})")
+            page.screenshot(path=str(SHOTS / f"workspace-{lang}.png"), full_page=True)
+            # A small screen.
+            page.set_viewport_size({"width": 390, "height": 800})
+            page.goto(BASE + f"/enterprises/{code}")
+            page.screenshot(path=str(SHOTS / f"profile-mobile-{lang}.png"), full_page=True)
+            ctx.close()
+        browser.close()
+
+    print(f"screenshots: {SHOTS.resolve()}")
+    if failures:
+        print(f"{len(failures)} browser check(s) failed", file=sys.stderr)
+        sys.exit(1)
+    print("browser tests passed")
+
+
+if __name__ == "__main__":
+    main()
