@@ -302,7 +302,7 @@ pub async fn profile(ctx: Ctx, state: State, code: web::Path<String>) -> AppResu
             }
         }
         section aria-labelledby="events-title" {
-            h2 id="events-title" { (t(lang, "profile-events")) }
+            h2 id="events-title" { (t(lang, if private { "profile-events-all" } else { "profile-events" })) }
             @if events.rows.is_empty() {
                 p class="empty" { (t(lang, "profile-no-events")) }
             } @else {

@@ -123,6 +123,9 @@ pub async fn sign_in(
                 service::sessions::close(&state, &old).await?;
             }
             let opened = service::sessions::open(&state, &account).await?;
+            // Sessions idle past the timeout are deleted now and then: at each sign-in.
+            let idle = chrono::Duration::seconds(ctx.settings.idle_timeout_seconds);
+            service::sessions::sweep_idle(&state, idle).await?;
             let mut response = HttpResponse::SeeOther();
             response
                 .cookie(cookie(&ctx.settings, SESSION_COOKIE, &opened.token))

@@ -239,3 +239,4 @@ industry-maternal_and_infant_products = Maternal and infant products
 industry-wholesale = Wholesale
 industry-e-commerce_services = E-commerce services
 profile-code = Unified social credit code:
+profile-events-all = Credit events

@@ -239,3 +239,4 @@ industry-maternal_and_infant_products = 母婴用品
 industry-wholesale = 批发
 industry-e-commerce_services = 电子商务服务
 profile-code = 统一社会信用代码：
+profile-events-all = 信用事件
