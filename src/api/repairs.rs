@@ -8,7 +8,6 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::lists::{rescore, scoring_model};
 use super::problems::{
     KeeperReadProblems, PrivateListProblems, PrivateReadProblems, ReviewProblems,
     SelfCreateProblems,
@@ -24,6 +23,7 @@ use crate::domain::repairs::{
     EvidenceLink, RepairDecisionInput, RepairInput, RepairOutcome, RepairStatus,
 };
 use crate::error::AppResult;
+use crate::service::lists::{rescore, scoring_model};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

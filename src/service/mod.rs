@@ -7,10 +7,13 @@
 //! No actix types cross into here: a use case gets the shared state, a [`Caller`] and plain
 //! input, and answers with plain data or an [`AppError`].
 
+pub mod authorizations;
 pub mod enterprises;
 pub mod history;
+pub mod lists;
 pub mod reports;
 pub mod scores;
+pub mod submissions;
 
 use std::net::IpAddr;
 
