@@ -11,6 +11,7 @@ pub mod authorizations;
 pub mod enterprises;
 pub mod history;
 pub mod lists;
+pub mod repairs;
 pub mod reports;
 pub mod scores;
 pub mod submissions;
