@@ -13,7 +13,7 @@ use super::session::{Ctx, State};
 use crate::domain::Violations;
 use crate::domain::lists::ListKind;
 use crate::error::{AppError, AppResult};
-use crate::service::public::{self as lists_service, ListSearch, NamedEntry};
+use crate::service::lists::{self as lists_service, ListSearch, NamedEntry};
 use crate::service::{PageRequest, Paged};
 
 #[derive(Debug, Deserialize)]

@@ -15,7 +15,8 @@ use crate::domain::{CreditCode, Violations};
 use crate::error::{AppError, AppResult};
 use crate::report::document::ReportKind;
 use crate::service::enterprises::{self, EnterpriseSearch};
-use crate::service::public::{self as lists_service};
+use crate::service::lists as lists_service;
+use crate::service::public;
 use crate::service::reports::{self, ReportOrder};
 use crate::service::scores::{self, CurrentScore};
 use crate::service::{PageRequest, Paged};
@@ -222,7 +223,7 @@ pub async fn profile(ctx: Ctx, state: State, code: web::Path<String>) -> AppResu
         Err(other) => return Err(other),
     };
     let (_, memberships) = lists_service::of_enterprise(&state, &ctx.caller, &code).await?;
-    let events = lists_service::credit_events(
+    let events = public::credit_events(
         &state,
         &ctx.caller,
         &code,
