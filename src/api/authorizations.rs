@@ -10,12 +10,12 @@ use utoipa::ToSchema;
 use super::problems::{CreateProblems, PrivateListProblems};
 use super::{ApiJson, ApiQuery, Page, PageQuery, PageRequest, path_code};
 use crate::auth::Viewer;
-use crate::db::authorizations::{self, GrantsOf, NamedAuthorization};
-use crate::db::enterprises;
 use crate::domain::authorization::{
     AuthorizationInput, AuthorizationPurpose, AuthorizationScope, AuthorizationStatus, status_at,
 };
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppResult, Problem};
+use crate::service::Caller;
+use crate::service::authorizations::{self, NamedAuthorization};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -103,11 +103,14 @@ impl AuthorizationView {
     security(("bearer" = []))
 )]
 pub async fn list_banks(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
-    viewer.require_login()?;
-    let banks = state.blocking(|db| db.read(authorizations::banks)).await?;
-    let views: Vec<BankView> = banks
+    let caller = Caller::new(viewer, None, None);
+    let views: Vec<BankView> = authorizations::banks(&state, &caller)
+        .await?
         .into_iter()
-        .map(|(id, name)| BankView { id, name })
+        .map(|bank| BankView {
+            id: bank.id,
+            name: bank.name,
+        })
         .collect();
     Ok(HttpResponse::Ok().json(views))
 }
@@ -131,30 +134,18 @@ pub async fn grant(
     body: ApiJson<AuthorizationInput>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
-    let actor = viewer.require_enterprise_self(&code)?.username.clone();
-    let now = state.clock.now_naive();
-    let grant = body.into_inner()?.validate(now.date())?;
-    let named = state
-        .blocking(move |db| {
-            db.write(|conn| {
-                enterprises::get(conn, &code)?;
-                if !authorizations::is_bank(conn, grant.bank_organisation_id)? {
-                    return Err(AppError::validation(
-                        "bank_organisation_id",
-                        "names no bank: see GET /api/v1/banks",
-                    ));
-                }
-                authorizations::insert(conn, &code, &grant, &actor, now)
-            })
-        })
-        .await?;
+    let caller = Caller::new(viewer, None, None);
+    // The caller first: who may not grant learns nothing of the body.
+    caller.viewer.require_enterprise_self(&code)?;
+    let input = body.into_inner()?;
+    let named = authorizations::grant(&state, &caller, &code, input).await?;
     let location = format!(
         "/api/v1/enterprises/{}/authorizations/{}",
         named.row.enterprise_code, named.row.id
     );
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, location))
-        .json(AuthorizationView::of(named, now)))
+        .json(AuthorizationView::of(named, authorizations::now(&state))))
 }
 
 /// The grants an enterprise made, latest first, live or not. Regulators, admins and the
@@ -174,28 +165,13 @@ pub async fn list_authorizations(
     code: web::Path<String>,
     paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    let now = state.clock.now_naive();
     let code = path_code(&code)?;
-    viewer.require_private_of(&code)?;
+    let caller = Caller::new(viewer, None, None);
+    caller.viewer.require_private_of(&code)?;
     let paging = PageRequest::try_from(paging.into_inner()?)?;
-    let (rows, total) = state
-        .blocking(move |db| {
-            db.read(|conn| {
-                enterprises::get(conn, &code)?;
-                authorizations::page(
-                    conn,
-                    GrantsOf::Enterprise(&code),
-                    paging.offset(),
-                    paging.limit(),
-                )
-            })
-        })
-        .await?;
-    let items = rows
-        .into_iter()
-        .map(|r| AuthorizationView::of(r, now))
-        .collect();
-    Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+    let grants = authorizations::of_enterprise(&state, &caller, &code, paging).await?;
+    let now = authorizations::now(&state);
+    Ok(HttpResponse::Ok().json(Page::from(grants.map(|r| AuthorizationView::of(r, now)))))
 }
 
 /// The grants made to the caller's bank, latest first. Banks only.
@@ -215,21 +191,12 @@ pub async fn list_bank_authorizations(
     viewer: Viewer,
     paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    let now = state.clock.now_naive();
-    let (_, bank) = viewer.require_bank()?;
+    let caller = Caller::new(viewer, None, None);
+    caller.viewer.require_bank()?;
     let paging = PageRequest::try_from(paging.into_inner()?)?;
-    let (rows, total) = state
-        .blocking(move |db| {
-            db.read(|conn| {
-                authorizations::page(conn, GrantsOf::Bank(bank), paging.offset(), paging.limit())
-            })
-        })
-        .await?;
-    let items = rows
-        .into_iter()
-        .map(|r| AuthorizationView::of(r, now))
-        .collect();
-    Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+    let grants = authorizations::held_by_bank(&state, &caller, paging).await?;
+    let now = authorizations::now(&state);
+    Ok(HttpResponse::Ok().json(Page::from(grants.map(|r| AuthorizationView::of(r, now)))))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -262,32 +229,9 @@ pub async fn revoke(
 ) -> AppResult<HttpResponse> {
     let (raw_code, id) = path.into_inner();
     let code = path_code(&raw_code)?;
-    let actor = viewer.require_enterprise_self(&code)?.username.clone();
+    let caller = Caller::new(viewer, None, None);
+    caller.viewer.require_enterprise_self(&code)?;
     let input = body.into_inner()?;
-    let mut v = crate::domain::Violations::new();
-    let reason = v.optional_text("reason", input.reason.as_deref(), 500);
-    v.into_result(())?;
-    let now = state.clock.now_naive();
-    let named = state
-        .blocking(move |db| {
-            db.write(|conn| {
-                let current = authorizations::get(conn, &code, id)?;
-                match status_at(current.row.expires_on, current.row.revoked_at, now) {
-                    AuthorizationStatus::Live => {}
-                    status => {
-                        return Err(AppError::Conflict(format!(
-                            "authorisation {id} is already {status}"
-                        )));
-                    }
-                }
-                if !authorizations::revoke(conn, id, &actor, reason.as_deref(), now)? {
-                    return Err(AppError::Conflict(format!(
-                        "authorisation {id} is already revoked"
-                    )));
-                }
-                authorizations::get(conn, &code, id)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(AuthorizationView::of(named, now)))
+    let named = authorizations::revoke(&state, &caller, &code, id, input.reason).await?;
+    Ok(HttpResponse::Ok().json(AuthorizationView::of(named, authorizations::now(&state))))
 }

@@ -11,7 +11,6 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::lists::{rescore, scoring_model};
 use super::problems::{
     PrivateListProblems, PrivateReadProblems, ReviewProblems, SelfCreateProblems,
 };
@@ -25,6 +24,7 @@ use crate::domain::commitments::{
     CommitmentDecisionInput, CommitmentInput, CommitmentStatus, decidable,
 };
 use crate::error::{AppError, AppResult};
+use crate::service::lists::{rescore, scoring_model};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -3,8 +3,6 @@
 //! entries by credit repair (信用修复) and read the whole history. An entry becoming active or
 //! being removed rescores its enterprise in the same transaction (a blacklisted enterprise is C).
 
-use std::sync::Arc;
-
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -12,16 +10,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 
 use super::problems::{KeeperReadProblems, PublicReadProblems};
-use super::{ApiJson, ApiQuery, KEEPERS, Page, PageQuery, PageRequest, change_context, path_code};
+use super::{ApiJson, ApiQuery, KEEPERS, Page, PageQuery, PageRequest, path_code};
 use crate::auth::Viewer;
-use crate::db::history::ChangeContext;
-use crate::db::lists::{self as store, ListEntryRow, ListFilter, NamedEntry};
-use crate::db::{DbConnection, enterprises, models, scores};
 use crate::domain::lists::{
     ConfirmInput, ListEntryInput, ListEntryState, ListKind, ProposalRule, RejectInput, RemoveInput,
 };
-use crate::engine::{self, LoadedModel};
 use crate::error::{AppError, AppResult, Problem};
+use crate::service::Caller;
+use crate::service::lists::{self, ListEntryRow, ListSearch, NamedEntry};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -131,10 +127,6 @@ impl ListEntryView {
     }
 }
 
-fn is_keeper(viewer: &Viewer) -> bool {
-    viewer.role().is_some_and(|r| KEEPERS.contains(&r))
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
@@ -195,36 +187,22 @@ async fn read_list(
     query: ApiQuery<ListQuery>,
 ) -> AppResult<HttpResponse> {
     let query = query.into_inner()?;
-    let history = query.history.unwrap_or(false);
-    if history {
-        viewer.require_role(KEEPERS)?;
+    let search = ListSearch {
+        q: query.q,
+        history: query.history.unwrap_or(false),
+    };
+    let caller = Caller::new(viewer.clone(), None, None);
+    // Who may not read the history is told so before anything about the paging.
+    if search.history {
+        caller.viewer.require_role(KEEPERS)?;
     }
     let paging = PageRequest::new(query.page, query.per_page)?;
-    let search = query
-        .q
-        .map(|q| q.trim().to_string())
-        .filter(|q| !q.is_empty());
-    if search.as_ref().is_some_and(|q| q.chars().count() > 100) {
-        return Err(AppError::validation("q", "must be at most 100 characters"));
-    }
-    let today = state.clock.today();
-    let filter = ListFilter {
-        list,
-        search,
-        history,
-        today,
-    };
-    let (rows, total) = state
-        .blocking(move |db| {
-            db.read(|conn| store::page(conn, &filter, paging.offset(), paging.limit()))
-        })
-        .await?;
-    let keeper = is_keeper(viewer);
-    let items = rows
-        .into_iter()
-        .map(|e| ListEntryView::named(e, keeper, today))
-        .collect();
-    Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+    let found = lists::read_list(state, &caller, list, search, paging).await?;
+    let keeper = lists::is_keeper(viewer);
+    let today = lists::today(state);
+    Ok(HttpResponse::Ok().json(Page::from(
+        found.map(|e| ListEntryView::named(e, keeper, today)),
+    )))
 }
 
 /// Add an enterprise to a list directly: the entry is active at once, and a scored enterprise
@@ -246,27 +224,17 @@ pub async fn add_entry(
     list: web::Path<String>,
     body: ApiJson<ListEntryInput>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
+    let caller = super::caller(&req, viewer);
+    // The caller first: who may not keep the lists learns nothing of the path or the body.
+    caller.viewer.require_role(KEEPERS)?;
     let list = ListKind::parse(&list)
         .ok_or_else(|| AppError::NotFound(format!("no list {list}: use blacklist or redlist")))?;
-    let today = state.clock.today();
-    let listing = body.into_inner()?.validate(today)?;
-    let ctx = change_context(&state, &req, &viewer, None)?;
-    let app = state.clone();
-    let entry = state
-        .blocking(move |db| {
-            let model = db.read(|conn| scoring_model(&app, conn))?;
-            db.write(|conn| {
-                let row = store::add(conn, list, &listing, &ctx)?;
-                rescore(conn, model.as_deref(), &row.enterprise_code, &ctx)?;
-                named(conn, row)
-            })
-        })
-        .await?;
+    let input = body.into_inner()?;
+    let entry = lists::add_entry(&state, &caller, list, input).await?;
     let location = format!("/api/v1/lists/entries/{}", entry.entry.id);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, location))
-        .json(ListEntryView::named(entry, true, today)))
+        .json(ListEntryView::named(entry, true, lists::today(&state))))
 }
 
 /// The rules' proposals waiting for a decision, oldest first. Regulators and admins.
@@ -284,17 +252,14 @@ pub async fn list_proposals(
     viewer: Viewer,
     paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
+    let caller = Caller::new(viewer, None, None);
+    caller.viewer.require_role(KEEPERS)?;
     let paging = PageRequest::try_from(paging.into_inner()?)?;
-    let today = state.clock.today();
-    let (rows, total) = state
-        .blocking(move |db| db.read(|conn| store::proposals(conn, paging.offset(), paging.limit())))
-        .await?;
-    let items = rows
-        .into_iter()
-        .map(|e| ListEntryView::named(e, true, today))
-        .collect();
-    Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+    let found = lists::proposals(&state, &caller, paging).await?;
+    let today = lists::today(&state);
+    Ok(HttpResponse::Ok().json(Page::from(
+        found.map(|e| ListEntryView::named(e, true, today)),
+    )))
 }
 
 /// Read one list entry. Entries that were confirmed (current, expired or removed) are public;
@@ -313,15 +278,10 @@ pub async fn get_entry(
     viewer: Viewer,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let keeper = is_keeper(&viewer);
-    let today = state.clock.today();
-    let entry = state
-        .blocking(move |db| db.read(|conn| store::find(conn, id)))
-        .await?
-        .filter(|e| keeper || e.entry.is_confirmed())
-        .ok_or_else(|| AppError::NotFound(format!("no list entry {id}")))?;
-    Ok(HttpResponse::Ok().json(ListEntryView::named(entry, keeper, today)))
+    let caller = Caller::new(viewer, None, None);
+    let entry = lists::entry(&state, &caller, id.into_inner()).await?;
+    let keeper = lists::is_keeper(&caller.viewer);
+    Ok(HttpResponse::Ok().json(ListEntryView::named(entry, keeper, lists::today(&state))))
 }
 
 /// Confirm a rule's proposal, completing its legal basis, authority and dates: the entry is
@@ -344,23 +304,11 @@ pub async fn confirm_entry(
     id: web::Path<i64>,
     body: ApiJson<ConfirmInput>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let id = id.into_inner();
-    let today = state.clock.today();
-    let confirmation = body.into_inner()?.validate(today)?;
-    let ctx = change_context(&state, &req, &viewer, None)?;
-    let app = state.clone();
-    let entry = state
-        .blocking(move |db| {
-            let model = db.read(|conn| scoring_model(&app, conn))?;
-            db.write(|conn| {
-                let row = store::confirm(conn, id, &confirmation, &ctx)?;
-                rescore(conn, model.as_deref(), &row.enterprise_code, &ctx)?;
-                named(conn, row)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(ListEntryView::named(entry, true, today)))
+    let caller = super::caller(&req, viewer);
+    caller.viewer.require_role(KEEPERS)?;
+    let input = body.into_inner()?;
+    let entry = lists::confirm(&state, &caller, id.into_inner(), input).await?;
+    Ok(HttpResponse::Ok().json(ListEntryView::named(entry, true, lists::today(&state))))
 }
 
 /// Reject a rule's proposal, with the reason. Regulators and admins; 409 when the entry is no
@@ -382,20 +330,11 @@ pub async fn reject_entry(
     id: web::Path<i64>,
     body: ApiJson<RejectInput>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let id = id.into_inner();
-    let reason = body.into_inner()?.validate()?;
-    let ctx = change_context(&state, &req, &viewer, Some(reason.clone()))?;
-    let today = state.clock.today();
-    let entry = state
-        .blocking(move |db| {
-            db.write(|conn| {
-                let row = store::reject(conn, id, &reason, &ctx)?;
-                named(conn, row)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(ListEntryView::named(entry, true, today)))
+    let caller = super::caller(&req, viewer);
+    caller.viewer.require_role(KEEPERS)?;
+    let input = body.into_inner()?;
+    let entry = lists::reject(&state, &caller, id.into_inner(), input).await?;
+    Ok(HttpResponse::Ok().json(ListEntryView::named(entry, true, lists::today(&state))))
 }
 
 /// End a current entry by credit repair (信用修复), recording the repair decision; a scored
@@ -417,23 +356,11 @@ pub async fn remove_entry(
     id: web::Path<i64>,
     body: ApiJson<RemoveInput>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let id = id.into_inner();
-    let today = state.clock.today();
-    let removal = body.into_inner()?.validate(today)?;
-    let ctx = change_context(&state, &req, &viewer, Some(removal.decision.clone()))?;
-    let app = state.clone();
-    let entry = state
-        .blocking(move |db| {
-            let model = db.read(|conn| scoring_model(&app, conn))?;
-            db.write(|conn| {
-                let row = store::remove(conn, id, &removal, &ctx)?;
-                rescore(conn, model.as_deref(), &row.enterprise_code, &ctx)?;
-                named(conn, row)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(ListEntryView::named(entry, true, today)))
+    let caller = super::caller(&req, viewer);
+    caller.viewer.require_role(KEEPERS)?;
+    let input = body.into_inner()?;
+    let entry = lists::remove(&state, &caller, id.into_inner(), input).await?;
+    Ok(HttpResponse::Ok().json(ListEntryView::named(entry, true, lists::today(&state))))
 }
 
 /// An enterprise's list entries, oldest first: the confirmed ones for everyone; regulators,
@@ -453,64 +380,15 @@ pub async fn enterprise_lists(
     code: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
-    let all = viewer.sees_private_of(&code);
-    let keeper = is_keeper(&viewer);
-    let today = state.clock.today();
-    let (name, rows) = state
-        .blocking(move |db| {
-            db.read(|conn| {
-                let stored = enterprises::get(conn, &code)?;
-                Ok((stored.enterprise.name, store::entries_of(conn, &code)?))
-            })
-        })
-        .await?;
+    let caller = Caller::new(viewer, None, None);
+    let (name, rows) = lists::of_enterprise(&state, &caller, &code).await?;
+    let keeper = lists::is_keeper(&caller.viewer);
+    let today = lists::today(&state);
     let items: Vec<ListEntryView> = rows
         .into_iter()
-        .filter(|row| all || row.is_confirmed())
         .map(|row| ListEntryView::of(row, name.clone(), keeper, today))
         .collect();
     Ok(HttpResponse::Ok().json(items))
-}
-
-// ---------------------------------------------------------------------------------------------
-
-fn named(conn: &mut DbConnection, row: ListEntryRow) -> AppResult<NamedEntry> {
-    let enterprise_name = enterprises::get(conn, &row.enterprise_code)?
-        .enterprise
-        .name;
-    Ok(NamedEntry {
-        entry: row,
-        enterprise_name,
-    })
-}
-
-/// The active model, if there is one that scores registry enterprises.
-pub(crate) fn scoring_model(
-    state: &AppState,
-    conn: &mut DbConnection,
-) -> AppResult<Option<Arc<LoadedModel>>> {
-    if models::active_version(conn)?.is_none() {
-        return Ok(None);
-    }
-    let model = state.models.active(conn)?;
-    Ok(model.artifact.is_registry_model().then_some(model))
-}
-
-/// Rescores an enterprise whose list entries changed, as of today, if it has been scored before
-/// and a model is active; call in the transaction of the change, so that the grade and the list
-/// never disagree.
-pub(crate) fn rescore(
-    conn: &mut DbConnection,
-    model: Option<&LoadedModel>,
-    code: &str,
-    ctx: &ChangeContext,
-) -> AppResult<()> {
-    if let Some(model) = model
-        && scores::grade_state(conn, code)?.is_some()
-    {
-        engine::score_enterprise(conn, model, code, ctx.at.date(), &ctx.actor, ctx.at)?;
-    }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::lists::{rescore, scoring_model};
 use super::problems::{KeeperReadProblems, PrivateListProblems, PrivateReadProblems};
 use super::records::{revised_event, revised_operating, store_event};
 use super::{ApiJson, ApiQuery, KEEPERS, Page, PageRequest, change_context, path_code};
@@ -32,6 +31,7 @@ use crate::domain::records::{
     CreditEvent, CreditEventPatch, CreditEventStatus, OperatingPatch, OperatingRecord, ReviewStatus,
 };
 use crate::error::{AppError, AppResult};
+use crate::service::lists::{rescore, scoring_model};
 use crate::state::AppState;
 
 /// The source the history names for changes an objection makes.

@@ -8,22 +8,16 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::lists::{rescore, scoring_model};
 use super::problems::{
     KeeperReadProblems, PrivateListProblems, PrivateReadProblems, ReviewProblems,
     SelfCreateProblems,
 };
-use super::{
-    ApiJson, ApiQuery, KEEPERS, Page, PageQuery, PageRequest, change_context, list_private,
-    path_code,
-};
+use super::{ApiJson, ApiQuery, KEEPERS, Page, PageQuery, PageRequest, path_code};
 use crate::auth::Viewer;
-use crate::db::enterprises;
-use crate::db::repairs::{self as store, RepairRow};
-use crate::domain::repairs::{
-    EvidenceLink, RepairDecisionInput, RepairInput, RepairOutcome, RepairStatus,
-};
+use crate::domain::repairs::{EvidenceLink, RepairDecisionInput, RepairInput, RepairStatus};
 use crate::error::AppResult;
+use crate::service::Caller;
+use crate::service::repairs::{self, RepairRow};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -119,17 +113,10 @@ pub async fn apply_for_repair(
     body: ApiJson<RepairInput>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
-    viewer.require_enterprise_self(&code)?;
-    let repair = body.into_inner()?.validate()?;
-    let ctx = change_context(&state, &req, &viewer, None)?;
-    let row = state
-        .blocking(move |db| {
-            db.write(|conn| {
-                enterprises::get(conn, &code)?;
-                store::apply(conn, &code, &repair, &ctx)
-            })
-        })
-        .await?;
+    let caller = super::caller(&req, viewer);
+    caller.viewer.require_enterprise_self(&code)?;
+    let input = body.into_inner()?;
+    let row = repairs::apply(&state, &caller, &code, input).await?;
     let location = format!(
         "/api/v1/enterprises/{}/repairs/{}",
         row.enterprise_code, row.id
@@ -156,15 +143,12 @@ pub async fn list_repairs(
     code: web::Path<String>,
     paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    list_private(
-        &state,
-        &viewer,
-        &code,
-        paging,
-        store::page_of,
-        RepairView::of,
-    )
-    .await
+    let code = path_code(&code)?;
+    let caller = Caller::new(viewer, None, None);
+    caller.viewer.require_private_of(&code)?;
+    let paging = PageRequest::try_from(paging.into_inner()?)?;
+    let found = repairs::of_enterprise(&state, &caller, &code, paging).await?;
+    Ok(HttpResponse::Ok().json(Page::from(found.map(RepairView::of))))
 }
 
 /// Read one repair application. Regulators, admins and the enterprise itself.
@@ -187,10 +171,8 @@ pub async fn get_repair(
 ) -> AppResult<HttpResponse> {
     let (raw_code, id) = path.into_inner();
     let code = path_code(&raw_code)?;
-    viewer.require_private_of(&code)?;
-    let row = state
-        .blocking(move |db| db.read(|conn| store::get(conn, &code, id)))
-        .await?;
+    let caller = Caller::new(viewer, None, None);
+    let row = repairs::get(&state, &caller, &code, id).await?;
     Ok(HttpResponse::Ok().json(RepairView::of(row)))
 }
 
@@ -221,23 +203,12 @@ pub async fn review_queue(
     viewer: Viewer,
     query: ApiQuery<QueueQuery>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
+    let caller = Caller::new(viewer, None, None);
+    caller.viewer.require_role(KEEPERS)?;
     let query = query.into_inner()?;
-    let paging = PageRequest::try_from(PageQuery {
-        page: query.page,
-        per_page: query.per_page,
-    })?;
-    let status = query.status;
-    let (rows, total) = state
-        .blocking(move |db| {
-            db.read(|conn| store::queue(conn, status, paging.offset(), paging.limit()))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(Page::new(
-        rows.into_iter().map(RepairView::of).collect(),
-        paging,
-        total,
-    )))
+    let paging = PageRequest::new(query.page, query.per_page)?;
+    let found = repairs::review_queue(&state, &caller, query.status, paging).await?;
+    Ok(HttpResponse::Ok().json(Page::from(found.map(RepairView::of))))
 }
 
 /// Approve or reject a repair application. Regulators and admins (never the enterprise itself).
@@ -265,24 +236,11 @@ pub async fn decide_repair(
     path: web::Path<(String, i64)>,
     body: ApiJson<RepairDecisionInput>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
+    let caller = super::caller(&req, viewer);
+    caller.viewer.require_role(KEEPERS)?;
     let (raw_code, id) = path.into_inner();
     let code = path_code(&raw_code)?;
-    let decision = body.into_inner()?.validate()?;
-    let mut ctx = change_context(&state, &req, &viewer, None)?;
-    ctx.reason = Some(decision.explanation.clone());
-    let app = state.clone();
-    let row = state
-        .blocking(move |db| {
-            let model = db.read(|conn| scoring_model(&app, conn))?;
-            db.write(|conn| {
-                let row = store::decide(conn, &code, id, &decision, &ctx)?;
-                if decision.outcome == RepairOutcome::Approved {
-                    rescore(conn, model.as_deref(), &code, &ctx)?;
-                }
-                Ok(row)
-            })
-        })
-        .await?;
+    let input = body.into_inner()?;
+    let row = repairs::decide(&state, &caller, &code, id, input).await?;
     Ok(HttpResponse::Ok().json(RepairView::of(row)))
 }

@@ -8,20 +8,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::problems::{ReviewProblems, SelfCreateProblems};
-use super::{ApiJson, ApiQuery, KEEPERS, Page, PageRequest, change_context, path_code};
+use super::{ApiJson, ApiQuery, KEEPERS, Page, PageRequest, path_code};
 use crate::auth::Viewer;
-use crate::db::history::ChangeContext;
-use crate::db::records::{self, operating};
-use crate::db::submissions::{self, Submission};
-use crate::db::{DbConnection, enterprises};
 use crate::domain::enterprise::EnterprisePatch;
 use crate::domain::identity::{mask_phone, mask_resident_id};
-use crate::domain::patch;
 use crate::domain::records::OperatingInput;
-use crate::domain::submission::{
-    CheckedSubmission, Finding, ReviewInput, ReviewOutcome, SubmissionInput, SubmissionStatus,
-};
+use crate::domain::submission::{Finding, ReviewInput, SubmissionInput, SubmissionStatus};
 use crate::error::{AppError, AppResult};
+use crate::service::Caller;
+use crate::service::submissions::{self, Submission};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -122,46 +117,10 @@ pub async fn submit(
     body: ApiJson<SubmissionInput>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
-    viewer.require_enterprise_self(&code)?;
+    let caller = super::caller(&req, viewer);
+    caller.viewer.require_enterprise_self(&code)?;
     let input = body.into_inner()?;
-    let today = state.clock.today();
-    let checked = input.clone().check(today)?;
-    let ctx = change_context(&state, &req, &viewer, None)?;
-    let submission = state
-        .blocking(move |db| {
-            db.write(|conn| {
-                enterprises::get(conn, &code)?;
-                let recorded: Vec<_> = operating::list(conn, &code, |q| q, 0, 1000)?
-                    .0
-                    .into_iter()
-                    .map(|s| s.record)
-                    .collect();
-                let findings = checked.findings(&recorded);
-                let status = if findings.is_empty() {
-                    SubmissionStatus::Applied
-                } else {
-                    // What would refuse it on approval refuses it now (an applied one is
-                    // checked by `apply` below).
-                    check_against_registry(conn, &code, &checked, today)?;
-                    SubmissionStatus::Pending
-                };
-                let id = submissions::insert(
-                    conn, &code, status, &input, &findings, &ctx.actor, ctx.at,
-                )?;
-                if status == SubmissionStatus::Applied {
-                    let ctx = ChangeContext {
-                        reason: Some(format!(
-                            "submission {id}: self-reported, applied without review"
-                        )),
-                        ..ctx
-                    };
-                    let created = apply(conn, &code, &checked, today, &ctx)?;
-                    submissions::mark_applied(conn, id, &created)?;
-                }
-                submissions::get(conn, &code, id)
-            })
-        })
-        .await?;
+    let submission = submissions::submit(&state, &caller, &code, input).await?;
     let location = format!(
         "/api/v1/enterprises/{}/submissions/{}",
         submission.enterprise_code, submission.id
@@ -173,55 +132,7 @@ pub async fn submit(
     };
     Ok(response
         .insert_header((header::LOCATION, location))
-        .json(SubmissionView::of(submission, &viewer)))
-}
-
-/// The basic changes merged with the current record must be valid, and no period may overlap a
-/// recorded one.
-fn check_against_registry(
-    conn: &mut DbConnection,
-    code: &str,
-    checked: &CheckedSubmission,
-    today: chrono::NaiveDate,
-) -> AppResult<()> {
-    if let Some(basic) = &checked.basic {
-        let current = enterprises::get(conn, code)?;
-        patch::merge(&current.enterprise.to_input(), basic)?.validate(today)?;
-    }
-    for record in &checked.operating {
-        records::check_period_free(conn, code, &record.period)?;
-    }
-    Ok(())
-}
-
-/// Applies a submission in the caller's transaction: the basic changes over the current record,
-/// the periods as new `self_reported` records; the history names `ctx`'s actor and reason.
-/// Returns the ids of the records created.
-fn apply(
-    conn: &mut DbConnection,
-    code: &str,
-    checked: &CheckedSubmission,
-    today: chrono::NaiveDate,
-    ctx: &ChangeContext,
-) -> AppResult<Vec<i64>> {
-    if let Some(basic) = &checked.basic {
-        let before = enterprises::get(conn, code)?;
-        let after = patch::merge(&before.enterprise.to_input(), basic)?.validate(today)?;
-        enterprises::update(
-            conn,
-            &before,
-            &after,
-            before.meta.version,
-            "self_reported",
-            ctx,
-        )?;
-    }
-    let mut created = Vec::with_capacity(checked.operating.len());
-    for record in &checked.operating {
-        records::check_period_free(conn, code, &record.period)?;
-        created.push(operating::insert(conn, code, record, ctx)?.id);
-    }
-    Ok(created)
+        .json(SubmissionView::of(submission, &caller.viewer)))
 }
 
 /// Decide on a held submission: `approved` applies it (the history names the reviewer),
@@ -245,43 +156,13 @@ pub async fn decide(
     path: web::Path<(String, i64)>,
     body: ApiJson<ReviewInput>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
+    let caller = super::caller(&req, viewer);
+    caller.viewer.require_role(KEEPERS)?;
     let (code, id) = path.into_inner();
     let code = path_code(&code)?;
-    let (outcome, reason) = body.into_inner()?.check()?;
-    let ctx = change_context(&state, &req, &viewer, None)?;
-    let today = state.clock.today();
-    let submission = state
-        .blocking(move |db| {
-            db.write(|conn| {
-                let submission = submissions::get(conn, &code, id)?;
-                if submission.status != SubmissionStatus::Pending {
-                    return Err(AppError::Conflict(format!(
-                        "submission {id} is {}, not pending",
-                        submission.status.as_str()
-                    )));
-                }
-                let (status, created) = match outcome {
-                    ReviewOutcome::Rejected => (SubmissionStatus::Rejected, vec![]),
-                    ReviewOutcome::Approved => {
-                        let checked = submission.content.clone().check(today)?;
-                        let ctx = ChangeContext {
-                            reason: Some(format!(
-                                "submission {id}: self-reported, approved by {}: {reason}",
-                                ctx.actor
-                            )),
-                            ..ctx.clone()
-                        };
-                        let created = apply(conn, &code, &checked, today, &ctx)?;
-                        (SubmissionStatus::Approved, created)
-                    }
-                };
-                submissions::decide(conn, id, status, &reason, &ctx.actor, ctx.at, &created)?;
-                submissions::get(conn, &code, id)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(SubmissionView::of(submission, &viewer)))
+    let input = body.into_inner()?;
+    let submission = submissions::decide(&state, &caller, &code, id, input).await?;
+    Ok(HttpResponse::Ok().json(SubmissionView::of(submission, &caller.viewer)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -330,30 +211,15 @@ pub async fn list_submissions(
     query: ApiQuery<SubmissionQuery>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
-    viewer.require_private_of(&code)?;
+    let caller = Caller::new(viewer, None, None);
+    caller.viewer.require_private_of(&code)?;
     let query = query.into_inner()?;
     let status = query.status()?;
     let paging = PageRequest::new(query.page, query.per_page)?;
-    let (items, total) = state
-        .blocking(move |db| {
-            db.read(|conn| {
-                enterprises::get(conn, &code)?;
-                submissions::list(
-                    conn,
-                    Some(&code),
-                    status,
-                    false,
-                    paging.offset(),
-                    paging.limit(),
-                )
-            })
-        })
-        .await?;
-    let items = items
-        .into_iter()
-        .map(|s| SubmissionView::of(s, &viewer))
-        .collect();
-    Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+    let found = submissions::of_enterprise(&state, &caller, &code, status, paging).await?;
+    Ok(HttpResponse::Ok().json(Page::from(
+        found.map(|s| SubmissionView::of(s, &caller.viewer)),
+    )))
 }
 
 /// One submission. Regulators, admins and the enterprise itself.
@@ -373,11 +239,9 @@ pub async fn get_submission(
 ) -> AppResult<HttpResponse> {
     let (code, id) = path.into_inner();
     let code = path_code(&code)?;
-    viewer.require_private_of(&code)?;
-    let submission = state
-        .blocking(move |db| db.read(|conn| submissions::get(conn, &code, id)))
-        .await?;
-    Ok(HttpResponse::Ok().json(SubmissionView::of(submission, &viewer)))
+    let caller = Caller::new(viewer, None, None);
+    let submission = submissions::get(&state, &caller, &code, id).await?;
+    Ok(HttpResponse::Ok().json(SubmissionView::of(submission, &caller.viewer)))
 }
 
 /// The review queue: submissions of every enterprise, oldest first, pending ones unless
@@ -396,27 +260,13 @@ pub async fn review_queue(
     viewer: Viewer,
     query: ApiQuery<SubmissionQuery>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
+    let caller = Caller::new(viewer, None, None);
+    caller.viewer.require_role(KEEPERS)?;
     let query = query.into_inner()?;
-    let status = query.status()?.unwrap_or(SubmissionStatus::Pending);
+    let status = query.status()?;
     let paging = PageRequest::new(query.page, query.per_page)?;
-    let (items, total) = state
-        .blocking(move |db| {
-            db.read(|conn| {
-                submissions::list(
-                    conn,
-                    None,
-                    Some(status),
-                    true,
-                    paging.offset(),
-                    paging.limit(),
-                )
-            })
-        })
-        .await?;
-    let items = items
-        .into_iter()
-        .map(|s| SubmissionView::of(s, &viewer))
-        .collect();
-    Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+    let found = submissions::review_queue(&state, &caller, status, paging).await?;
+    Ok(HttpResponse::Ok().json(Page::from(
+        found.map(|s| SubmissionView::of(s, &caller.viewer)),
+    )))
 }

@@ -8,12 +8,16 @@
 //! input, and answers with plain data or an [`AppError`].
 
 pub mod auth;
+pub mod authorizations;
 pub mod enterprises;
 pub mod history;
+pub mod lists;
 pub mod public;
+pub mod repairs;
 pub mod reports;
 pub mod scores;
 pub mod sessions;
+pub mod submissions;
 
 use std::net::IpAddr;
 
