@@ -8,7 +8,7 @@ pub mod document;
 pub mod html;
 pub mod sample;
 pub mod signing;
-mod svg;
+pub mod svg;
 
 pub use canonical::{canonical_document, to_canonical_bytes};
 pub use html::render_html;

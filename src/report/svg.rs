@@ -49,7 +49,7 @@ fn polygon_points(n: usize, fraction: impl Fn(usize) -> f64) -> String {
 /// A radar chart of the dimension sub-scores, each axis from the fewest to the most points the
 /// model can give that dimension. Fewer than three dimensions make no polygon: they are drawn
 /// as bars on the same scale. No dimensions, no chart.
-pub(crate) fn radar(dimensions: &[DimensionScore]) -> Markup {
+pub fn radar(dimensions: &[DimensionScore]) -> Markup {
     let n = dimensions.len();
     if n == 0 {
         return html! {};

@@ -18,6 +18,7 @@ pub mod reports;
 pub mod scores;
 pub mod sessions;
 pub mod submissions;
+pub mod workspace;
 
 use std::net::IpAddr;
 

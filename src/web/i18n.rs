@@ -139,6 +139,22 @@ pub fn t_args(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     text.into_owned()
 }
 
+/// Does the catalog of `lang` have message `key`?
+pub fn has(lang: Lang, key: &str) -> bool {
+    bundle(lang).has_message(key)
+}
+
+/// A value of a set that may grow (history actions, features): translated when the catalog has
+/// `prefix-value`, else as stored.
+pub fn t_value_or_raw(lang: Lang, prefix: &str, value: &str) -> String {
+    let key = format!("{prefix}-{value}");
+    if has(lang, &key) {
+        t(lang, &key)
+    } else {
+        value.to_string()
+    }
+}
+
 /// A translated value of a closed set (grades, statuses, list kinds…): `prefix-value`.
 pub fn t_value(lang: Lang, prefix: &str, value: &str) -> String {
     t(lang, &format!("{prefix}-{value}"))
@@ -221,6 +237,15 @@ pub fn format_date(lang: Lang, date: NaiveDate) -> String {
             )
         }
     }
+}
+
+/// A moment (UTC): `2026年12月6日 14:05` / `6 Dec 2026 14:05`, with the zone named.
+pub fn format_date_time(lang: Lang, at: chrono::NaiveDateTime) -> String {
+    format!(
+        "{} {} UTC",
+        format_date(lang, at.date()),
+        at.format("%H:%M")
+    )
 }
 
 /// A fraction in [0, 1] as a percentage with one decimal: `0.8734` → `87.3%`.

@@ -179,6 +179,19 @@ pub fn pager(
     per_page: u32,
     total: i64,
 ) -> Markup {
+    pager_of(lang, base, query, "page", page, per_page, total)
+}
+
+/// [`pager`] with the page in query parameter `param` (a page with two paged lists).
+pub fn pager_of(
+    lang: Lang,
+    base: &str,
+    query: &[(&str, &str)],
+    param: &str,
+    page: u32,
+    per_page: u32,
+    total: i64,
+) -> Markup {
     let pages = ((total.max(0) as u64).div_ceil(u64::from(per_page.max(1)))).max(1) as u32;
     let href = |p: u32| {
         let mut ser = form_urlencoded::Serializer::new(String::new());
@@ -187,7 +200,7 @@ pub fn pager(
                 ser.append_pair(k, v);
             }
         }
-        ser.append_pair("page", &p.to_string());
+        ser.append_pair(param, &p.to_string());
         format!("{base}?{}", ser.finish())
     };
     let page_text = super::i18n::t_args(

@@ -8,6 +8,7 @@
 
 pub mod assets;
 pub mod audit;
+pub mod enterprise;
 pub mod errors;
 pub mod forms;
 pub mod i18n;
@@ -43,6 +44,12 @@ pub const PAGES: &[&str] = &[
     "/keys",
     "/sign-in",
     "/workspace",
+    "/workspace/records",
+    "/workspace/history",
+    "/workspace/submissions",
+    "/workspace/repairs",
+    "/workspace/authorizations",
+    "/workspace/query-log",
 ];
 
 /// Mounts the console at `/`; call after every other service (it answers the paths they leave).
@@ -77,6 +84,45 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &WebSettings) {
             .route("/sign-out", web::post().to(signin::sign_out))
             .route("/lang/{tag}", web::get().to(signin::switch_language))
             .route("/workspace", web::get().to(workspace::landing))
+            .route("/workspace/records", web::get().to(enterprise::records))
+            .route(
+                "/workspace/history",
+                web::get().to(enterprise::change_history),
+            )
+            .route(
+                "/workspace/submissions",
+                web::get().to(enterprise::submissions_page),
+            )
+            .route("/workspace/submissions", web::post().to(enterprise::submit))
+            .route(
+                "/workspace/repairs",
+                web::get().to(enterprise::repairs_page),
+            )
+            .route(
+                "/workspace/repairs",
+                web::post().to(enterprise::apply_repair),
+            )
+            .route(
+                "/workspace/authorizations",
+                web::get().to(enterprise::authorizations_page),
+            )
+            .route(
+                "/workspace/authorizations",
+                web::post().to(enterprise::grant),
+            )
+            .route(
+                "/workspace/authorizations/{id}/revoke",
+                web::post().to(enterprise::revoke),
+            )
+            .route("/workspace/query-log", web::get().to(enterprise::query_log))
+            .route(
+                "/workspace/reports",
+                web::post().to(enterprise::create_report),
+            )
+            .route(
+                "/workspace/reports/{no}",
+                web::get().to(enterprise::report_page),
+            )
             .default_service(web::to(not_found)),
     );
 }

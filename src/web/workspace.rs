@@ -2,7 +2,7 @@
 //! enterprise's records, submissions, objections…; the bank's and the regulator's) are built on
 //! this layout.
 
-use actix_web::HttpResponse;
+use actix_web::{HttpResponse, web};
 use maud::html;
 
 use super::i18n::{t, t_value};
@@ -12,7 +12,17 @@ use crate::error::AppResult;
 use crate::service;
 
 /// `GET /workspace`: anonymous callers are sent to sign in first.
-pub async fn landing(ctx: Ctx, state: State) -> AppResult<HttpResponse> {
+pub async fn landing(
+    ctx: Ctx,
+    state: State,
+    query: web::Query<super::enterprise::EnterpriseQuery>,
+) -> AppResult<HttpResponse> {
+    // An enterprise user (or a keeper naming an enterprise) gets the enterprise's dashboard.
+    if ctx.principal().is_some()
+        && super::enterprise::wants_dashboard(&ctx, query.enterprise.as_deref())
+    {
+        return super::enterprise::dashboard(ctx, state, query.enterprise.as_deref()).await;
+    }
     let Some(principal) = ctx.principal() else {
         let next = form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect::<String>();
         return Ok(see_other(&ctx, &format!("/sign-in?next={next}")));

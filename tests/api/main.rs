@@ -21,3 +21,4 @@ mod scores;
 mod statistics;
 mod submissions;
 mod web;
+mod web_workspace;

@@ -45,10 +45,10 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// A browser of one: the cookies it holds.
 #[derive(Default, Clone)]
-struct Browser {
-    csrf_cookie: Option<String>,
-    session: Option<String>,
-    lang: Option<String>,
+pub(crate) struct Browser {
+    pub(crate) csrf_cookie: Option<String>,
+    pub(crate) session: Option<String>,
+    pub(crate) lang: Option<String>,
 }
 
 impl Browser {
@@ -66,7 +66,7 @@ impl Browser {
         parts.join("; ")
     }
 
-    fn request(&self, app: &TestApp, method: Method, path: &str) -> RequestBuilder {
+    pub(crate) fn request(&self, app: &TestApp, method: Method, path: &str) -> RequestBuilder {
         let builder = app.request(method, path, None);
         let cookies = self.cookie_header();
         if cookies.is_empty() {
@@ -76,12 +76,12 @@ impl Browser {
         }
     }
 
-    async fn get(&self, app: &TestApp, path: &str) -> Response {
+    pub(crate) async fn get(&self, app: &TestApp, path: &str) -> Response {
         self.request(app, Method::GET, path).send().await.unwrap()
     }
 
     /// Takes the cookies a response sets.
-    fn keep(&mut self, response: &Response) {
+    pub(crate) fn keep(&mut self, response: &Response) {
         let headers = response.headers();
         if let Some(c) = cookie_value(headers, "ecredit_csrf") {
             self.csrf_cookie = (!c.is_empty()).then_some(c);
@@ -95,7 +95,7 @@ impl Browser {
     }
 
     /// Opens `path` and returns the CSRF token of its first form.
-    async fn form_token(&mut self, app: &TestApp, path: &str) -> String {
+    pub(crate) async fn form_token(&mut self, app: &TestApp, path: &str) -> String {
         let response = self.get(app, path).await;
         assert_eq!(response.status(), 200, "{path}");
         self.keep(&response);
@@ -103,7 +103,12 @@ impl Browser {
         hidden_csrf(&body).expect("a form with a csrf field")
     }
 
-    async fn post_form(&mut self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> Response {
+    pub(crate) async fn post_form(
+        &mut self,
+        app: &TestApp,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
         let response = self
             .request(app, Method::POST, path)
             .form(fields)
@@ -114,7 +119,12 @@ impl Browser {
         response
     }
 
-    async fn sign_in(&mut self, app: &TestApp, username: &str, password: &str) -> Response {
+    pub(crate) async fn sign_in(
+        &mut self,
+        app: &TestApp,
+        username: &str,
+        password: &str,
+    ) -> Response {
         let csrf = self.form_token(app, "/sign-in").await;
         self.post_form(
             app,
@@ -129,13 +139,18 @@ impl Browser {
     }
 }
 
-fn hidden_csrf(body: &str) -> Option<String> {
+pub(crate) fn hidden_csrf(body: &str) -> Option<String> {
     let at = body.find(r#"name="csrf" value=""#)?;
     let rest = &body[at + r#"name="csrf" value=""#.len()..];
     Some(rest[..rest.find('"')?].to_string())
 }
 
-async fn signed_in(app: &TestApp, username: &str, role: Role, enterprise: Option<&str>) -> Browser {
+pub(crate) async fn signed_in(
+    app: &TestApp,
+    username: &str,
+    role: Role,
+    enterprise: Option<&str>,
+) -> Browser {
     app.token_for(username, role, enterprise).await;
     let mut browser = Browser::default();
     let response = browser.sign_in(app, username, PASSWORD).await;
@@ -144,7 +159,7 @@ async fn signed_in(app: &TestApp, username: &str, role: Role, enterprise: Option
     browser
 }
 
-async fn register_a_and_b(app: &TestApp) -> String {
+pub(crate) async fn register_a_and_b(app: &TestApp) -> String {
     let regulator = app.token_for("reg-api", Role::Regulator, None).await;
     for body in [
         crate::helpers::enterprise_body(CODE_A, "杭州西湖茶电子商务有限公司", "330106"),
@@ -611,6 +626,7 @@ async fn unknown_paths_are_html_for_the_console_and_problems_for_the_api(app: Te
 enum Cell {
     Allowed,
     SignIn,
+    Forbidden,
 }
 
 async fn page_role_matrix_in_both_languages(app: TestApp) {
@@ -649,6 +665,19 @@ async fn page_role_matrix_in_both_languages(app: TestApp) {
             [SignIn, Allowed, Allowed, Allowed, Allowed, Allowed],
         ),
     ];
+    // The enterprise workspace: the owner's own, read-only for keepers, refused to the rest.
+    let workspace = [SignIn, Allowed, Forbidden, Forbidden, Allowed, Allowed];
+    let mut matrix = matrix;
+    for page in [
+        "/workspace/records",
+        "/workspace/history",
+        "/workspace/submissions",
+        "/workspace/repairs",
+        "/workspace/authorizations",
+        "/workspace/query-log",
+    ] {
+        matrix.push((page, format!("{page}?enterprise={CODE_A}"), workspace));
+    }
     let covered: BTreeSet<&str> = matrix.iter().map(|(p, _, _)| *p).collect();
     let pages: BTreeSet<&str> = ecredit::web::PAGES.iter().copied().collect();
     assert_eq!(covered, pages, "every page has a row in the matrix");
@@ -663,6 +692,7 @@ async fn page_role_matrix_in_both_languages(app: TestApp) {
                 match expected {
                     Allowed => assert_eq!(status, 200, "{pattern} as {role}"),
                     SignIn => assert_eq!(status, 303, "{pattern} as {role}"),
+                    Forbidden => assert_eq!(status, 403, "{pattern} as {role}"),
                 }
                 assert!(
                     !body.contains(MISSING_MARKER),
