@@ -33,9 +33,9 @@ use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Viewer;
-use crate::db::history::ChangeContext;
 use crate::domain::CreditCode;
 use crate::error::{AppError, AppResult};
+use crate::service::history::ChangeContext;
 use crate::service::{self, Caller, ExpectedVersion, Paged};
 use crate::state::AppState;
 
@@ -198,8 +198,7 @@ where
 {
     let code = path_code(raw_code)?;
     let caller = Caller::new(viewer.clone(), None, None);
-    caller.viewer.require_private_of(&code)?;
-    let paging = PageRequest::try_from(paging.into_inner()?)?;
+    let paging = paging.into_inner().and_then(PageRequest::try_from);
     let paged = service::private_page(state, &caller, &code, paging, lister).await?;
     Ok(HttpResponse::Ok().json(Page::from(paged.map(view))))
 }
