@@ -18,12 +18,13 @@ use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 
 use super::problems::KeeperReadProblems;
-use super::{ApiQuery, KEEPERS, Page, PageRequest};
+use super::{ApiQuery, Page};
 use crate::auth::{Principal, Viewer};
-use crate::db::audit::{self, AuditFilter};
 use crate::domain::audit::{AuditEntry, AuditEvent};
-use crate::domain::{CreditCode, Role, Violations};
+use crate::domain::{CreditCode, Role};
 use crate::error::{AppError, AppResult};
+use crate::service::Caller;
+use crate::service::audit::{self, AuditSearch};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -80,9 +81,7 @@ pub async fn record_request(
                 .map(|id| id.to_string()),
         }
     };
-    let stored = state
-        .blocking(move |db| db.write(|conn| audit::append(conn, event)))
-        .await;
+    let stored = audit::record(&state, event).await;
     match stored {
         Ok(_) => Ok(res.map_into_left_body()),
         Err(error) => {
@@ -180,46 +179,17 @@ pub struct AuditQuery {
 }
 
 impl AuditQuery {
-    fn filter(self, v: &mut Violations) -> AuditFilter {
-        // An empty filter is no filter: a search form sends its empty fields.
-        let given = |value: Option<String>| value.filter(|s| !s.trim().is_empty());
-        let (actor, role, action, request_id) = (
-            given(self.actor),
-            given(self.role),
-            given(self.action),
-            given(self.request_id),
-        );
-        let enterprise = given(self.enterprise).and_then(|raw| match CreditCode::parse(&raw) {
-            Ok(code) => Some(code.to_string()),
-            Err(_) => {
-                v.add("enterprise", "is not a valid unified social credit code");
-                None
-            }
-        });
-        if let Some(role) = &role
-            && Role::parse(role).is_none()
-        {
-            v.add("role", "must be admin, regulator, bank or enterprise");
-        }
-        let mut time = |field: &str, raw: Option<String>| {
-            raw.and_then(|raw| {
-                let at = crate::domain::utc::parse(&raw);
-                if at.is_none() {
-                    v.add(field, "must be an RFC 3339 date-time");
-                }
-                at
-            })
-        };
-        let from = time("from", self.from);
-        let until = time("until", self.until);
-        AuditFilter {
-            actor,
-            actor_role: role,
-            enterprise_code: enterprise,
-            action,
-            request_id,
-            from,
-            until,
+    fn into_search(self) -> AuditSearch {
+        AuditSearch {
+            actor: self.actor,
+            role: self.role,
+            enterprise: self.enterprise,
+            action: self.action,
+            request_id: self.request_id,
+            from: self.from,
+            until: self.until,
+            page: self.page,
+            per_page: self.per_page,
         }
     }
 }
@@ -240,21 +210,7 @@ pub async fn list_audit(
     viewer: Viewer,
     query: ApiQuery<AuditQuery>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let query = query.into_inner()?;
-    let paging = PageRequest::new(query.page, query.per_page);
-    let mut v = Violations::new();
-    let filter = query.filter(&mut v);
-    v.into_result(()).map_err(AppError::from)?;
-    let paging = paging?;
-    let (entries, total) = state
-        .blocking(move |db| {
-            db.read(|conn| audit::list(conn, &filter, paging.offset(), paging.limit()))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(Page::new(
-        entries.into_iter().map(AuditEntryView::from).collect(),
-        paging,
-        total,
-    )))
+    let search = query.into_inner().map(AuditQuery::into_search);
+    let entries = audit::search(&state, &Caller::new(viewer, None, None), search).await?;
+    Ok(HttpResponse::Ok().json(Page::from(entries.map(AuditEntryView::from))))
 }

@@ -14,17 +14,13 @@ use utoipa::ToSchema;
 use super::problems::{
     PrivateListProblems, PrivateReadProblems, ReviewProblems, SelfCreateProblems,
 };
-use super::records::record_credit_event;
 use super::views::CreditEventView;
-use super::{ApiJson, ApiQuery, KEEPERS, Page, PageQuery, change_context, list_private, path_code};
+use super::{ApiJson, ApiQuery, KEEPERS, Page, PageQuery, PageRequest, path_code};
 use crate::auth::Viewer;
-use crate::db::commitments::{self as store, CommitmentRow};
-use crate::db::enterprises;
-use crate::domain::commitments::{
-    CommitmentDecisionInput, CommitmentInput, CommitmentStatus, decidable,
-};
-use crate::error::{AppError, AppResult};
-use crate::service::lists::{rescore, scoring_model};
+use crate::domain::commitments::{CommitmentDecisionInput, CommitmentInput, CommitmentStatus};
+use crate::error::AppResult;
+use crate::service::Caller;
+use crate::service::commitments::{self, CommitmentRow};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -121,17 +117,10 @@ pub async fn create_commitment(
     body: ApiJson<CommitmentInput>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
-    viewer.require_enterprise_self(&code)?;
-    let commitment = body.into_inner()?.validate(state.clock.today())?;
-    let ctx = change_context(&state, &req, &viewer, None)?;
-    let row = state
-        .blocking(move |db| {
-            db.write(|conn| {
-                enterprises::get(conn, &code)?;
-                store::insert(conn, &code, &commitment, &ctx)
-            })
-        })
-        .await?;
+    let caller = super::caller(&req, viewer);
+    caller.viewer.require_enterprise_self(&code)?;
+    let input = body.into_inner()?;
+    let row = commitments::create(&state, &caller, &code, input).await?;
     let location = format!(
         "/api/v1/enterprises/{}/commitments/{}",
         row.enterprise_code, row.id
@@ -157,15 +146,12 @@ pub async fn list_commitments(
     code: web::Path<String>,
     paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    list_private(
-        &state,
-        &viewer,
-        &code,
-        paging,
-        store::page,
-        CommitmentView::of,
-    )
-    .await
+    let code = path_code(&code)?;
+    let caller = Caller::new(viewer, None, None);
+    caller.viewer.require_private_of(&code)?;
+    let paging = PageRequest::try_from(paging.into_inner()?)?;
+    let found = commitments::of_enterprise(&state, &caller, &code, paging).await?;
+    Ok(HttpResponse::Ok().json(Page::from(found.map(CommitmentView::of))))
 }
 
 /// Read one commitment. Regulators, admins and the enterprise itself.
@@ -188,10 +174,8 @@ pub async fn get_commitment(
 ) -> AppResult<HttpResponse> {
     let (raw_code, id) = path.into_inner();
     let code = path_code(&raw_code)?;
-    viewer.require_private_of(&code)?;
-    let row = state
-        .blocking(move |db| db.read(|conn| store::get(conn, &code, id)))
-        .await?;
+    let caller = Caller::new(viewer, None, None);
+    let row = commitments::get(&state, &caller, &code, id).await?;
     Ok(HttpResponse::Ok().json(CommitmentView::of(row)))
 }
 
@@ -220,32 +204,12 @@ pub async fn decide_commitment(
     path: web::Path<(String, i64)>,
     body: ApiJson<CommitmentDecisionInput>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
+    let caller = super::caller(&req, viewer);
+    caller.viewer.require_role(KEEPERS)?;
     let (raw_code, id) = path.into_inner();
     let code = path_code(&raw_code)?;
     let input = body.into_inner()?;
-    let today = state.clock.today();
-    let mut ctx = change_context(&state, &req, &viewer, None)?;
-    let app = state.clone();
-    let (row, event) = state
-        .blocking(move |db| {
-            let model = db.read(|conn| scoring_model(&app, conn))?;
-            db.write(|conn| {
-                let before = store::get(conn, &code, id)?;
-                // The event's title names the commitment's scope, so the decision is validated
-                // against the stored commitment.
-                let decision = input.validate(&before.scope, today)?;
-                store::check_pending(&before)?;
-                decidable(decision.outcome, before.period_end, today)
-                    .map_err(AppError::Conflict)?;
-                ctx.reason = Some(decision.explanation.clone());
-                let event = record_credit_event(conn, &code, &decision.event, &ctx)?;
-                let row = store::decide(conn, &before, &decision, event.id, &ctx)?;
-                rescore(conn, model.as_deref(), &code, &ctx)?;
-                Ok((row, event))
-            })
-        })
-        .await?;
+    let (row, event) = commitments::decide(&state, &caller, &code, id, input).await?;
     Ok(HttpResponse::Ok().json(CommitmentDecisionView {
         commitment: CommitmentView::of(row),
         credit_event: CreditEventView::full(event),

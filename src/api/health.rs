@@ -4,7 +4,8 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppResult, Problem};
+use crate::service::health;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -39,11 +40,7 @@ pub async fn health() -> HttpResponse {
     ),
     security(()))]
 pub async fn ready(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let backend = state.db.backend().to_string();
-    state
-        .blocking(|db| db.ping())
-        .await
-        .map_err(|e| AppError::Unavailable(format!("database not reachable: {e}")))?;
+    let backend = health::ready(&state).await?;
     Ok(HttpResponse::Ok().json(HealthStatus {
         status: "ok".into(),
         database: Some(backend),
@@ -55,8 +52,7 @@ pub async fn ready(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     responses((status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain")),
     security(()))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    let body = state.metrics.render(state.db.pool_state());
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(body)
+        .body(health::metrics(&state))
 }

@@ -5,14 +5,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::ApiJson;
 use super::problems::CreateProblems;
-use super::{ApiJson, KEEPERS, change_context};
 use crate::auth::Viewer;
-use crate::db::bulk::{self, NewEnterprise, Provenance};
-use crate::db::enterprises;
 use crate::domain::import::ImportInput;
-use crate::domain::records::DataSource;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::service::imports::{self, Imported};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -26,6 +24,16 @@ pub struct ImportSummary {
     pub codes: Vec<String>,
     pub enterprises: usize,
     pub operating_records: usize,
+}
+
+impl From<Imported> for ImportSummary {
+    fn from(done: Imported) -> Self {
+        ImportSummary {
+            codes: done.codes,
+            enterprises: done.enterprises,
+            operating_records: done.operating_records,
+        }
+    }
 }
 
 /// Import a batch of up to 500 enterprises (none registered yet) with their operating records,
@@ -47,55 +55,6 @@ pub async fn import(
     viewer: Viewer,
     body: ApiJson<ImportInput>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let batch = body.into_inner()?.check(state.clock.today())?;
-    let ctx = change_context(&state, &req, &viewer, Some(batch.reason.clone()))?;
-    let provenance = Provenance {
-        actor: ctx.actor.clone(),
-        actor_role: ctx.actor_role,
-        reason: batch.reason.clone(),
-        at: ctx.at,
-    };
-    let summary = state
-        .blocking(move |db| {
-            let codes: Vec<String> = batch
-                .items
-                .iter()
-                .map(|(e, _)| e.code.to_string())
-                .collect();
-            let rows: Vec<NewEnterprise<'_>> = batch
-                .items
-                .iter()
-                .map(|(enterprise, operating)| NewEnterprise {
-                    enterprise,
-                    source: DataSource::Department,
-                    operating,
-                    events: &[],
-                    sentiment: &[],
-                    associations: &[],
-                })
-                .collect();
-            let prepared = bulk::prepare(&rows, &provenance);
-            db.write(|conn| {
-                let registered = enterprises::of_codes(conn, &codes)?;
-                if !registered.is_empty() {
-                    let named: Vec<&str> = registered
-                        .iter()
-                        .map(|e| e.enterprise.code.as_str())
-                        .collect();
-                    return Err(AppError::Conflict(format!(
-                        "already registered, nothing imported: {}",
-                        named.join(", ")
-                    )));
-                }
-                let counts = bulk::insert_prepared(conn, &prepared)?;
-                Ok(ImportSummary {
-                    codes: codes.clone(),
-                    enterprises: counts.enterprises,
-                    operating_records: counts.operating_records,
-                })
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(summary))
+    let done = imports::import(&state, &super::caller(&req, viewer), body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(ImportSummary::from(done)))
 }

@@ -27,16 +27,16 @@ pub mod views;
 pub mod watch;
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, web};
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Viewer;
-use crate::db::history::ChangeContext;
 use crate::domain::CreditCode;
 use crate::error::{AppError, AppResult};
-use crate::service::{self, Caller, ExpectedVersion, Paged};
+use crate::service::history::ChangeContext;
+use crate::service::{Caller, ExpectedVersion, Paged};
 use crate::state::AppState;
 
 pub use crate::service::KEEPERS;
@@ -180,26 +180,4 @@ pub fn change_context(
     reason: Option<String>,
 ) -> AppResult<ChangeContext> {
     caller(req, viewer.clone()).change_context(state.clock.now(), reason)
-}
-
-/// Lists one page of an enterprise's confidential rows (records, scores) for the regulators,
-/// admins and the enterprise itself, through [`service::private_page`]; `view` shapes each row.
-pub(crate) async fn list_private<R, V>(
-    state: &AppState,
-    viewer: &Viewer,
-    raw_code: &str,
-    paging: ApiQuery<PageQuery>,
-    lister: service::PageLister<R>,
-    view: fn(R) -> V,
-) -> AppResult<HttpResponse>
-where
-    R: Send + 'static,
-    V: serde::Serialize + utoipa::ToSchema,
-{
-    let code = path_code(raw_code)?;
-    let caller = Caller::new(viewer.clone(), None, None);
-    caller.viewer.require_private_of(&code)?;
-    let paging = PageRequest::try_from(paging.into_inner()?)?;
-    let paged = service::private_page(state, &caller, &code, paging, lister).await?;
-    Ok(HttpResponse::Ok().json(Page::from(paged.map(view))))
 }

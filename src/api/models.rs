@@ -6,11 +6,10 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::KEEPERS;
 use crate::auth::Viewer;
-use crate::db::{models, scores};
-use crate::error::{AppError, AppResult, Problem};
-use crate::scoring::model::ModelArtifact;
+use crate::error::{AppResult, Problem};
+use crate::service::Caller;
+use crate::service::models::{self, ModelDetail, ModelRow};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -43,8 +42,8 @@ pub struct ModelView {
     pub summary: serde_json::Value,
 }
 
-impl From<models::ModelRow> for ModelView {
-    fn from(row: models::ModelRow) -> Self {
+impl From<ModelRow> for ModelView {
+    fn from(row: ModelRow) -> Self {
         ModelView {
             version: row.version,
             active: row.active,
@@ -84,8 +83,7 @@ pub struct ModelDetailView {
     security(("bearer" = []))
 )]
 pub async fn list_models(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let rows = state.blocking(|db| db.read(models::list)).await?;
+    let rows = models::list(&state, &Caller::new(viewer, None, None)).await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(ModelView::from).collect::<Vec<_>>()))
 }
 
@@ -107,31 +105,12 @@ pub async fn get_model(
     viewer: Viewer,
     version: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let version = version.into_inner();
-    // Parsing a 1 MB artifact is blocking work: it stays off the async workers.
-    let (row, artifact, population_stability, current_scores) = state
-        .blocking(move |db| {
-            let (row, artifact, current) = db.read(|conn| {
-                let row = models::find(conn, &version)?
-                    .ok_or_else(|| AppError::NotFound(format!("no model version {version}")))?;
-                let artifact = models::artifact(conn, &version)?.unwrap_or_default();
-                let current = scores::current_scores_of(conn, &version)?;
-                Ok((row, artifact, current))
-            })?;
-            let artifact = stored_artifact(&artifact)?;
-            // Binning every current score (a million of them) is no work for an async worker.
-            let population_stability = if current.is_empty() {
-                None
-            } else {
-                artifact
-                    .psi(&current)
-                    .ok()
-                    .and_then(|psi| serde_json::to_value(psi).ok())
-            };
-            Ok((row, artifact, population_stability, current.len()))
-        })
-        .await?;
+    let ModelDetail {
+        row,
+        artifact,
+        population_stability,
+        current_scores,
+    } = models::get(&state, &Caller::new(viewer, None, None), &version).await?;
     Ok(HttpResponse::Ok().json(ModelDetailView {
         model: row.into(),
         features: serde_json::to_value(&artifact.features).unwrap_or_default(),
@@ -159,28 +138,6 @@ pub async fn activate_model(
     viewer: Viewer,
     version: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let actor = viewer.require_role(KEEPERS)?.username.clone();
-    let version = version.into_inner();
-    let at = state.clock.now_naive();
-    let row = state
-        .blocking(move |db| {
-            // Read and checked before the write: the SQLite writer lock is not held while a
-            // 1 MB artifact is parsed. Artifacts never change once registered.
-            let artifact = db
-                .read(|conn| models::artifact(conn, &version))?
-                .ok_or_else(|| AppError::NotFound(format!("no model version {version}")))?;
-            if !stored_artifact(&artifact)?.is_registry_model() {
-                return Err(AppError::Conflict(format!(
-                    "model {version} was not trained on the registry's features"
-                )));
-            }
-            db.write(|conn| models::activate(conn, &version, &actor, at))
-        })
-        .await?;
-    tracing::info!(version = %row.version, "model activated");
+    let row = models::activate(&state, &Caller::new(viewer, None, None), &version).await?;
     Ok(HttpResponse::Ok().json(ModelView::from(row)))
-}
-
-fn stored_artifact(json: &str) -> AppResult<ModelArtifact> {
-    ModelArtifact::from_json(json).map_err(|e| AppError::internal(format!("stored artifact: {e}")))
 }

@@ -9,33 +9,21 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::problems::{KeeperReadProblems, PrivateListProblems, PrivateReadProblems};
-use super::records::{revised_event, revised_operating, store_event};
-use super::{ApiJson, ApiQuery, KEEPERS, Page, PageRequest, change_context, path_code};
+use super::{ApiJson, ApiQuery, KEEPERS, Page, PageRequest, path_code};
 use crate::auth::Viewer;
-use crate::db::history::ChangeContext;
-use crate::db::objections::{self as store, AnswerRecord, ObjectionRow, QueueFilter};
-use crate::db::records::{events, operating};
-use crate::db::{DbConnection, Stored, enterprises};
-use crate::domain::Violations;
 use crate::domain::objections::{
-    self as rules, Answer, AnswerInput, Attachment, NewObjection, ObjectionInput, ObjectionStatus,
-    ObjectionTarget, Outcome,
+    self as rules, AnswerInput, Attachment, ObjectionInput, ObjectionStatus, Outcome,
 };
 use crate::domain::patch::{self, FieldChange};
-use crate::domain::records::{
-    CreditEvent, CreditEventPatch, CreditEventStatus, OperatingPatch, OperatingRecord, ReviewStatus,
-};
-use crate::error::{AppError, AppResult};
-use crate::service::lists::{rescore, scoring_model};
+use crate::error::AppResult;
+use crate::service::Caller;
+use crate::service::objections::{self, ObjectionRow};
 use crate::state::AppState;
-
-/// The source the history names for changes an objection makes.
-const SOURCE: &str = "objection";
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -135,10 +123,6 @@ impl ObjectionView {
     }
 }
 
-fn is_keeper(viewer: &Viewer) -> bool {
-    viewer.role().is_some_and(|r| KEEPERS.contains(&r))
-}
-
 /// Dispute one of the enterprise's own credit events or operating records. Only the
 /// enterprise itself; the record is marked `disputed` at once (an event's status, an operating
 /// record's review status) and a regulator must answer within 20 calendar days. Only an
@@ -161,135 +145,17 @@ pub async fn file_objection(
     body: ApiJson<ObjectionInput>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
-    viewer.require_enterprise_self(&code)?;
-    let filing = body.into_inner()?.validate()?;
-    let ctx = change_context(&state, &req, &viewer, None)?;
-    let today = ctx.at.date();
-    let row = state
-        .blocking(move |db| {
-            db.write(|conn| {
-                enterprises::get(conn, &code)?;
-                // The record must be this enterprise's before anything about it is told: the
-                // open-objection check below would otherwise answer for other enterprises'
-                // records (an existence oracle).
-                match filing.target {
-                    ObjectionTarget::CreditEvent(id) => {
-                        let before = target_record(events::get(conn, &code, id), filing.target)?;
-                        refuse_second_objection(conn, &code, filing.target)?;
-                        if before.record.status != CreditEventStatus::Active {
-                            return Err(AppError::validation(
-                                filing.target.field(),
-                                format!(
-                                    "only an active credit event can be disputed; this one is {}",
-                                    before.record.status
-                                ),
-                            ));
-                        }
-                        let previous = before.record.status.as_str();
-                        let row = file(conn, &code, &filing, previous, &ctx)?;
-                        let mut after = before.record.clone();
-                        after.status = CreditEventStatus::Disputed;
-                        // Disputed counts as active in every rule, so the blacklist rule has
-                        // nothing new to say and is not run.
-                        let ctx = objection_context(&ctx, row.id, "filed");
-                        events::update_as(
-                            conn,
-                            &before,
-                            &after,
-                            before.meta.version,
-                            &ctx,
-                            "dispute",
-                            Some(SOURCE),
-                        )?;
-                        Ok(row)
-                    }
-                    ObjectionTarget::OperatingRecord(id) => {
-                        let before = target_record(operating::get(conn, &code, id), filing.target)?;
-                        refuse_second_objection(conn, &code, filing.target)?;
-                        if before.record.review_status == ReviewStatus::Disputed {
-                            return Err(AppError::validation(
-                                filing.target.field(),
-                                "this operating record is disputed already",
-                            ));
-                        }
-                        let previous = before.record.review_status.as_str();
-                        let row = file(conn, &code, &filing, previous, &ctx)?;
-                        let mut after = before.record.clone();
-                        after.review_status = ReviewStatus::Disputed;
-                        let ctx = objection_context(&ctx, row.id, "filed");
-                        operating::update_as(
-                            conn,
-                            &before,
-                            &after,
-                            before.meta.version,
-                            &ctx,
-                            "dispute",
-                            Some(SOURCE),
-                        )?;
-                        Ok(row)
-                    }
-                }
-            })
-        })
-        .await?;
+    let caller = super::caller(&req, viewer);
+    caller.viewer.require_enterprise_self(&code)?;
+    let input = body.into_inner()?;
+    let row = objections::file_objection(&state, &caller, &code, input).await?;
     let location = format!(
         "/api/v1/enterprises/{}/objections/{}",
         row.enterprise_code, row.id
     );
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, location))
-        .json(ObjectionView::of(row, false, today)))
-}
-
-/// Stores the objection to a record whose status before the dispute is `previous`.
-fn file(
-    conn: &mut DbConnection,
-    code: &str,
-    filing: &NewObjection,
-    previous: &str,
-    ctx: &ChangeContext,
-) -> AppResult<ObjectionRow> {
-    store::insert(
-        conn,
-        code,
-        filing,
-        previous,
-        &ctx.actor,
-        ctx.at,
-        rules::deadline(ctx.at.date()),
-    )
-}
-
-/// One open objection per record; call once the record is known to be the enterprise's.
-fn refuse_second_objection(
-    conn: &mut DbConnection,
-    code: &str,
-    target: ObjectionTarget,
-) -> AppResult<()> {
-    match store::open_for(conn, code, target)? {
-        Some(open) => Err(AppError::Conflict(format!(
-            "objection {open} to this record is still open"
-        ))),
-        None => Ok(()),
-    }
-}
-
-/// The record an objection names must be one of the enterprise's: otherwise the body is wrong.
-fn target_record<R>(found: AppResult<Stored<R>>, target: ObjectionTarget) -> AppResult<Stored<R>> {
-    found.map_err(|e| match e {
-        AppError::NotFound(_) => {
-            AppError::validation(target.field(), "names no record of this enterprise")
-        }
-        other => other,
-    })
-}
-
-/// The history of a change an objection makes names the objection.
-fn objection_context(ctx: &ChangeContext, id: i64, what: &str) -> ChangeContext {
-    ChangeContext {
-        reason: Some(format!("objection {id} {what}")),
-        ..ctx.clone()
-    }
+        .json(ObjectionView::of(row, false, objections::today(&state))))
 }
 
 /// An enterprise's objections, latest first. Regulators, admins and the enterprise itself.
@@ -309,22 +175,14 @@ pub async fn list_objections(
     paging: ApiQuery<super::PageQuery>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
-    viewer.require_private_of(&code)?;
+    let caller = Caller::new(viewer, None, None);
+    caller.viewer.require_private_of(&code)?;
     let paging = PageRequest::try_from(paging.into_inner()?)?;
-    let (keeper, today) = (is_keeper(&viewer), state.clock.today());
-    let (rows, total) = state
-        .blocking(move |db| {
-            db.read(|conn| {
-                enterprises::get(conn, &code)?;
-                store::of_enterprise(conn, &code, paging.offset(), paging.limit())
-            })
-        })
-        .await?;
-    let items = rows
-        .into_iter()
-        .map(|row| ObjectionView::of(row, keeper, today))
-        .collect();
-    Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+    let found = objections::of_enterprise(&state, &caller, &code, paging).await?;
+    let (keeper, today) = (objections::is_keeper(&caller), objections::today(&state));
+    Ok(HttpResponse::Ok().json(Page::from(
+        found.map(|row| ObjectionView::of(row, keeper, today)),
+    )))
 }
 
 /// Read one objection. Regulators, admins and the enterprise itself.
@@ -344,11 +202,9 @@ pub async fn get_objection(
 ) -> AppResult<HttpResponse> {
     let (code, id) = path.into_inner();
     let code = path_code(&code)?;
-    viewer.require_private_of(&code)?;
-    let (keeper, today) = (is_keeper(&viewer), state.clock.today());
-    let row = state
-        .blocking(move |db| db.read(|conn| store::get(conn, &code, id)))
-        .await?;
+    let caller = Caller::new(viewer, None, None);
+    let row = objections::get(&state, &caller, &code, id).await?;
+    let (keeper, today) = (objections::is_keeper(&caller), objections::today(&state));
     Ok(HttpResponse::Ok().json(ObjectionView::of(row, keeper, today)))
 }
 
@@ -382,25 +238,15 @@ pub async fn objection_queue(
     viewer: Viewer,
     query: ApiQuery<QueueQuery>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
+    let caller = Caller::new(viewer, None, None);
+    caller.viewer.require_role(KEEPERS)?;
     let query = query.into_inner()?;
     let paging = PageRequest::new(query.page, query.per_page)?;
-    let today = state.clock.today();
-    let filter = QueueFilter {
-        status: query.status,
-        overdue: query.overdue,
-        today,
-    };
-    let (rows, total) = state
-        .blocking(move |db| {
-            db.read(|conn| store::queue(conn, filter, paging.offset(), paging.limit()))
-        })
-        .await?;
-    let items = rows
-        .into_iter()
-        .map(|row| ObjectionView::of(row, true, today))
-        .collect();
-    Ok(HttpResponse::Ok().json(Page::new(items, paging, total)))
+    let found = objections::queue(&state, &caller, query.status, query.overdue, paging).await?;
+    let today = objections::today(&state);
+    Ok(HttpResponse::Ok().json(Page::from(
+        found.map(|row| ObjectionView::of(row, true, today)),
+    )))
 }
 
 /// Answer an objection: `corrected` or `partly_corrected` with the `correction` to apply (the
@@ -426,181 +272,13 @@ pub async fn answer_objection(
     path: web::Path<(String, i64)>,
     body: ApiJson<AnswerInput>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
+    let caller = super::caller(&req, viewer);
+    caller.viewer.require_role(KEEPERS)?;
     let (code, id) = path.into_inner();
     let code = path_code(&code)?;
-    let answer = body.into_inner()?.validate()?;
-    let ctx = change_context(&state, &req, &viewer, None)?;
-    let ctx = objection_context(&ctx, id, &format!("answered: {}", answer.outcome));
-    let today = ctx.at.date();
-    let app = state.clone();
-    let row = state
-        .blocking(move |db| {
-            let model = db.read(|conn| scoring_model(&app, conn))?;
-            db.write(|conn| {
-                let objection = store::get(conn, &code, id)?;
-                store::claim_answer(
-                    conn,
-                    id,
-                    &AnswerRecord {
-                        outcome: answer.outcome,
-                        explanation: &answer.explanation,
-                        answered_by: &ctx.actor,
-                        answered_at: ctx.at,
-                        answered_late: today > objection.deadline,
-                    },
-                )?;
-                let (before, after) = match objection.target() {
-                    ObjectionTarget::CreditEvent(event) => {
-                        answer_event(conn, &objection, event, &answer, today, &ctx)?
-                    }
-                    ObjectionTarget::OperatingRecord(record) => {
-                        answer_operating(conn, &objection, record, &answer, today, &ctx)?
-                    }
-                };
-                store::keep_snapshots(conn, id, &before, &after)?;
-                if answer.outcome.corrects() {
-                    rescore(conn, model.as_deref(), &code, &ctx)?;
-                }
-                store::get(conn, &code, id)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(ObjectionView::of(row, true, today)))
-}
-
-/// Applies the answer to the disputed event; returns the event before and after, as JSON.
-fn answer_event(
-    conn: &mut DbConnection,
-    objection: &ObjectionRow,
-    id: i64,
-    answer: &Answer,
-    today: NaiveDate,
-    ctx: &ChangeContext,
-) -> AppResult<(String, String)> {
-    let before = events::get(conn, &objection.enterprise_code, id)?;
-    let correction: Option<CreditEventPatch> = parse_correction(answer)?;
-    let set_status = correction.as_ref().and_then(|c| c.status);
-    if set_status == Some(CreditEventStatus::Disputed) {
-        return Err(AppError::validation(
-            "correction.status",
-            "an answer ends the dispute: set active, repaired or revoked",
-        ));
-    }
-    let mut after = match &correction {
-        Some(c) => revised_event(conn, &before, c, today).map_err(in_correction)?,
-        None => before.record.clone(),
-    };
-    let restored = |status| {
-        rules::status_after_answer(
-            before.record.status,
-            CreditEventStatus::Disputed,
-            CreditEventStatus::from_stored(&objection.status_before_dispute),
-            status,
-        )
-    };
-    after.status = restored(set_status);
-    let unchanged = CreditEvent {
-        status: restored(None),
-        ..before.record.clone()
-    };
-    check_corrects(answer.outcome, &unchanged, &after)?;
-    let (stored, _) = store_event(
-        conn,
-        &before,
-        &after,
-        before.meta.version,
-        ctx,
-        "answer_objection",
-        Some(SOURCE),
-    )?;
-    Ok((json(&before.record)?, json(&stored.record)?))
-}
-
-/// Applies the answer to the disputed operating record; returns it before and after, as JSON.
-fn answer_operating(
-    conn: &mut DbConnection,
-    objection: &ObjectionRow,
-    id: i64,
-    answer: &Answer,
-    today: NaiveDate,
-    ctx: &ChangeContext,
-) -> AppResult<(String, String)> {
-    let before = operating::get(conn, &objection.enterprise_code, id)?;
-    let correction: Option<OperatingPatch> = parse_correction(answer)?;
-    let mut after = match &correction {
-        Some(c) => revised_operating(&before, c, today).map_err(in_correction)?,
-        None => before.record.clone(),
-    };
-    let review_status = rules::status_after_answer(
-        before.record.review_status,
-        ReviewStatus::Disputed,
-        ReviewStatus::from_stored(&objection.status_before_dispute),
-        None,
-    );
-    after.review_status = review_status;
-    let unchanged = OperatingRecord {
-        review_status,
-        ..before.record.clone()
-    };
-    check_corrects(answer.outcome, &unchanged, &after)?;
-    let (stored, _) = operating::update_as(
-        conn,
-        &before,
-        &after,
-        before.meta.version,
-        ctx,
-        "answer_objection",
-        Some(SOURCE),
-    )?;
-    Ok((json(&before.record)?, json(&stored.record)?))
-}
-
-/// The answer's correction as the record's PATCH type; its errors are named under `correction`.
-fn parse_correction<P: DeserializeOwned>(answer: &Answer) -> AppResult<Option<P>> {
-    let Some(correction) = &answer.correction else {
-        return Ok(None);
-    };
-    serde_path_to_error::deserialize(correction.clone())
-        .map(Some)
-        .map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path == "." {
-                "correction".to_string()
-            } else {
-                format!("correction.{path}")
-            };
-            AppError::Validation(Violations::single(&field, e.inner().to_string()))
-        })
-}
-
-/// Names the fields of a refused correction under `correction`.
-fn in_correction(error: AppError) -> AppError {
-    match error {
-        AppError::Validation(v) => {
-            let mut named = Violations::new();
-            for e in v.0 {
-                named.add(&format!("correction.{}", e.field), e.message);
-            }
-            AppError::Validation(named)
-        }
-        other => other,
-    }
-}
-
-/// A correcting answer must change the record beyond ending the dispute.
-fn check_corrects<R: PartialEq>(outcome: Outcome, unchanged: &R, after: &R) -> AppResult<()> {
-    if outcome.corrects() && unchanged == after {
-        return Err(AppError::validation(
-            "correction",
-            format!("changes nothing in the record: answer upheld rather than {outcome}"),
-        ));
-    }
-    Ok(())
-}
-
-fn json<T: Serialize>(value: &T) -> AppResult<String> {
-    serde_json::to_string(value).map_err(|e| AppError::Internal(e.into()))
+    let input = body.into_inner()?;
+    let row = objections::answer(&state, &caller, &code, id, input).await?;
+    Ok(HttpResponse::Ok().json(ObjectionView::of(row, true, objections::today(&state))))
 }
 
 // ---------------------------------------------------------------------------------------------

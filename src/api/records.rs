@@ -1,6 +1,6 @@
 //! The records of an enterprise: operating figures, credit events, sentiment items and
-//! associations. Each is listed, read, created and corrected the same way; the shared flow lives
-//! in the generic functions at the bottom, the handlers only say which record and which rules.
+//! associations. Each is listed, read, created and corrected the same way, through
+//! `service::records`; the handlers only read the request and shape the answer.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -8,22 +8,15 @@ use serde::Serialize;
 
 use super::problems::*;
 use super::views::{AssociationView, CreditEventView, OperatingRecordView, SentimentRecordView};
-use super::{
-    ApiJson, KEEPERS, Page, PageQuery, PageRequest, change_context, etag, expected_version,
-    if_match, path_code,
-};
-use super::{ApiQuery, list_private};
+use super::{ApiJson, ApiQuery, Page, PageQuery, PageRequest, etag, expected, path_code};
 use crate::auth::Viewer;
-use crate::db::history::ChangeContext;
-use crate::db::records::{self, events, links, operating, sentiment};
-use crate::db::{DbConnection, Stored, enterprises};
-use crate::domain::patch::{self, FieldChange};
 use crate::domain::records::{
-    Association, AssociationInput, AssociationPatch, CreditEvent, CreditEventInput,
-    CreditEventPatch, OperatingInput, OperatingPatch, OperatingRecord, ReviewStatus,
-    SentimentInput, SentimentPatch, SentimentRecord,
+    AssociationInput, AssociationPatch, CreditEventInput, CreditEventPatch, OperatingInput,
+    OperatingPatch, SentimentInput, SentimentPatch,
 };
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::service::records::{self, Visible};
+use crate::service::{Caller, Stored};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -88,15 +81,11 @@ pub async fn list_operating_records(
     code: web::Path<String>,
     paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    list_private(
-        &state,
-        &viewer,
-        &code,
-        paging,
-        |c, code, o, l| operating::list(c, code, |q| q, o, l),
-        OperatingRecordView::full,
-    )
-    .await
+    let code = path_code(&code)?;
+    let paging = paging.into_inner().and_then(PageRequest::try_from);
+    let caller = Caller::new(viewer, None, None);
+    let page = records::operating_records(&state, &caller, &code, paging).await?;
+    Ok(HttpResponse::Ok().json(Page::from(page.map(OperatingRecordView::full))))
 }
 
 /// Record an enterprise's operating figures for a period. Regulators and admins; one record per
@@ -118,21 +107,14 @@ pub async fn create_operating_record(
     code: web::Path<String>,
     body: ApiJson<OperatingInput>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let record = body.into_inner()?.validate(state.clock.today())?;
-    create(
-        &state,
-        &req,
-        &viewer,
-        &code,
+    let caller = super::caller(&req, viewer);
+    let stored =
+        records::record_operating(&state, &caller, path_code(&code), body.into_inner()).await?;
+    Ok(created(
         "operating-records",
         OperatingRecordView::full,
-        move |conn, code, ctx| {
-            records::check_period_free(conn, code, &record.period)?;
-            operating::insert(conn, code, &record, ctx)
-        },
-    )
-    .await
+        stored,
+    ))
 }
 
 /// Read one operating record.
@@ -151,15 +133,10 @@ pub async fn get_operating_record(
     path: web::Path<(String, i64)>,
 ) -> AppResult<HttpResponse> {
     let (code, id) = path.into_inner();
-    get_private(
-        &state,
-        &viewer,
-        &code,
-        id,
-        operating::get,
-        OperatingRecordView::full,
-    )
-    .await
+    let code = path_code(&code)?;
+    let stored =
+        records::operating_record(&state, &Caller::new(viewer, None, None), &code, id).await?;
+    Ok(tagged(OperatingRecordView::full, stored))
 }
 
 /// Correct an operating record (not its period). Regulators and admins; `If-Match` required.
@@ -183,24 +160,19 @@ pub async fn correct_operating_record(
     path: web::Path<(String, i64)>,
     body: ApiJson<OperatingPatch>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
     let (code, id) = path.into_inner();
-    let changes = body.into_inner()?;
-    let today = state.clock.today();
-    let reason = changes.reason.clone();
-    correct(
+    let caller = super::caller(&req, viewer);
+    let changes = body.into_inner();
+    let stored = records::correct_operating(
         &state,
-        &req,
-        &viewer,
-        &code,
+        &caller,
+        path_code(&code),
         id,
-        reason,
-        operating::get,
-        operating::update,
-        OperatingRecordView::full,
-        move |_conn, before: &Stored<OperatingRecord>| revised_operating(before, &changes, today),
+        changes,
+        expected(&req),
     )
-    .await
+    .await?;
+    Ok(tagged(OperatingRecordView::full, stored))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -226,36 +198,12 @@ pub async fn list_credit_events(
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
     let paging = PageRequest::try_from(paging.into_inner()?)?;
-    let full = viewer.sees_private_of(&code);
-    let today = state.clock.today();
-    let (rows, total) = state
-        .blocking(move |db| {
-            db.read(|conn| {
-                enterprises::get(conn, &code)?;
-                if full {
-                    events::list(conn, &code, |q| q, paging.offset(), paging.limit())
-                } else {
-                    events::list(
-                        conn,
-                        &code,
-                        records::public_events(today),
-                        paging.offset(),
-                        paging.limit(),
-                    )
-                }
-            })
-        })
-        .await?;
-    let view = if full {
-        CreditEventView::full
-    } else {
-        CreditEventView::public
+    let caller = Caller::new(viewer, None, None);
+    let page = match records::credit_events(&state, &caller, &code, paging).await? {
+        Visible::Full(page) => page.map(CreditEventView::full),
+        Visible::Public(page) => page.map(CreditEventView::public),
     };
-    Ok(HttpResponse::Ok().json(Page::new(
-        rows.into_iter().map(view).collect(),
-        paging,
-        total,
-    )))
+    Ok(HttpResponse::Ok().json(Page::from(page)))
 }
 
 /// Record a credit event (negative or positive). Regulators and admins.
@@ -276,33 +224,10 @@ pub async fn create_credit_event(
     code: web::Path<String>,
     body: ApiJson<CreditEventInput>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let event = body.into_inner()?.validate(state.clock.today())?;
-    create(
-        &state,
-        &req,
-        &viewer,
-        &code,
-        "credit-events",
-        CreditEventView::full,
-        move |conn, code, ctx| record_credit_event(conn, code, &event, ctx),
-    )
-    .await
-}
-
-/// The write path of every new credit event, whoever records it (a regulator directly, or by a
-/// decision on a commitment): refuses a duplicate decision number, stores the event with its
-/// history, then runs the blacklist rule. Call inside the write transaction of the change.
-pub(crate) fn record_credit_event(
-    conn: &mut DbConnection,
-    code: &str,
-    event: &CreditEvent,
-    ctx: &ChangeContext,
-) -> AppResult<Stored<CreditEvent>> {
-    records::check_document_free(conn, event, None)?;
-    let stored = events::insert(conn, code, event, ctx)?;
-    crate::db::lists::run_blacklist_rule(conn, code, ctx)?;
-    Ok(stored)
+    let caller = super::caller(&req, viewer);
+    let stored =
+        records::record_event(&state, &caller, path_code(&code), body.into_inner()).await?;
+    Ok(created("credit-events", CreditEventView::full, stored))
 }
 
 /// Read one credit event. A non-public event is invisible (404) to callers without access.
@@ -322,21 +247,13 @@ pub async fn get_credit_event(
 ) -> AppResult<HttpResponse> {
     let (code, id) = path.into_inner();
     let code = path_code(&code)?;
-    let full = viewer.sees_private_of(&code);
-    let today = state.clock.today();
-    let stored = state
-        .blocking(move |db| db.read(|conn| events::get(conn, &code, id)))
-        .await?;
-    if !full && !stored.record.is_public(today) {
-        return Err(AppError::NotFound(format!("no public credit event {id}")));
-    }
-    let version = stored.meta.version;
-    let view = if full {
-        CreditEventView::full(stored)
-    } else {
-        CreditEventView::public(stored)
-    };
-    Ok(HttpResponse::Ok().insert_header(etag(version)).json(view))
+    let caller = Caller::new(viewer, None, None);
+    Ok(
+        match records::credit_event(&state, &caller, &code, id).await? {
+            Visible::Full(stored) => tagged(CreditEventView::full, stored),
+            Visible::Public(stored) => tagged(CreditEventView::public, stored),
+        },
+    )
 }
 
 /// Correct a credit event (e.g. revoke it, end its publicity). Regulators and admins;
@@ -361,77 +278,19 @@ pub async fn correct_credit_event(
     path: web::Path<(String, i64)>,
     body: ApiJson<CreditEventPatch>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
     let (code, id) = path.into_inner();
-    let changes = body.into_inner()?;
-    let today = state.clock.today();
-    let reason = changes.reason.clone();
-    correct(
+    let caller = super::caller(&req, viewer);
+    let changes = body.into_inner();
+    let stored = records::correct_event(
         &state,
-        &req,
-        &viewer,
-        &code,
+        &caller,
+        path_code(&code),
         id,
-        reason,
-        events::get,
-        update_event,
-        CreditEventView::full,
-        move |conn, before: &Stored<CreditEvent>| revised_event(conn, before, &changes, today),
+        changes,
+        expected(&req),
     )
-    .await
-}
-
-/// An operating record with `changes` applied, validated as a new record would be. A disputed
-/// record stays marked disputed until its objection is answered.
-pub(crate) fn revised_operating(
-    before: &Stored<OperatingRecord>,
-    changes: &OperatingPatch,
-    today: chrono::NaiveDate,
-) -> AppResult<OperatingRecord> {
-    let mut after = patch::merge(&before.record.to_input(), changes)?.validate(today)?;
-    if before.record.review_status == ReviewStatus::Disputed {
-        after.review_status = ReviewStatus::Disputed;
-    }
-    Ok(after)
-}
-
-/// A credit event with `changes` applied, validated as a new event would be, and not taking
-/// another event's decision number.
-pub(crate) fn revised_event(
-    conn: &mut DbConnection,
-    before: &Stored<CreditEvent>,
-    changes: &CreditEventPatch,
-    today: chrono::NaiveDate,
-) -> AppResult<CreditEvent> {
-    let after = patch::merge(&before.record.to_input(), changes)?.validate(today)?;
-    records::check_document_free(conn, &after, Some(before.id))?;
-    Ok(after)
-}
-
-fn update_event(
-    conn: &mut DbConnection,
-    before: &Stored<CreditEvent>,
-    after: &CreditEvent,
-    expected_version: i64,
-    ctx: &ChangeContext,
-) -> AppResult<(Stored<CreditEvent>, Vec<FieldChange>)> {
-    store_event(conn, before, after, expected_version, ctx, "correct", None)
-}
-
-/// Stores a changed event (history action and source as `events::update_as`), then runs the
-/// blacklist rule on the enterprise's events as they now are, in the same transaction.
-pub(crate) fn store_event(
-    conn: &mut DbConnection,
-    before: &Stored<CreditEvent>,
-    after: &CreditEvent,
-    expected_version: i64,
-    ctx: &ChangeContext,
-    action: &str,
-    source: Option<&str>,
-) -> AppResult<(Stored<CreditEvent>, Vec<FieldChange>)> {
-    let updated = events::update_as(conn, before, after, expected_version, ctx, action, source)?;
-    crate::db::lists::run_blacklist_rule(conn, &before.enterprise_code, ctx)?;
-    Ok(updated)
+    .await?;
+    Ok(tagged(CreditEventView::full, stored))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -453,15 +312,11 @@ pub async fn list_sentiment_records(
     code: web::Path<String>,
     paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    list_private(
-        &state,
-        &viewer,
-        &code,
-        paging,
-        |c, code, o, l| sentiment::list(c, code, |q| q, o, l),
-        SentimentRecordView::full,
-    )
-    .await
+    let code = path_code(&code)?;
+    let paging = paging.into_inner().and_then(PageRequest::try_from);
+    let caller = Caller::new(viewer, None, None);
+    let page = records::sentiment_records(&state, &caller, &code, paging).await?;
+    Ok(HttpResponse::Ok().json(Page::from(page.map(SentimentRecordView::full))))
 }
 
 /// Record a sentiment item. Polarity is computed from the text when not given. Regulators and
@@ -483,18 +338,10 @@ pub async fn create_sentiment_record(
     code: web::Path<String>,
     body: ApiJson<SentimentInput>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let item = body.into_inner()?.validate(state.clock.now_naive())?;
-    create(
-        &state,
-        &req,
-        &viewer,
-        &code,
-        "sentiment",
-        SentimentRecordView::full,
-        move |conn, code, ctx| sentiment::insert(conn, code, &item, ctx),
-    )
-    .await
+    let caller = super::caller(&req, viewer);
+    let stored =
+        records::record_sentiment(&state, &caller, path_code(&code), body.into_inner()).await?;
+    Ok(created("sentiment", SentimentRecordView::full, stored))
 }
 
 /// Read one sentiment item.
@@ -513,15 +360,10 @@ pub async fn get_sentiment_record(
     path: web::Path<(String, i64)>,
 ) -> AppResult<HttpResponse> {
     let (code, id) = path.into_inner();
-    get_private(
-        &state,
-        &viewer,
-        &code,
-        id,
-        sentiment::get,
-        SentimentRecordView::full,
-    )
-    .await
+    let code = path_code(&code)?;
+    let stored =
+        records::sentiment_record(&state, &Caller::new(viewer, None, None), &code, id).await?;
+    Ok(tagged(SentimentRecordView::full, stored))
 }
 
 /// Correct a sentiment item. Regulators and admins; `If-Match` required.
@@ -545,26 +387,19 @@ pub async fn correct_sentiment_record(
     path: web::Path<(String, i64)>,
     body: ApiJson<SentimentPatch>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
     let (code, id) = path.into_inner();
-    let changes = body.into_inner()?;
-    let now = state.clock.now_naive();
-    let reason = changes.reason.clone();
-    correct(
+    let caller = super::caller(&req, viewer);
+    let changes = body.into_inner();
+    let stored = records::correct_sentiment(
         &state,
-        &req,
-        &viewer,
-        &code,
+        &caller,
+        path_code(&code),
         id,
-        reason,
-        sentiment::get,
-        sentiment::update,
-        SentimentRecordView::full,
-        move |_conn, before: &Stored<SentimentRecord>| {
-            Ok(patch::merge(&before.record.to_input(), &changes)?.validate(now)?)
-        },
+        changes,
+        expected(&req),
     )
-    .await
+    .await?;
+    Ok(tagged(SentimentRecordView::full, stored))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -586,15 +421,11 @@ pub async fn list_associations(
     code: web::Path<String>,
     paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    list_private(
-        &state,
-        &viewer,
-        &code,
-        paging,
-        |c, code, o, l| links::list(c, code, |q| q, o, l),
-        AssociationView::full,
-    )
-    .await
+    let code = path_code(&code)?;
+    let paging = paging.into_inner().and_then(PageRequest::try_from);
+    let caller = Caller::new(viewer, None, None);
+    let page = records::associations(&state, &caller, &code, paging).await?;
+    Ok(HttpResponse::Ok().json(Page::from(page.map(AssociationView::full))))
 }
 
 /// Record an association to another party. Regulators and admins.
@@ -615,23 +446,10 @@ pub async fn create_association(
     code: web::Path<String>,
     body: ApiJson<AssociationInput>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let owner = path_code(&code)?;
-    let owner_code =
-        crate::domain::CreditCode::parse(&owner).expect("path_code returned a valid code");
-    let link = body
-        .into_inner()?
-        .validate(&owner_code, state.clock.today())?;
-    create(
-        &state,
-        &req,
-        &viewer,
-        &owner,
-        "associations",
-        AssociationView::full,
-        move |conn, code, ctx| links::insert(conn, code, &link, ctx),
-    )
-    .await
+    let caller = super::caller(&req, viewer);
+    let stored =
+        records::record_association(&state, &caller, path_code(&code), body.into_inner()).await?;
+    Ok(created("associations", AssociationView::full, stored))
 }
 
 /// Read one association.
@@ -650,15 +468,9 @@ pub async fn get_association(
     path: web::Path<(String, i64)>,
 ) -> AppResult<HttpResponse> {
     let (code, id) = path.into_inner();
-    get_private(
-        &state,
-        &viewer,
-        &code,
-        id,
-        links::get,
-        AssociationView::full,
-    )
-    .await
+    let code = path_code(&code)?;
+    let stored = records::association(&state, &Caller::new(viewer, None, None), &code, id).await?;
+    Ok(tagged(AssociationView::full, stored))
 }
 
 /// Correct an association. Regulators and admins; `If-Match` required.
@@ -682,137 +494,43 @@ pub async fn correct_association(
     path: web::Path<(String, i64)>,
     body: ApiJson<AssociationPatch>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
     let (code, id) = path.into_inner();
-    let changes = body.into_inner()?;
-    let today = state.clock.today();
-    let reason = changes.reason.clone();
-    correct(
+    let caller = super::caller(&req, viewer);
+    let changes = body.into_inner();
+    let stored = records::correct_association(
         &state,
-        &req,
-        &viewer,
-        &code,
+        &caller,
+        path_code(&code),
         id,
-        reason,
-        links::get,
-        links::update,
-        AssociationView::full,
-        move |_conn, before: &Stored<Association>| {
-            let owner = crate::domain::CreditCode::parse(&before.enterprise_code)
-                .expect("stored codes are valid");
-            Ok(patch::merge(&before.record.to_input(), &changes)?.validate(&owner, today)?)
-        },
+        changes,
+        expected(&req),
     )
-    .await
+    .await?;
+    Ok(tagged(AssociationView::full, stored))
 }
 
 // ---------------------------------------------------------------------------------------------
-// The shared flows.
+// The shared answers.
 
-type Getter<R> = fn(&mut DbConnection, &str, i64) -> AppResult<Stored<R>>;
-type Updater<R> = fn(
-    &mut DbConnection,
-    &Stored<R>,
-    &R,
-    i64,
-    &ChangeContext,
-) -> AppResult<(Stored<R>, Vec<FieldChange>)>;
-
-async fn get_private<R, V>(
-    state: &AppState,
-    viewer: &Viewer,
-    raw_code: &str,
-    id: i64,
-    getter: Getter<R>,
-    view: fn(Stored<R>) -> V,
-) -> AppResult<HttpResponse>
-where
-    R: Send + 'static,
-    V: Serialize,
-{
-    let code = path_code(raw_code)?;
-    viewer.require_private_of(&code)?;
-    let stored = state
-        .blocking(move |db| db.read(|conn| getter(conn, &code, id)))
-        .await?;
-    Ok(HttpResponse::Ok()
+/// 200 with the record and its ETag.
+fn tagged<R, V: Serialize>(view: fn(Stored<R>) -> V, stored: Stored<R>) -> HttpResponse {
+    HttpResponse::Ok()
         .insert_header(etag(stored.meta.version))
-        .json(view(stored)))
+        .json(view(stored))
 }
 
-/// Stores a validated new record of an existing enterprise, in one transaction with its history.
-/// Callers check the role before they parse the body, so it is not checked again here.
-#[allow(clippy::too_many_arguments)]
-async fn create<R, V>(
-    state: &AppState,
-    req: &HttpRequest,
-    viewer: &Viewer,
-    raw_code: &str,
-    collection: &'static str,
+/// 201 with the new record, its ETag and its Location.
+fn created<R, V: Serialize>(
+    collection: &str,
     view: fn(Stored<R>) -> V,
-    insert: impl FnOnce(&mut DbConnection, &str, &ChangeContext) -> AppResult<Stored<R>>
-    + Send
-    + 'static,
-) -> AppResult<HttpResponse>
-where
-    R: Send + 'static,
-    V: Serialize,
-{
-    let code = path_code(raw_code)?;
-    let ctx = change_context(state, req, viewer, None)?;
-    let stored = state
-        .blocking(move |db| {
-            db.write(|conn| {
-                enterprises::get(conn, &code)?;
-                insert(conn, &code, &ctx)
-            })
-        })
-        .await?;
+    stored: Stored<R>,
+) -> HttpResponse {
     let location = format!(
         "/api/v1/enterprises/{}/{collection}/{}",
         stored.enterprise_code, stored.id
     );
-    Ok(HttpResponse::Created()
+    HttpResponse::Created()
         .insert_header(etag(stored.meta.version))
         .insert_header((header::LOCATION, location))
-        .json(view(stored)))
-}
-
-/// Reads the record, checks `If-Match`, applies the correction and stores it with the earlier
-/// values in the history, all in one transaction. Callers have checked the role.
-#[allow(clippy::too_many_arguments)]
-async fn correct<R, V>(
-    state: &AppState,
-    req: &HttpRequest,
-    viewer: &Viewer,
-    raw_code: &str,
-    id: i64,
-    reason: Option<String>,
-    getter: Getter<R>,
-    updater: Updater<R>,
-    view: fn(Stored<R>) -> V,
-    revise: impl FnOnce(&mut DbConnection, &Stored<R>) -> AppResult<R> + Send + 'static,
-) -> AppResult<HttpResponse>
-where
-    R: Send + 'static,
-    V: Serialize,
-{
-    let code = path_code(raw_code)?;
-    let ctx = change_context(state, req, viewer, reason)?;
-    let if_match = if_match(req);
-    let stored = state
-        .blocking(move |db| {
-            db.write(|conn| {
-                let before = getter(conn, &code, id)?;
-                // The body first: an invalid correction is 422 whichever version it names.
-                let after = revise(conn, &before)?;
-                let version = expected_version(if_match.as_deref(), before.meta.version)?;
-                let (stored, _changes) = updater(conn, &before, &after, version, &ctx)?;
-                Ok(stored)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(stored.meta.version))
-        .json(view(stored)))
+        .json(view(stored))
 }

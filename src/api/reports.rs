@@ -237,7 +237,7 @@ pub async fn query_log(
     paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
-    let paging = PageRequest::try_from(paging.into_inner()?)?;
+    let paging = paging.into_inner().and_then(PageRequest::try_from);
     let page = reports::query_log(&state, &Caller::new(viewer, None, None), &code, paging).await?;
     Ok(HttpResponse::Ok().json(Page::from(page.map(
         |(row, organisation): (QueryRow, Option<String>)| QueryLogEntry {

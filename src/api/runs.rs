@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::problems::{KeeperReadProblems, PrivateReadProblems};
-use super::{ApiQuery, KEEPERS, Page, PageQuery, PageRequest, change_context};
+use super::{ApiQuery, Page, PageQuery, PageRequest};
 use crate::auth::Viewer;
-use crate::db::runs::{self, RunRow};
-use crate::engine;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppResult, Problem};
+use crate::service::Caller;
+use crate::service::runs::{self, RunRow};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -90,50 +90,10 @@ pub async fn start_run(
     viewer: Viewer,
     query: ApiQuery<RunQuery>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let today = state.clock.today();
-    let as_of = query.into_inner()?.as_of.unwrap_or(today);
-    if as_of > today {
-        return Err(AppError::validation("as_of", "must not be in the future"));
-    }
-    let ctx = change_context(&state, &req, &viewer, None)?;
-    let app = state.clone();
-    let (run, model) = state
-        .blocking(move |db| {
-            let model = db.read(|conn| app.models.active(conn))?;
-            let run =
-                db.write(|conn| runs::start(conn, &model.version, as_of, &ctx.actor, ctx.at))?;
-            Ok((run, model))
-        })
-        .await?;
-    let id = run.id;
-    let app = state.clone();
-    // A plain thread: the run outlives the request, and rescore_all blocks (rayon inside).
-    std::thread::Builder::new()
-        .name(format!("score-run-{id}"))
-        .spawn(move || {
-            let outcome = engine::rescore_all(
-                &app.db,
-                &model,
-                as_of,
-                &format!("run {id}"),
-                app.clock.now_naive(),
-                |_| {},
-            );
-            let at = app.clock.now_naive();
-            let stored = app.db.write(|conn| match &outcome {
-                Ok(summary) => {
-                    runs::finish(conn, id, runs::COMPLETED, Some(summary.scored as i64), None, at)
-                }
-                Err(e) => runs::finish(conn, id, runs::FAILED, None, Some(&e.to_string()), at),
-            });
-            if let Err(e) = stored {
-                tracing::error!(run = id, error = %e, "the end of a rescoring run was not recorded");
-            }
-        })
-        .map_err(|e| AppError::internal(format!("cannot start the run: {e}")))?;
+    let as_of = query.into_inner().map(|q| q.as_of);
+    let run = runs::start(&state, &super::caller(&req, viewer), as_of).await?;
     Ok(HttpResponse::Accepted()
-        .insert_header((header::LOCATION, format!("/api/v1/scores/runs/{id}")))
+        .insert_header((header::LOCATION, format!("/api/v1/scores/runs/{}", run.id)))
         .json(RunView::from(run)))
 }
 
@@ -152,11 +112,7 @@ pub async fn get_run(
     viewer: Viewer,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let id = id.into_inner();
-    let run = state
-        .blocking(move |db| db.read(|conn| runs::get(conn, id)))
-        .await?;
+    let run = runs::get(&state, &Caller::new(viewer, None, None), id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(RunView::from(run)))
 }
 
@@ -175,14 +131,7 @@ pub async fn list_runs(
     viewer: Viewer,
     paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let paging = PageRequest::try_from(paging.into_inner()?)?;
-    let (rows, total) = state
-        .blocking(move |db| db.read(|conn| runs::list(conn, paging.offset(), paging.limit())))
-        .await?;
-    Ok(HttpResponse::Ok().json(Page::new(
-        rows.into_iter().map(RunView::from).collect(),
-        paging,
-        total,
-    )))
+    let paging = paging.into_inner().and_then(PageRequest::try_from);
+    let found = runs::list(&state, &Caller::new(viewer, None, None), paging).await?;
+    Ok(HttpResponse::Ok().json(Page::from(found.map(RunView::from))))
 }

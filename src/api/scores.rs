@@ -192,7 +192,7 @@ pub async fn list_scores(
     paging: ApiQuery<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
-    let paging = PageRequest::try_from(paging.into_inner()?)?;
+    let paging = paging.into_inner().and_then(PageRequest::try_from);
     let caller = Caller::new(viewer, None, None);
     let scores = scores::history(&state, &caller, &code, paging).await?;
     Ok(HttpResponse::Ok().json(Page::from(scores.map(|row| ScoreView::of(row, true, None)))))

@@ -2,22 +2,21 @@
 //! on fewer than 3 enterprises is withheld (`domain::statistics` states the rules).
 
 use actix_web::{HttpResponse, web};
-use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::ApiQuery;
 use super::problems::KeeperReadProblems;
-use super::{ApiQuery, KEEPERS};
 use crate::auth::Viewer;
-use crate::db::statistics::{self, StatisticsFilter};
-use crate::domain::Violations;
-use crate::domain::region::check_region_code;
 use crate::domain::statistics::{
-    GradeStatistics, GroupBy, GroupStatistics, MIN_CONTRIBUTORS, Quarter, QuarterStatistics,
-    RegionLevel, publish_breakdown, publish_grades, publish_trend,
+    GradeStatistics, GroupBy, GroupStatistics, MIN_CONTRIBUTORS, QuarterStatistics, RegionLevel,
 };
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::service::Caller;
+use crate::service::statistics::{self, BreakdownQuery, Filter};
 use crate::state::AppState;
+
+pub use crate::service::statistics::MAX_QUARTERS;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -26,9 +25,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(super::resource("/statistics/trends").route(web::get().to(trend_statistics)))
     .service(super::resource("/statistics/grades").route(web::get().to(grade_statistics)));
 }
-
-/// The most quarters a trend reaches back.
-pub const MAX_QUARTERS: u32 = 40;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -41,24 +37,10 @@ pub struct FilterQuery {
 }
 
 impl FilterQuery {
-    fn check(self, v: &mut Violations) -> StatisticsFilter {
-        let region = self
-            .region_code
-            .map(|r| r.trim().to_string())
-            .filter(|r| !r.is_empty());
-        if let Some(r) = &region
-            && let Err(e) = check_region_code(r)
-        {
-            v.add("region_code", e);
-        }
-        StatisticsFilter {
-            region_prefix: region
-                .filter(|r| check_region_code(r).is_ok())
-                .map(|r| crate::db::enterprises::region_prefix(&r).to_string()),
-            industry: self
-                .industry
-                .map(|i| i.trim().to_string())
-                .filter(|i| !i.is_empty()),
+    fn into_filter(self) -> Filter {
+        Filter {
+            region_code: self.region_code,
+            industry: self.industry,
         }
     }
 }
@@ -120,42 +102,23 @@ pub async fn enterprise_statistics(
     viewer: Viewer,
     query: ApiQuery<EnterpriseStatisticsQuery>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let query = query.into_inner()?;
-    let this_year = state.clock.today().year();
-    let year = query.year.unwrap_or(this_year - 1);
-    let mut v = Violations::new();
-    v.check(
-        (2000..=this_year).contains(&year),
-        "year",
-        format!("must be between 2000 and {this_year}"),
-    );
-    v.check(
-        query.level.is_none() || query.by == GroupBy::Region,
-        "level",
-        "applies to by=region only",
-    );
-    let filter = FilterQuery {
-        region_code: query.region_code,
-        industry: query.industry,
-    }
-    .check(&mut v);
-    v.into_result(()).map_err(AppError::from)?;
-    let by = query.by;
-    let level = query.level.unwrap_or(RegionLevel::Province);
-    let (groups, total) = state
-        .blocking(move |db| {
-            db.read(|conn| statistics::enterprise_breakdown(conn, &filter, by, level, year))
-        })
-        .await?;
-    let (groups, total) = publish_breakdown(&groups, &total);
+    let query = query.into_inner().map(|q| BreakdownQuery {
+        by: q.by,
+        level: q.level,
+        year: q.year,
+        filter: Filter {
+            region_code: q.region_code,
+            industry: q.industry,
+        },
+    });
+    let found = statistics::breakdown(&state, &Caller::new(viewer, None, None), query).await?;
     Ok(HttpResponse::Ok().json(EnterpriseStatistics {
-        by,
-        level: (by == GroupBy::Region).then_some(level),
-        year,
+        by: found.by,
+        level: found.level,
+        year: found.year,
         min_group_size: MIN_CONTRIBUTORS,
-        groups,
-        total,
+        groups: found.groups,
+        total: found.total,
     }))
 }
 
@@ -198,31 +161,17 @@ pub async fn trend_statistics(
     viewer: Viewer,
     query: ApiQuery<TrendQuery>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let query = query.into_inner()?;
-    let count = query.quarters.unwrap_or(8);
-    let mut v = Violations::new();
-    v.check(
-        (1..=MAX_QUARTERS).contains(&count),
-        "quarters",
-        format!("must be between 1 and {MAX_QUARTERS}"),
-    );
-    let filter = FilterQuery {
-        region_code: query.region_code,
-        industry: query.industry,
-    }
-    .check(&mut v);
-    v.into_result(()).map_err(AppError::from)?;
-    let today = state.clock.today();
-    let quarters = Quarter::last(count, today);
-    let from = quarters[0].first_day();
-    let to = quarters[quarters.len() - 1].last_day();
-    let found = state
-        .blocking(move |db| db.read(|conn| statistics::quarterly_trend(conn, &filter, from, to)))
-        .await?;
+    let query = query.into_inner().map(|q| statistics::TrendQuery {
+        quarters: q.quarters,
+        filter: Filter {
+            region_code: q.region_code,
+            industry: q.industry,
+        },
+    });
+    let quarters = statistics::trend(&state, &Caller::new(viewer, None, None), query).await?;
     Ok(HttpResponse::Ok().json(TrendStatistics {
         min_group_size: MIN_CONTRIBUTORS,
-        quarters: publish_trend(&quarters, &found, today),
+        quarters,
     }))
 }
 
@@ -247,12 +196,8 @@ pub async fn grade_statistics(
     viewer: Viewer,
     query: ApiQuery<FilterQuery>,
 ) -> AppResult<HttpResponse> {
-    viewer.require_role(KEEPERS)?;
-    let mut v = Violations::new();
-    let filter = query.into_inner()?.check(&mut v);
-    v.into_result(()).map_err(AppError::from)?;
-    let transitions = state
-        .blocking(move |db| db.read(|conn| statistics::grade_transitions(conn, &filter)))
-        .await?;
-    Ok(HttpResponse::Ok().json(publish_grades(&transitions)))
+    let filter = query.into_inner().map(FilterQuery::into_filter);
+    let grades: GradeStatistics =
+        statistics::grades(&state, &Caller::new(viewer, None, None), filter).await?;
+    Ok(HttpResponse::Ok().json(grades))
 }

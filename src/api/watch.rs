@@ -11,11 +11,13 @@ use utoipa::{IntoParams, ToSchema};
 use super::problems::CreateProblems;
 use super::{ApiJson, ApiQuery, path_code};
 use crate::auth::Viewer;
-use crate::db::{authorizations, enterprises, watch};
-use crate::domain::CreditCode;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppResult, Problem};
 use crate::scoring::grade::Grade;
+use crate::service::Caller;
+use crate::service::watch::{self, Change, WatchItem};
 use crate::state::AppState;
+
+pub use crate::service::watch::ChangeKind;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -62,35 +64,13 @@ pub struct WatchInput {
     security(("bearer" = []))
 )]
 pub async fn list_watch(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
-    let (_, bank) = viewer.require_bank()?;
-    let now = state.clock.now_naive();
-    let items = state
-        .blocking(move |db| {
-            db.read(|conn| {
-                let items = watch::list(conn, bank)?;
-                let codes: Vec<String> = items.iter().map(|i| i.enterprise_code.clone()).collect();
-                let live = authorizations::live_codes(conn, bank, &codes, now)?;
-                Ok(items
-                    .into_iter()
-                    .map(|i| {
-                        let authorized = live.contains(&i.enterprise_code);
-                        WatchItemView {
-                            grade: i
-                                .grade
-                                .filter(|_| authorized)
-                                .map(|g| Grade::from_stored(&g)),
-                            authorized,
-                            enterprise_code: i.enterprise_code,
-                            name: i.name,
-                            added_at: i.added_at,
-                            added_by: i.added_by,
-                        }
-                    })
-                    .collect::<Vec<_>>())
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(items))
+    let items = watch::list(&state, &Caller::new(viewer, None, None)).await?;
+    Ok(HttpResponse::Ok().json(
+        items
+            .into_iter()
+            .map(WatchItemView::from)
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// Watch an enterprise that has authorised the caller's bank. Banks only.
@@ -108,43 +88,12 @@ pub async fn add_watch(
     viewer: Viewer,
     body: ApiJson<WatchInput>,
 ) -> AppResult<HttpResponse> {
-    let (principal, bank) = viewer.require_bank()?;
-    let actor = principal.username.clone();
-    let input = body.into_inner()?;
-    let code = CreditCode::parse(&input.enterprise_code)
-        .map_err(|e| AppError::validation("enterprise_code", e.to_string()))?
-        .to_string();
-    let now = state.clock.now_naive();
-    let item = state
-        .blocking(move |db| {
-            db.write(|conn| {
-                enterprises::get(conn, &code)?;
-                if authorizations::live(conn, &code, bank, now)?.is_none() {
-                    return Err(AppError::Forbidden(
-                        "the enterprise has not authorised your bank".into(),
-                    ));
-                }
-                if !watch::add(conn, bank, &code, &actor, now)? {
-                    return Err(AppError::Conflict(format!(
-                        "enterprise {code} is already on the watch list"
-                    )));
-                }
-                watch::find(conn, bank, &code)?
-                    .ok_or_else(|| AppError::internal("watch item vanished"))
-            })
-        })
-        .await?;
+    let code = body.into_inner().map(|input| input.enterprise_code);
+    let item = watch::add(&state, &Caller::new(viewer, None, None), code).await?;
     let location = format!("/api/v1/watch/{}", item.enterprise_code);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, location))
-        .json(WatchItemView {
-            grade: item.grade.map(|g| Grade::from_stored(&g)),
-            authorized: true,
-            enterprise_code: item.enterprise_code,
-            name: item.name,
-            added_at: item.added_at,
-            added_by: item.added_by,
-        }))
+        .json(WatchItemView::from(item)))
 }
 
 /// Stop watching an enterprise. Banks only.
@@ -164,14 +113,7 @@ pub async fn remove_watch(
     viewer: Viewer,
     code: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let (_, bank) = viewer.require_bank()?;
-    let code = path_code(&code)?;
-    let removed = state
-        .blocking(move |db| db.write(|conn| watch::remove(conn, bank, &code)))
-        .await?;
-    if !removed {
-        return Err(AppError::NotFound("not on the watch list".into()));
-    }
+    watch::remove(&state, &Caller::new(viewer, None, None), path_code(&code)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -181,15 +123,6 @@ pub struct ChangesQuery {
     /// Changes after this instant (RFC 3339); pass the `until` of the previous answer.
     #[param(example = "2026-11-01T00:00:00Z")]
     pub since: DateTime<Utc>,
-}
-
-crate::text_enum! {
-    /// What changed.
-    pub enum ChangeKind {
-        Grade = "grade",
-        Blacklist = "blacklist",
-        Redlist = "redlist",
-    }
 }
 
 /// One change of a watched enterprise.
@@ -207,6 +140,32 @@ pub struct WatchChange {
     /// The value before: a grade, or `listed`/`not_listed`; absent for a first grade.
     pub previous: Option<String>,
     pub current: String,
+}
+
+impl From<WatchItem> for WatchItemView {
+    fn from(item: WatchItem) -> Self {
+        WatchItemView {
+            enterprise_code: item.enterprise_code,
+            name: item.name,
+            added_at: item.added_at,
+            added_by: item.added_by,
+            authorized: item.authorized,
+            grade: item.grade,
+        }
+    }
+}
+
+impl From<Change> for WatchChange {
+    fn from(c: Change) -> Self {
+        WatchChange {
+            enterprise_code: c.enterprise_code,
+            kind: c.kind,
+            at: c.at,
+            as_of: c.as_of,
+            previous: c.previous,
+            current: c.current,
+        }
+    }
 }
 
 /// What changed since `since` and up to `until` (the time of the answer).
@@ -235,89 +194,11 @@ pub async fn changes(
     viewer: Viewer,
     query: ApiQuery<ChangesQuery>,
 ) -> AppResult<HttpResponse> {
-    let (_, bank) = viewer.require_bank()?;
-    let since = query.into_inner()?.since;
-    let until = state.clock.now();
-    if since > until {
-        return Err(AppError::validation("since", "must not be in the future"));
-    }
-    let (now, from) = (until.naive_utc(), since.naive_utc());
-    let changes = state
-        .blocking(move |db| {
-            db.read(|conn| {
-                let watched: Vec<String> = watch::list(conn, bank)?
-                    .into_iter()
-                    .map(|i| i.enterprise_code)
-                    .collect();
-                let live: Vec<String> = authorizations::live_codes(conn, bank, &watched, now)?
-                    .into_iter()
-                    .collect();
-                let evaluations = watch::evaluations_since(conn, &live, from)?;
-                let mut changes = grade_changes(&evaluations, from);
-                changes.extend(list_changes(conn, &live, from, now)?);
-                changes.sort_by(|a, b| (a.at, &a.enterprise_code).cmp(&(b.at, &b.enterprise_code)));
-                Ok(changes)
-            })
-        })
-        .await?;
+    let since = query.into_inner().map(|q| q.since);
+    let found = watch::changes(&state, &Caller::new(viewer, None, None), since).await?;
     Ok(HttpResponse::Ok().json(WatchChanges {
-        since,
-        until,
-        changes,
+        since: found.since,
+        until: found.until,
+        changes: found.changes.into_iter().map(WatchChange::from).collect(),
     }))
-}
-
-/// The evaluations after `since` whose grade differs from the one before.
-fn grade_changes(evaluations: &[watch::Evaluation], since: NaiveDateTime) -> Vec<WatchChange> {
-    let mut out = Vec::new();
-    let mut previous: Option<&watch::Evaluation> = None;
-    for e in evaluations {
-        let before = previous.filter(|p| p.enterprise_code == e.enterprise_code);
-        if e.scored_at > since && before.is_none_or(|b| b.grade != e.grade) {
-            out.push(WatchChange {
-                enterprise_code: e.enterprise_code.clone(),
-                kind: ChangeKind::Grade,
-                at: e.scored_at,
-                as_of: Some(e.as_of),
-                previous: before.map(|b| b.grade.clone()),
-                current: e.grade.clone(),
-            });
-        }
-        previous = Some(e);
-    }
-    out
-}
-
-/// The list entries of `codes` that began, were removed or expired after `since`.
-fn list_changes(
-    conn: &mut crate::db::DbConnection,
-    codes: &[String],
-    since: NaiveDateTime,
-    now: NaiveDateTime,
-) -> AppResult<Vec<WatchChange>> {
-    use crate::db::lists::ListChangeKind;
-    use crate::domain::lists::ListKind;
-    Ok(
-        crate::db::lists::changes_since(conn, codes, since, now.date())?
-            .into_iter()
-            .map(|c| {
-                let (previous, current) = match c.change {
-                    ListChangeKind::Listed => ("not_listed", "listed"),
-                    ListChangeKind::Removed => ("listed", "removed"),
-                    ListChangeKind::Expired => ("listed", "expired"),
-                };
-                WatchChange {
-                    enterprise_code: c.enterprise_code,
-                    kind: match c.list {
-                        ListKind::Blacklist => ChangeKind::Blacklist,
-                        ListKind::Redlist => ChangeKind::Redlist,
-                    },
-                    at: c.at,
-                    as_of: None,
-                    previous: Some(previous.to_string()),
-                    current: current.to_string(),
-                }
-            })
-            .collect(),
-    )
 }

@@ -6,7 +6,8 @@ use crate::db::{enterprises, history};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
-pub use crate::db::history::HistoryRow;
+/// Who writes a change, for the history: made by [`super::Caller::change_context`].
+pub use crate::db::history::{ChangeContext, HistoryRow};
 
 /// The kinds of record a history may be narrowed to (the API documents the same list).
 pub const ENTITIES: [&str; 8] = [

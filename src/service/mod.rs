@@ -7,17 +7,27 @@
 //! No actix types cross into here: a use case gets the shared state, a [`Caller`] and plain
 //! input, and answers with plain data or an [`AppError`].
 
+pub mod audit;
 pub mod auth;
 pub mod authorizations;
+pub mod commitments;
 pub mod enterprises;
+pub mod health;
 pub mod history;
+pub mod imports;
 pub mod lists;
+pub mod models;
+pub mod objections;
 pub mod public;
+pub mod records;
 pub mod repairs;
 pub mod reports;
+pub mod runs;
 pub mod scores;
 pub mod sessions;
+pub mod statistics;
 pub mod submissions;
+pub mod watch;
 pub mod workspace;
 
 use std::net::IpAddr;
@@ -35,6 +45,12 @@ use crate::state::AppState;
 /// The stored rows the use cases hand back are plain data; they are named through the service
 /// so that the adapters never import the db layer.
 pub use crate::db::{RecordMeta, Stored};
+
+/// Input as an adapter read it off a request (a body, a query, a code in a path), or why it
+/// could not be read. A use case opens it only where the handler did before: after the caller
+/// is checked, so that the public gets 401 and a wrong role 403 whatever they sent, and nobody
+/// learns the input rules of an operation they may not use.
+pub type Input<T> = AppResult<T>;
 
 /// Who asks, and from where: what a use case needs of the request besides its input.
 #[derive(Debug, Clone)]
@@ -211,15 +227,16 @@ pub(crate) type PageLister<R> = fn(&mut DbConnection, &str, i64, i64) -> AppResu
 
 /// One page of an enterprise's confidential rows (records, scores, the query log) for the
 /// regulators, admins and the enterprise itself: the caller is checked first, then the
-/// enterprise must exist, then `lister` reads the page.
+/// paging is opened, then the enterprise must exist, then `lister` reads the page.
 pub(crate) async fn private_page<R: Send + 'static>(
     state: &AppState,
     caller: &Caller,
     code: &str,
-    paging: PageRequest,
+    paging: Input<PageRequest>,
     lister: PageLister<R>,
 ) -> AppResult<Paged<R>> {
     caller.viewer.require_private_of(code)?;
+    let paging = paging?;
     let code = code.to_string();
     let (rows, total) = state
         .blocking(move |db| {

@@ -42,7 +42,7 @@ pub async fn of_enterprise(
     code: &str,
     paging: PageRequest,
 ) -> AppResult<Paged<RepairRow>> {
-    private_page(state, caller, code, paging, store::page_of).await
+    private_page(state, caller, code, Ok(paging), store::page_of).await
 }
 
 /// One application of an enterprise.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
-use super::{Caller, PageRequest, Paged};
+use super::{Caller, Input, PageRequest, Paged};
 use crate::auth::Viewer;
 use crate::db::authorizations::AuthorizationRow;
 use crate::db::{DbConnection, authorizations, reports, users};
@@ -160,7 +160,7 @@ pub async fn query_log(
     state: &AppState,
     caller: &Caller,
     code: &str,
-    paging: PageRequest,
+    paging: Input<PageRequest>,
 ) -> AppResult<Paged<NamedQuery>> {
     super::private_page(state, caller, code, paging, reports::query_log).await
 }

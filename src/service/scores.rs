@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::{Caller, KEEPERS, PageRequest, Paged, private_page};
+use super::{Caller, Input, KEEPERS, PageRequest, Paged, private_page};
 use crate::db::{enterprises, lists, scores};
 use crate::engine;
 use crate::error::{AppError, AppResult};
@@ -106,7 +106,7 @@ pub async fn history(
     state: &AppState,
     caller: &Caller,
     code: &str,
-    paging: PageRequest,
+    paging: Input<PageRequest>,
 ) -> AppResult<Paged<ScoreRow>> {
     private_page(state, caller, code, paging, scores::history).await
 }

@@ -86,7 +86,7 @@ pub async fn operating_records(
     code: &str,
     paging: PageRequest,
 ) -> AppResult<Paged<Stored<OperatingRecord>>> {
-    private_page(state, caller, code, paging, |c, code, o, l| {
+    private_page(state, caller, code, Ok(paging), |c, code, o, l| {
         operating::list(c, code, |q| q, o, l)
     })
     .await
@@ -100,7 +100,7 @@ pub async fn credit_events(
     code: &str,
     paging: PageRequest,
 ) -> AppResult<Paged<Stored<CreditEvent>>> {
-    private_page(state, caller, code, paging, |c, code, o, l| {
+    private_page(state, caller, code, Ok(paging), |c, code, o, l| {
         events::list(c, code, |q| q, o, l)
     })
     .await

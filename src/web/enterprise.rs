@@ -1463,7 +1463,7 @@ pub async fn query_log(
         &state,
         &ctx.caller,
         &target.code,
-        PageRequest::new(query.page, Some(PER_PAGE))?,
+        PageRequest::new(query.page, Some(PER_PAGE)),
     )
     .await?;
     let head = head(&ctx, &state, &target, "/workspace/query-log").await?;

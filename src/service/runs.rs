@@ -1,0 +1,93 @@
+//! Rescoring runs: every enterprise rescored with the active model in the background; the run's
+//! row says how far it got and how it ended. Regulators and admins.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::{Caller, Input, KEEPERS, PageRequest, Paged};
+use crate::db::runs;
+use crate::engine;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+pub use crate::db::runs::RunRow;
+
+/// Starts rescoring every enterprise with the active model, as of `as_of` (today when not
+/// given), and answers at once with the run. One run at a time (409 while one is going); 409
+/// too when no model is active.
+pub async fn start(
+    state: &Arc<AppState>,
+    caller: &Caller,
+    as_of: Input<Option<NaiveDate>>,
+) -> AppResult<RunRow> {
+    caller.viewer.require_role(KEEPERS)?;
+    let today = state.clock.today();
+    let as_of = as_of?.unwrap_or(today);
+    if as_of > today {
+        return Err(AppError::validation("as_of", "must not be in the future"));
+    }
+    let ctx = caller.change_context(state.clock.now(), None)?;
+    let app = state.clone();
+    let (run, model) = state
+        .blocking(move |db| {
+            let model = db.read(|conn| app.models.active(conn))?;
+            let run =
+                db.write(|conn| runs::start(conn, &model.version, as_of, &ctx.actor, ctx.at))?;
+            Ok((run, model))
+        })
+        .await?;
+    let id = run.id;
+    let app = state.clone();
+    // A plain thread: the run outlives the request, and rescore_all blocks (rayon inside).
+    std::thread::Builder::new()
+        .name(format!("score-run-{id}"))
+        .spawn(move || {
+            let outcome = engine::rescore_all(
+                &app.db,
+                &model,
+                as_of,
+                &format!("run {id}"),
+                app.clock.now_naive(),
+                |_| {},
+            );
+            let at = app.clock.now_naive();
+            let stored = app.db.write(|conn| match &outcome {
+                Ok(summary) => {
+                    runs::finish(conn, id, runs::COMPLETED, Some(summary.scored as i64), None, at)
+                }
+                Err(e) => runs::finish(conn, id, runs::FAILED, None, Some(&e.to_string()), at),
+            });
+            if let Err(e) = stored {
+                tracing::error!(run = id, error = %e, "the end of a rescoring run was not recorded");
+            }
+        })
+        .map_err(|e| AppError::internal(format!("cannot start the run: {e}")))?;
+    Ok(run)
+}
+
+/// One rescoring run.
+pub async fn get(state: &AppState, caller: &Caller, id: i64) -> AppResult<RunRow> {
+    caller.viewer.require_role(KEEPERS)?;
+    state
+        .blocking(move |db| db.read(|conn| runs::get(conn, id)))
+        .await
+}
+
+/// One page of the rescoring runs, newest first.
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    paging: Input<PageRequest>,
+) -> AppResult<Paged<RunRow>> {
+    caller.viewer.require_role(KEEPERS)?;
+    let paging = paging?;
+    let (rows, total) = state
+        .blocking(move |db| db.read(|conn| runs::list(conn, paging.offset(), paging.limit())))
+        .await?;
+    Ok(Paged {
+        rows,
+        request: paging,
+        total,
+    })
+}
