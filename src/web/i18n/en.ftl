@@ -442,3 +442,4 @@ action-reject = Rejected
 action-repair = Repaired
 action-dispute = Disputed
 action-answer_objection = Objection answered
+ws-table = Table (scroll sideways to see every column)
