@@ -516,7 +516,7 @@ pub async fn records(
             }
         }
         section aria-labelledby="events-title" {
-            h2 id="events-title" { (t(lang, "profile-events")) }
+            h2 id="events-title" { (t(lang, "ws-events")) }
             @if events.rows.is_empty() {
                 p class="empty" { (t(lang, "profile-no-events")) }
             } @else {
