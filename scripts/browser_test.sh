@@ -69,12 +69,14 @@ SERVER_PID=$!
 wait_for_service "$BASE/health" "$SERVER_PID" "$WORK/server.log" "browser tests"
 # The demo accounts' passwords are printed once, in the table of the start.
 DEMO_PASSWORD="$(awk '$1 == "demo-regulator" { print $3 }' "$WORK/server.log")"
-[[ -n "$DEMO_PASSWORD" ]] || { cat "$WORK/server.log" >&2; echo "browser tests: no demo accounts" >&2; exit 1; }
+ENTERPRISE_PASSWORD="$(awk '$1 == "demo-enterprise-2" { print $3 }' "$WORK/server.log")"
+[[ -n "$DEMO_PASSWORD" && -n "$ENTERPRISE_PASSWORD" ]] || { cat "$WORK/server.log" >&2; echo "browser tests: no demo accounts" >&2; exit 1; }
 
 rm -rf "$SHOTS"
 log "running tests/browser/test_console.py (screenshots: $SHOTS)"
 ECREDIT_URL="$BASE" ECREDIT_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
     DEMO_USER=demo-regulator DEMO_PASSWORD="$DEMO_PASSWORD" \
+    DEMO_ENTERPRISE_USER=demo-enterprise-2 DEMO_ENTERPRISE_PASSWORD="$ENTERPRISE_PASSWORD" \
     AXE_JS="$(realpath tests/browser/node_modules/axe-core/axe.min.js)" SCREENSHOTS="$SHOTS" \
     CHROMIUM=/usr/bin/chromium \
     timeout 300 "$VENV/bin/python" tests/browser/test_console.py

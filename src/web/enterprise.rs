@@ -294,7 +294,7 @@ pub async fn dashboard(ctx: Ctx, state: State, requested: Option<&str>) -> AppRe
                             (crate::report::svg::radar(&d.dimensions))
                             figcaption class="hint" { (t(lang, "ws-radar-caption")) }
                         }
-                        div class="table-wrap" {
+                        div class="table-wrap" tabindex="0" role="region" aria-label=(t(lang, "ws-table")) {
                             table {
                                 caption class="visually-hidden" { (t(lang, "ws-dimensions")) }
                                 thead { tr {
@@ -394,7 +394,7 @@ fn reason_list(lang: Lang, reasons: &[crate::scoring::scorecard::Reason]) -> Mar
                         } @else {
                             span lang="en" { (r.text) }
                         }
-                        " " span class="bin" { "(" (r.bin) ")" }
+                        " " span class="bin" { (r.bin) }
                         " · " (t_args(lang, "ws-reason-impact", &[("points", &format!("{:+.1}", r.impact))]))
                     }
                 }
@@ -481,7 +481,7 @@ pub async fn records(
             @if operating.rows.is_empty() {
                 p class="empty" { (t(lang, "ws-operating-none")) }
             } @else {
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(t(lang, "ws-table")) {
                     table {
                         thead { tr {
                             th scope="col" { (t(lang, "op-period")) }
@@ -516,11 +516,11 @@ pub async fn records(
             }
         }
         section aria-labelledby="events-title" {
-            h2 id="events-title" { (t(lang, "profile-events")) }
+            h2 id="events-title" { (t(lang, "ws-events")) }
             @if events.rows.is_empty() {
                 p class="empty" { (t(lang, "profile-no-events")) }
             } @else {
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(t(lang, "ws-table")) {
                     table {
                         thead { tr {
                             th scope="col" { (t(lang, "ws-id")) }
@@ -613,7 +613,7 @@ pub async fn change_history(
             @if rows.rows.is_empty() {
                 p class="empty" { (t(lang, "ws-history-none")) }
             } @else {
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(t(lang, "ws-table")) {
                     table {
                         thead { tr {
                             th scope="col" { (t(lang, "ws-when")) }
@@ -783,7 +783,7 @@ async fn render_submissions(
             @if rows.rows.is_empty() {
                 p class="empty" { (t(lang, "ws-submissions-none")) }
             } @else {
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(t(lang, "ws-table")) {
                     table {
                         thead { tr {
                             th scope="col" { (t(lang, "ws-id")) }
@@ -1069,7 +1069,7 @@ async fn render_repairs(
             @if rows.rows.is_empty() {
                 p class="empty" { (t(lang, "ws-repairs-none")) }
             } @else {
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(t(lang, "ws-table")) {
                     table {
                         thead { tr {
                             th scope="col" { (t(lang, "ws-id")) }
@@ -1279,7 +1279,7 @@ async fn render_authorizations(
             @if rows.rows.is_empty() {
                 p class="empty" { (t(lang, "ws-authorizations-none")) }
             } @else {
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(t(lang, "ws-table")) {
                     table {
                         thead { tr {
                             th scope="col" { (t(lang, "ws-id")) }
@@ -1476,7 +1476,7 @@ pub async fn query_log(
         @if rows.rows.is_empty() {
             p class="empty" { (t(lang, "ws-query-log-none")) }
         } @else {
-            div class="table-wrap" {
+            div class="table-wrap" tabindex="0" role="region" aria-label=(t(lang, "ws-table")) {
                 table {
                     thead { tr {
                         th scope="col" { (t(lang, "ws-when")) }

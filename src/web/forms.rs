@@ -170,9 +170,11 @@ impl<'a> Field<'a> {
 pub fn field_errors(lang: Lang, id: &str, errors: &[&FieldError]) -> Markup {
     html! {
         @if !errors.is_empty() {
-            ul class="field-errors" id=(id) role="alert" {
-                @for e in errors {
-                    li { span class="visually-hidden" { (t(lang, "form-error-prefix")) " " } (e.message) }
+            div id=(id) role="alert" {
+                ul class="field-errors" {
+                    @for e in errors {
+                        li { span class="visually-hidden" { (t(lang, "form-error-prefix")) " " } (e.message) }
+                    }
                 }
             }
         }

@@ -30,6 +30,17 @@ SHOTS = Path(os.environ.get("SCREENSHOTS", "target/screenshots"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 DEMO_USER = os.environ["DEMO_USER"]
 DEMO_PASSWORD = os.environ["DEMO_PASSWORD"]
+ENTERPRISE_USER = os.environ["DEMO_ENTERPRISE_USER"]
+ENTERPRISE_PASSWORD = os.environ["DEMO_ENTERPRISE_PASSWORD"]
+WORKSPACE_PAGES = [
+    ("ws-dashboard", "/workspace"),
+    ("ws-records", "/workspace/records"),
+    ("ws-history", "/workspace/history"),
+    ("ws-submissions", "/workspace/submissions"),
+    ("ws-repairs", "/workspace/repairs"),
+    ("ws-authorizations", "/workspace/authorizations"),
+    ("ws-query-log", "/workspace/query-log"),
+]
 LANGS = {"zh-CN": "zh-CN,zh;q=0.9", "en": "en-GB,en;q=0.9"}
 
 failures = []
@@ -81,6 +92,43 @@ def sign_in_with_keyboard(page):
     page.keyboard.press("Enter")
     page.wait_for_url(BASE + "/workspace")
     expect(page.locator("main")).to_contain_text("admin")
+
+
+def sign_in_as(page, username, password):
+    page.goto(BASE + "/sign-in")
+    page.locator("#field-username").fill(username)
+    page.locator("#field-password").fill(password)
+    page.locator("form.stack button[type=submit]").click()
+    page.wait_for_url(BASE + "/workspace")
+
+
+def grant_and_revoke(page, token):
+    """The demo enterprise grants the demo bank an authorisation and revokes it, through the
+    pages; each step is checked through the API."""
+    sign_in_as(page, ENTERPRISE_USER, ENTERPRISE_PASSWORD)
+    code = page.locator(".ws-enterprise a").first.get_attribute("href").rsplit("/", 1)[1]
+    grants_path = f"/api/v1/enterprises/{code}/authorizations?per_page=100"
+    before = api("GET", grants_path, token)["total"]
+    page.get_by_role("link", name="报告授权").first.click()
+    page.wait_for_url("**/workspace/authorizations")
+    page.locator("#field-bank_organisation_id").select_option(label="Demo Bank")
+    page.locator("#field-purpose").select_option("credit_line_review")
+    page.locator("#field-note").fill("浏览器测试：授信审查")
+    with page.expect_navigation():
+        page.get_by_role("button", name="授权", exact=True).click()
+    expect(page.locator(".notice.success")).to_be_visible()
+    grants = api("GET", grants_path, token)
+    check(grants["total"] == before + 1, "the grant is in the API")
+    grant = max(grants["items"], key=lambda g: g["id"])
+    check(grant["status"] == "live" and grant["purpose"] == "credit_line_review", f"the grant is live: {grant}")
+    row = page.locator("tbody tr", has_text="浏览器测试：授信审查")
+    expect(row).to_contain_text("有效")
+    with page.expect_navigation():
+        row.get_by_role("button").click()
+    expect(page.locator(".notice.success")).to_be_visible()
+    expect(page.locator("tbody tr", has_text="浏览器测试：授信审查")).to_contain_text("已撤销")
+    revoked = [g for g in api("GET", grants_path, token)["items"] if g["id"] == grant["id"]][0]
+    check(revoked["status"] == "revoked", f"the grant is revoked in the API: {revoked}")
 
 
 def run_axe(page, label):
@@ -152,6 +200,18 @@ def main():
             page.locator("#field-report").fill(text)
             page.get_by_role("button", name="Verify", exact=True).click()
             expect(page.locator(".verdict")).to_contain_text(expected)
+        context.close()
+
+        # The enterprise grants an authorisation to a bank and revokes it.
+        context = browser.new_context(locale="zh-CN", extra_http_headers={"Accept-Language": LANGS["zh-CN"]})
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        grant_and_revoke(page, token)
+        for label, path in WORKSPACE_PAGES:
+            page.goto(BASE + path)
         check(not csp_errors, f"no CSP violations: {csp_errors}")
         context.close()
 
@@ -190,6 +250,23 @@ def main():
             page.wait_for_url(BASE + "/workspace")
             run_axe(page, f"workspace ({lang})")
             page.screenshot(path=str(SHOTS / f"workspace-{lang}.png"), full_page=True)
+            # The enterprise workspace, as the demo enterprise.
+            page.locator("form[action='/sign-out'] button").click()
+            page.wait_for_load_state()
+            sign_in_as(page, ENTERPRISE_USER, ENTERPRISE_PASSWORD)
+            for label, path in WORKSPACE_PAGES:
+                page.goto(BASE + path)
+                run_axe(page, f"{label} ({lang})")
+                page.screenshot(path=str(SHOTS / f"{label}-{lang}.png"), full_page=True)
+            # A grant refused for its input: the error beside the field.
+            page.goto(BASE + "/workspace/authorizations")
+            page.locator("#field-bank_organisation_id").select_option(label="Demo Bank")
+            page.locator("#field-expires_on").fill("2001-01-01")
+            page.locator("form[action='/workspace/authorizations'] button[type=submit]").click()
+            page.wait_for_load_state()
+            expect(page.locator("#field-expires_on-error")).to_be_visible()
+            run_axe(page, f"ws-authorizations error ({lang})")
+            page.screenshot(path=str(SHOTS / f"ws-authorizations-error-{lang}.png"), full_page=True)
             # A small screen.
             page.set_viewport_size({"width": 390, "height": 800})
             page.goto(BASE + f"/enterprises/{code}")

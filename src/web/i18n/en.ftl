@@ -443,3 +443,5 @@ action-reject = Rejected
 action-repair = Repaired
 action-dispute = Disputed
 action-answer_objection = Objection answered
+ws-table = Table (scroll sideways to see every column)
+ws-events = Credit events (all, public or not)

@@ -443,3 +443,5 @@ action-reject = 驳回
 action-repair = 修复
 action-dispute = 提出异议
 action-answer_objection = 答复异议
+ws-table = 表格（可左右滚动查看全部列）
+ws-events = 信用事件（含未公示的）
