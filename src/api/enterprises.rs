@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use super::ApiQuery;
 use super::problems::*;
 use super::views::EnterpriseView;
-use super::{ApiJson, Page, PageRequest, etag, path_code};
+use super::{ApiJson, KEEPERS, Page, PageRequest, etag, path_code};
 use crate::auth::Viewer;
 use crate::domain::enterprise::{
     BusinessModel, EnterpriseInput, EnterprisePatch, EnterpriseStatus,
@@ -95,6 +95,8 @@ pub async fn create_enterprise(
     viewer: Viewer,
     body: ApiJson<EnterpriseInput>,
 ) -> AppResult<HttpResponse> {
+    // The caller first: who may not register learns nothing of the body.
+    viewer.require_role(KEEPERS)?;
     let input = body.into_inner()?;
     let stored = enterprises::register(&state, &super::caller(&req, viewer.clone()), input).await?;
     let location = format!("/api/v1/enterprises/{}", stored.enterprise.code);
@@ -151,6 +153,8 @@ pub async fn update_enterprise(
     code: web::Path<String>,
     body: ApiJson<EnterprisePatch>,
 ) -> AppResult<HttpResponse> {
+    // The caller first, then the path, then the body, as every write.
+    viewer.require_role(KEEPERS)?;
     let code = path_code(&code)?;
     let changes = body.into_inner()?;
     let caller = super::caller(&req, viewer.clone());

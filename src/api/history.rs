@@ -51,6 +51,8 @@ pub async fn get_history(
     query: ApiQuery<HistoryQuery>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
+    // Who may not read the history is told so before anything about the query.
+    viewer.require_private_of(&code)?;
     let query = query.into_inner()?;
     let paging = PageRequest::new(query.page, query.per_page)?;
     let caller = Caller::new(viewer.clone(), None, None);

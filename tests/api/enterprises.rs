@@ -15,7 +15,53 @@ on_both_backends!(
     corrections_need_the_current_version,
     refused_corrections_change_nothing,
     concurrent_corrections_do_not_overwrite_each_other,
+    the_caller_is_judged_before_the_input,
 );
+
+/// Who may not register, correct or read the history is told so whatever they sent: a bad body,
+/// a malformed code or bad paging never tells them the input rules first.
+async fn the_caller_is_judged_before_the_input(app: TestApp) {
+    let cast = app.cast().await;
+    let bad_body = json!({"name": 42});
+    let response = app.post("/api/v1/enterprises", None, &bad_body).await;
+    assert_problem(response, 401).await;
+    let response = app
+        .post("/api/v1/enterprises", Some(&cast.owner_a), &bad_body)
+        .await;
+    assert_problem(response, 403).await;
+    let response = app
+        .patch(
+            "/api/v1/enterprises/not-a-code",
+            None,
+            Some("\"1\""),
+            &bad_body,
+        )
+        .await;
+    assert_problem(response, 401).await;
+    let response = app
+        .patch(
+            &format!("/api/v1/enterprises/{CODE_A}"),
+            Some(&cast.owner_a),
+            Some("\"1\""),
+            &bad_body,
+        )
+        .await;
+    assert_problem(response, 403).await;
+    let response = app
+        .get(
+            &format!("/api/v1/enterprises/{CODE_A}/history?page=0"),
+            Some(&cast.owner_b),
+        )
+        .await;
+    assert_problem(response, 403).await;
+    let response = app
+        .get(
+            &format!("/api/v1/enterprises/{CODE_A}/history?page=0"),
+            None,
+        )
+        .await;
+    assert_problem(response, 401).await;
+}
 
 async fn regulator_registers_an_enterprise(app: TestApp) {
     let cast = app.cast().await;
