@@ -44,9 +44,9 @@ pub fn default_kind(caller: &Caller) -> ReportKind {
     }
 }
 
-/// Refuses, before any body is read, what the caller may not ask: anonymous callers past their
-/// per-address allowance (every public report is signed and stored, so nobody may flood the
-/// store), and a full report for a caller who may never have one.
+/// Refuses, before any body is read, anonymous callers past their per-address allowance: every
+/// public report is signed and stored, so nobody may flood the store. Whether the caller may
+/// have the kind of report it asks for is judged in [`create_report`], once the body says which.
 pub fn admit_report_request(state: &AppState, caller: &Caller) -> AppResult<()> {
     if caller.principal().is_none() {
         state
