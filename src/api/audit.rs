@@ -49,38 +49,7 @@ pub async fn record_request(
     let Some(state) = state.filter(|_| audited) else {
         return Ok(res.map_into_left_body());
     };
-    let event = {
-        let request = res.request();
-        let target = request
-            .uri()
-            .path_and_query()
-            .map_or_else(|| request.path().to_string(), |p| p.as_str().to_string());
-        let principal = request.extensions().get::<Principal>().cloned();
-        let route = request
-            .match_pattern()
-            .unwrap_or_else(|| "unmatched".to_string());
-        AuditEvent {
-            at: state.clock.now_naive(),
-            actor: principal
-                .as_ref()
-                .map_or_else(|| "anonymous".to_string(), |p| p.username.clone()),
-            actor_role: principal.as_ref().map(|p| p.role.as_str().to_string()),
-            organisation_id: principal.as_ref().and_then(|p| p.organisation),
-            actor_enterprise: principal.and_then(|p| p.enterprise),
-            action: format!("{} {route}", request.method()),
-            target,
-            enterprise_code: request
-                .match_info()
-                .get("code")
-                .and_then(|code| CreditCode::parse(code).ok())
-                .map(|code| code.to_string()),
-            status: i32::from(res.status().as_u16()),
-            request_id: request
-                .extensions()
-                .get::<RequestId>()
-                .map(|id| id.to_string()),
-        }
-    };
+    let event = audit_event_of(&state, &res);
     let stored = audit::record(&state, event).await;
     match stored {
         Ok(_) => Ok(res.map_into_left_body()),
@@ -97,6 +66,42 @@ pub async fn record_request(
                 Ok(res.map_into_left_body())
             }
         }
+    }
+}
+
+/// The audit entry of an answered request: who (the principal the extractor left in the
+/// request's extensions), what route and target, which enterprise, the status and request id.
+/// The console's audit middleware records its requests with the same entry.
+pub fn audit_event_of<B>(state: &AppState, res: &ServiceResponse<B>) -> AuditEvent {
+    let request = res.request();
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| request.path().to_string(), |p| p.as_str().to_string());
+    let principal = request.extensions().get::<Principal>().cloned();
+    let route = request
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_string());
+    AuditEvent {
+        at: state.clock.now_naive(),
+        actor: principal
+            .as_ref()
+            .map_or_else(|| "anonymous".to_string(), |p| p.username.clone()),
+        actor_role: principal.as_ref().map(|p| p.role.as_str().to_string()),
+        organisation_id: principal.as_ref().and_then(|p| p.organisation),
+        actor_enterprise: principal.and_then(|p| p.enterprise),
+        action: format!("{} {route}", request.method()),
+        target,
+        enterprise_code: request
+            .match_info()
+            .get("code")
+            .and_then(|code| CreditCode::parse(code).ok())
+            .map(|code| code.to_string()),
+        status: i32::from(res.status().as_u16()),
+        request_id: request
+            .extensions()
+            .get::<RequestId>()
+            .map(|id| id.to_string()),
     }
 }
 

@@ -6,9 +6,8 @@ use std::net::IpAddr;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::{Principal, password};
-use crate::db::{audit, users};
+use crate::db::users;
 use crate::domain::Role;
-use crate::domain::audit::AuditEvent;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -73,13 +72,4 @@ pub async fn organisation_name(state: &AppState, id: i64) -> AppResult<Option<St
     state
         .blocking(move |db| db.read(|conn| users::organisation_name(conn, id)))
         .await
-}
-
-/// Appends an entry to the audit trail in its own transaction (the console's requests are
-/// audited like the API's: see `src/web/audit.rs`).
-pub async fn append_audit(state: &AppState, event: AuditEvent) -> AppResult<()> {
-    state
-        .blocking(move |db| db.write(|conn| audit::append(conn, event)))
-        .await
-        .map(|_| ())
 }

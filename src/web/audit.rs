@@ -7,13 +7,9 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, web};
-use tracing_actix_web::RequestId;
+use actix_web::web;
 
 use super::session::SESSION_COOKIE;
-use crate::auth::Principal;
-use crate::domain::CreditCode;
-use crate::domain::audit::AuditEvent;
 use crate::error::AppError;
 use crate::service;
 use crate::state::AppState;
@@ -32,39 +28,8 @@ pub async fn record_request(
     let Some(state) = state.filter(|_| audited) else {
         return Ok(res.map_into_left_body());
     };
-    let event = {
-        let request = res.request();
-        let target = request
-            .uri()
-            .path_and_query()
-            .map_or_else(|| request.path().to_string(), |p| p.as_str().to_string());
-        let principal = request.extensions().get::<Principal>().cloned();
-        let route = request
-            .match_pattern()
-            .unwrap_or_else(|| "unmatched".to_string());
-        AuditEvent {
-            at: state.clock.now_naive(),
-            actor: principal
-                .as_ref()
-                .map_or_else(|| "anonymous".to_string(), |p| p.username.clone()),
-            actor_role: principal.as_ref().map(|p| p.role.as_str().to_string()),
-            organisation_id: principal.as_ref().and_then(|p| p.organisation),
-            actor_enterprise: principal.and_then(|p| p.enterprise),
-            action: format!("{} {route}", request.method()),
-            target,
-            enterprise_code: request
-                .match_info()
-                .get("code")
-                .and_then(|code| CreditCode::parse(code).ok())
-                .map(|code| code.to_string()),
-            status: i32::from(res.status().as_u16()),
-            request_id: request
-                .extensions()
-                .get::<RequestId>()
-                .map(|id| id.to_string()),
-        }
-    };
-    match service::auth::append_audit(&state, event).await {
+    let event = crate::api::audit::audit_event_of(&state, &res);
+    match service::audit::record(&state, event).await {
         Ok(()) => Ok(res.map_into_left_body()),
         Err(error) => {
             state.metrics.audit_append_failed();
