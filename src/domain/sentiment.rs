@@ -3,6 +3,11 @@
 //! downloaded at run time, so this is a transparent lexicon method (in the manner of VADER/HowNet
 //! word lists) tuned to credit-relevant vocabulary; a given polarity always takes precedence.
 
+/// An item whose polarity is below this reads as negative (the scorecard's negative share counts
+/// these), above [`POSITIVE_ABOVE`] as positive, and neutral between.
+pub const NEGATIVE_BELOW: f64 = -0.2;
+pub const POSITIVE_ABOVE: f64 = 0.2;
+
 const POSITIVE: &[&str] = &[
     "诚信",
     "守信",

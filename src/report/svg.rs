@@ -6,6 +6,7 @@ use maud::{Markup, html};
 
 use super::document::{DimensionScore, ReportPeriod};
 use super::html::{compact_number, dimension_label};
+use crate::scoring::grade::Grade;
 
 /// Where `points` lies between `min` and `max`, in [0, 1]. A dimension whose range is empty
 /// (the model gives every enterprise the same points) or not a range sits in the middle.
@@ -23,7 +24,9 @@ fn f(x: f64) -> String {
     format!("{x:.1}")
 }
 
-const RADAR_CX: f64 = 270.0;
+// Wide enough that the longest label ("Fulfilment capability", 履约能力) fits beside its axis.
+const RADAR_W: f64 = 620.0;
+const RADAR_CX: f64 = RADAR_W / 2.0;
 const RADAR_CY: f64 = 170.0;
 const RADAR_R: f64 = 110.0;
 
@@ -46,24 +49,52 @@ fn polygon_points(n: usize, fraction: impl Fn(usize) -> f64) -> String {
         .join(" ")
 }
 
+/// What a radar chart says in words: each axis's label (a name, then a second line under it),
+/// and the chart's accessible name and title.
+pub struct RadarText<'a> {
+    pub axis: &'a dyn Fn(&DimensionScore) -> (String, String),
+    pub aria_label: &'a str,
+    pub title: &'a str,
+}
+
 /// A radar chart of the dimension sub-scores, each axis from the fewest to the most points the
-/// model can give that dimension. Fewer than three dimensions make no polygon: they are drawn
-/// as bars on the same scale. No dimensions, no chart.
+/// model can give that dimension, labelled in English and Chinese (the report's bilingual
+/// labels). Fewer than three dimensions make no polygon: they are drawn as bars on the same
+/// scale. No dimensions, no chart.
 pub fn radar(dimensions: &[DimensionScore]) -> Markup {
+    let axis = |d: &DimensionScore| {
+        let (english, chinese) = dimension_label(d.dimension);
+        (
+            english.to_string(),
+            format!("{chinese} · {} / {}", f(d.points), f(d.max_points)),
+        )
+    };
+    radar_with(
+        dimensions,
+        &RadarText {
+            axis: &axis,
+            aria_label: "Radar chart of the dimension scores",
+            title: "Dimension scores, each axis from the model's fewest to its most points",
+        },
+    )
+}
+
+/// [`radar`] with the words given, e.g. in the language of a console page.
+pub fn radar_with(dimensions: &[DimensionScore], text: &RadarText) -> Markup {
     let n = dimensions.len();
     if n == 0 {
         return html! {};
     }
     if n < 3 {
-        return dimension_bars(dimensions);
+        return dimension_bars(dimensions, text);
     }
     let values: Vec<f64> = dimensions
         .iter()
         .map(|d| normalise(d.points, d.min_points, d.max_points))
         .collect();
     html! {
-        svg.chart.radar viewBox="0 0 540 345" role="img" aria-label="Radar chart of the dimension scores" {
-            title { "Dimension scores, each axis from the model's fewest to its most points" }
+        svg.chart.radar viewBox=(format!("0 0 {} 345", f(RADAR_W))) role="img" aria-label=(text.aria_label) {
+            title { (text.title) }
             @for ring in [0.25, 0.5, 0.75, 1.0] {
                 polygon.grid points=(polygon_points(n, |_| ring)) {}
             }
@@ -74,35 +105,87 @@ pub fn radar(dimensions: &[DimensionScore]) -> Markup {
             polygon.radar-value points=(polygon_points(n, |i| values[i])) {}
             @for (i, d) in dimensions.iter().enumerate() {
                 @let (x, y) = radar_point(i, n, values[i]);
+                @let (name, second) = (text.axis)(d);
                 circle.radar-dot cx=(f(x)) cy=(f(y)) r="3.5" {
-                    title { (dimension_label(d.dimension).0) ": " (f(d.points)) " of " (f(d.min_points)) "–" (f(d.max_points)) " points" }
+                    title { (name) ": " (second) }
                 }
             }
             @for (i, d) in dimensions.iter().enumerate() {
                 @let (x, y) = radar_point(i, n, 1.2);
                 @let cos = (x - RADAR_CX) / (RADAR_R * 1.2);
                 @let anchor = if cos > 0.3 { "start" } else if cos < -0.3 { "end" } else { "middle" };
-                @let (english, chinese) = dimension_label(d.dimension);
+                @let (name, second) = (text.axis)(d);
                 @let y = if y < RADAR_CY - RADAR_R { y - 22.0 } else if y > RADAR_CY + RADAR_R { y } else { y - 10.0 };
                 text.axis-label x=(f(x)) y=(f(y)) text-anchor=(anchor) {
-                    tspan x=(f(x)) { (english) }
-                    tspan.axis-value x=(f(x)) dy="14" { (chinese) " · " (f(d.points)) " / " (f(d.max_points)) }
+                    tspan x=(f(x)) { (name) }
+                    tspan.axis-value x=(f(x)) dy="14" { (second) }
                 }
             }
         }
     }
 }
 
-fn dimension_bars(dimensions: &[DimensionScore]) -> Markup {
+/// One point of a grade trend: the label under it (a date) and the grade.
+pub struct GradePoint {
+    pub label: String,
+    pub grade: Grade,
+    /// The words of the point's tooltip, e.g. "2026-06-30: AA (score 712)".
+    pub title: String,
+}
+
+/// The grade over time, oldest first: a step line on the nine-grade scale (AAA at the top),
+/// one point per score. No points, no chart.
+pub fn grade_trend(points: &[GradePoint], aria_label: &str) -> Markup {
+    let k = points.len();
+    if k == 0 {
+        return html! {};
+    }
+    let (left, right, top) = (56.0, 600.0, 18.0);
+    let row = 20.0;
+    let bottom = top + row * (Grade::ALL.len() - 1) as f64;
+    let slot = (right - left) / k as f64;
+    let x = |i: usize| left + slot * (i as f64 + 0.5);
+    let y = |g: Grade| top + row * g.rank() as f64;
+    let mut path = String::new();
+    for (i, p) in points.iter().enumerate() {
+        if i == 0 {
+            path.push_str(&format!("M{},{}", f(x(0) - slot * 0.4), f(y(p.grade))));
+        } else {
+            // Steps: the grade holds until the next score.
+            path.push_str(&format!(" H{} V{}", f(x(i) - slot * 0.5), f(y(p.grade))));
+        }
+    }
+    path.push_str(&format!(" H{}", f(x(k - 1) + slot * 0.4)));
+    // At most about eight date labels, always the first and the last.
+    let every = k.div_ceil(8).max(1);
+    html! {
+        svg.chart.grade-trend viewBox=(format!("0 0 620 {}", f(bottom + 40.0))) role="img" aria-label=(aria_label) {
+            title { (aria_label) }
+            @for g in Grade::ALL {
+                line.grid-line x1=(f(left)) y1=(f(y(*g))) x2=(f(right)) y2=(f(y(*g))) {}
+                text.axis-value x=(f(left - 10.0)) y=(f(y(*g) + 4.0)) text-anchor="end" { (g.as_str()) }
+            }
+            path.trend-line d=(path) {}
+            @for (i, p) in points.iter().enumerate() {
+                circle.radar-dot cx=(f(x(i))) cy=(f(y(p.grade))) r="4" { title { (p.title) } }
+                @if i % every == 0 || i == k - 1 {
+                    text.axis-value x=(f(x(i))) y=(f(bottom + 24.0)) text-anchor="middle" { (p.label) }
+                }
+            }
+        }
+    }
+}
+
+fn dimension_bars(dimensions: &[DimensionScore], text: &RadarText) -> Markup {
     let height = 30.0 + 34.0 * dimensions.len() as f64;
     html! {
-        svg.chart.bars viewBox=(format!("0 0 460 {}", f(height))) role="img" aria-label="Dimension scores" {
-            title { "Dimension scores, each bar from the model's fewest to its most points" }
+        svg.chart.bars viewBox=(format!("0 0 460 {}", f(height))) role="img" aria-label=(text.aria_label) {
+            title { (text.title) }
             @for (i, d) in dimensions.iter().enumerate() {
                 @let y = 16.0 + 34.0 * i as f64;
                 @let share = normalise(d.points, d.min_points, d.max_points);
-                @let (english, chinese) = dimension_label(d.dimension);
-                text.axis-label x="0" y=(f(y + 12.0)) { (english) " " (chinese) }
+                @let (name, _) = (text.axis)(d);
+                text.axis-label x="0" y=(f(y + 12.0)) { (name) }
                 rect.bar-track x="190" y=(f(y)) width="200" height="16" {}
                 rect.bar-value x="190" y=(f(y)) width=(f(200.0 * share)) height="16" {}
                 text.axis-value x="398" y=(f(y + 12.0)) { (f(d.points)) " / " (f(d.max_points)) }

@@ -488,7 +488,10 @@ pub fn compute(as_of: NaiveDate, r: EnterpriseRecords<'_>) -> Vec<FeatureValue> 
         .collect();
     out.push(n(items.len() as f64));
     out.push(n(mean(items.iter().map(|s| s.polarity))));
-    let negative = items.iter().filter(|s| s.polarity < -0.2).count();
+    let negative = items
+        .iter()
+        .filter(|s| s.polarity < crate::domain::sentiment::NEGATIVE_BELOW)
+        .count();
     out.push(n(if items.is_empty() {
         f64::NAN
     } else {

@@ -16,6 +16,11 @@ use crate::state::AppState;
 
 pub use crate::db::commitments::CommitmentRow;
 
+/// The day commitments are judged on: today.
+pub fn today(state: &AppState) -> chrono::NaiveDate {
+    state.clock.today()
+}
+
 /// The enterprise itself records a commitment.
 pub async fn create(
     state: &AppState,

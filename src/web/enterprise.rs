@@ -27,16 +27,19 @@ use crate::domain::Violations;
 use crate::domain::authorization::{
     AuthorizationInput, AuthorizationPurpose, AuthorizationScope, status_at,
 };
+use crate::domain::enterprise::BusinessModel;
 use crate::domain::records::{CreditEventStatus, DataSource, OperatingInput, Polarity};
 use crate::domain::repairs::{EvidenceLink, RepairInput};
 use crate::domain::submission::{SubmissionInput, SubmissionStatus};
 use crate::error::{AppError, AppResult};
 use crate::report::document::ReportKind;
+use crate::report::svg;
+use crate::scoring::grade::Grade;
 use crate::service::{
     self, PageRequest, authorizations, history, lists, repairs, reports, submissions, workspace,
 };
 
-const PER_PAGE: u32 = 20;
+pub(super) const PER_PAGE: u32 = 20;
 
 /// Whose workspace a request shows: `?enterprise=CODE`, else the signed-in enterprise's own.
 pub struct Target {
@@ -47,7 +50,7 @@ pub struct Target {
 
 impl Target {
     /// `path` for this enterprise: with `?enterprise=` unless it is the caller's own.
-    fn href(&self, path: &str) -> String {
+    pub(super) fn href(&self, path: &str) -> String {
         if self.is_self {
             path.to_string()
         } else {
@@ -56,7 +59,7 @@ impl Target {
         }
     }
 
-    fn query(&self) -> Vec<(&'static str, &str)> {
+    pub(super) fn query(&self) -> Vec<(&'static str, &str)> {
         if self.is_self {
             vec![]
         } else {
@@ -66,14 +69,17 @@ impl Target {
 }
 
 /// The sign-in redirect for the public.
-fn to_sign_in(ctx: &Ctx) -> HttpResponse {
+pub(super) fn to_sign_in(ctx: &Ctx) -> HttpResponse {
     let next = form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect::<String>();
     see_other(ctx, &format!("/sign-in?next={next}"))
 }
 
 /// The enterprise of the request, or the answer to give instead (sign in first). Whether the
 /// caller may see it is the service's decision, made by the page's first read.
-fn target(ctx: &Ctx, requested: Option<&str>) -> AppResult<Result<Target, HttpResponse>> {
+pub(super) fn target(
+    ctx: &Ctx,
+    requested: Option<&str>,
+) -> AppResult<Result<Target, HttpResponse>> {
     let Some(principal) = ctx.principal() else {
         return Ok(Err(to_sign_in(ctx)));
     };
@@ -99,11 +105,13 @@ pub fn wants_dashboard(ctx: &Ctx, requested: Option<&str>) -> bool {
         || ctx.principal().is_some_and(|p| p.enterprise.is_some())
 }
 
-const SECTIONS: [(&str, &str); 7] = [
+const SECTIONS: [(&str, &str); 9] = [
     ("/workspace", "ws-nav-dashboard"),
     ("/workspace/records", "ws-nav-records"),
     ("/workspace/history", "ws-nav-history"),
     ("/workspace/submissions", "ws-nav-submissions"),
+    ("/workspace/objections", "ws-nav-objections"),
+    ("/workspace/commitments", "ws-nav-commitments"),
     ("/workspace/repairs", "ws-nav-repairs"),
     ("/workspace/authorizations", "ws-nav-authorizations"),
     ("/workspace/query-log", "ws-nav-query-log"),
@@ -111,7 +119,12 @@ const SECTIONS: [(&str, &str); 7] = [
 
 /// The heading of every workspace page: the enterprise, a read-only note for keepers, and the
 /// workspace's sections.
-async fn head(ctx: &Ctx, state: &State, target: &Target, current: &str) -> AppResult<Markup> {
+pub(super) async fn head(
+    ctx: &Ctx,
+    state: &State,
+    target: &Target,
+    current: &str,
+) -> AppResult<Markup> {
     let lang = ctx.lang;
     let stored = service::enterprises::get(state, &target.code).await?;
     let path = ctx.path.split('?').next().unwrap_or("");
@@ -140,12 +153,12 @@ async fn head(ctx: &Ctx, state: &State, target: &Target, current: &str) -> AppRe
     })
 }
 
-fn notice_ok(text: String) -> Markup {
+pub(super) fn notice_ok(text: String) -> Markup {
     html! { div class="notice success" role="status" { p { (text) } } }
 }
 
 /// A labelled `<select>` with its errors beside it.
-fn select(
+pub(super) fn select(
     lang: Lang,
     name: &str,
     label: String,
@@ -172,7 +185,7 @@ fn select(
 }
 
 /// A labelled `<textarea>` with its errors beside it.
-fn textarea(
+pub(super) fn textarea(
     lang: Lang,
     name: &str,
     label: String,
@@ -195,12 +208,12 @@ fn textarea(
 }
 
 /// The form's value of `name` (blank when not sent).
-fn val<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
+pub(super) fn val<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
     form.get(name).map_or("", |v| v.as_str())
 }
 
 /// The validation errors of `error`, or the error itself.
-fn violations(error: AppError) -> AppResult<Violations> {
+pub(super) fn violations(error: AppError) -> AppResult<Violations> {
     match error {
         AppError::Validation(v) => Ok(v),
         other => Err(other),
@@ -209,7 +222,7 @@ fn violations(error: AppError) -> AppResult<Violations> {
 
 /// Violations whose field starts with `prefix` renamed without it (`operating[0].period` →
 /// `period`), and others renamed by `rename`.
-fn rename(v: Violations, prefix: &str, rename: &[(&str, &str)]) -> Violations {
+pub(super) fn rename(v: Violations, prefix: &str, rename: &[(&str, &str)]) -> Violations {
     let mut out = Violations::new();
     for e in v.0 {
         let mut field = e.field.strip_prefix(prefix).unwrap_or(&e.field).to_string();
@@ -261,6 +274,14 @@ pub async fn dashboard(ctx: Ctx, state: State, requested: Option<&str>) -> AppRe
     .iter()
     .filter(|r| r.status == "pending")
     .count();
+    let history = service::scores::history(
+        &state,
+        &ctx.caller,
+        &target.code,
+        PageRequest::new(Some(1), Some(TREND_SCORES)),
+    )
+    .await?;
+    let trend = grade_points(lang, &history.rows);
     let today = lists::today(&state);
     let title = t(lang, "ws-dashboard-title");
     let content = html! {
@@ -291,7 +312,7 @@ pub async fn dashboard(ctx: Ctx, state: State, requested: Option<&str>) -> AppRe
                     h2 id="dims-title" { (t(lang, "ws-dimensions")) }
                     div class="ws-dimensions" {
                         figure class="chart-box" {
-                            (crate::report::svg::radar(&d.dimensions))
+                            (radar(lang, &d.dimensions))
                             figcaption class="hint" { (t(lang, "ws-radar-caption")) }
                         }
                         div class="table-wrap" tabindex="0" role="region" aria-label=(t(lang, "ws-table")) {
@@ -311,6 +332,23 @@ pub async fn dashboard(ctx: Ctx, state: State, requested: Option<&str>) -> AppRe
                                         }
                                     }
                                 }
+                            }
+                        }
+                    }
+                }
+                section aria-labelledby="trend-title" {
+                    h2 id="trend-title" { (t(lang, "ws-trend")) }
+                    @if trend.len() < 2 {
+                        p class="empty" { (t(lang, "ws-trend-short")) }
+                    } @else {
+                        figure class="chart-box trend-box" {
+                            (svg::grade_trend(&trend, &t(lang, "ws-trend-aria")))
+                            figcaption class="hint" {
+                                (t_args(lang, "ws-trend-caption", &[
+                                    ("count", &trend.len().to_string()),
+                                    ("first", &trend[0].title),
+                                    ("last", &trend[trend.len() - 1].title),
+                                ]))
                             }
                         }
                     }
@@ -378,6 +416,58 @@ pub async fn dashboard(ctx: Ctx, state: State, requested: Option<&str>) -> AppRe
     Ok(page(&ctx, &title, content))
 }
 
+/// Scores the dashboard's grade trend shows at most (the latest).
+const TREND_SCORES: u32 = 24;
+
+/// The grade trend's points, oldest first, from scores newest first: one per day scored (the
+/// day's last score).
+fn grade_points(lang: Lang, newest_first: &[service::scores::ScoreRow]) -> Vec<svg::GradePoint> {
+    let mut points: Vec<svg::GradePoint> = Vec::new();
+    let mut last_day = None;
+    for row in newest_first.iter() {
+        if last_day == Some(row.as_of) {
+            continue;
+        }
+        last_day = Some(row.as_of);
+        let Some(grade) = Grade::parse(&row.grade) else {
+            continue;
+        };
+        points.push(svg::GradePoint {
+            label: format_date(lang, row.as_of),
+            grade,
+            title: t_args(
+                lang,
+                "ws-trend-point",
+                &[
+                    ("date", &format_date(lang, row.as_of)),
+                    ("grade", grade.as_str()),
+                    ("score", &format!("{:.0}", row.score)),
+                ],
+            ),
+        });
+    }
+    points.reverse();
+    points
+}
+
+/// The radar of the dimensions, labelled in the page's language.
+fn radar(lang: Lang, dimensions: &[crate::report::document::DimensionScore]) -> Markup {
+    let axis = |d: &crate::report::document::DimensionScore| {
+        (
+            t_value(lang, "dimension", d.dimension.as_str()),
+            format!("{:.1} / {:.1}", d.points, d.max_points),
+        )
+    };
+    svg::radar_with(
+        dimensions,
+        &svg::RadarText {
+            axis: &axis,
+            aria_label: &t(lang, "ws-radar-aria"),
+            title: &t(lang, "ws-radar-caption"),
+        },
+    )
+}
+
 fn reason_list(lang: Lang, reasons: &[crate::scoring::scorecard::Reason]) -> Markup {
     html! {
         @if reasons.is_empty() {
@@ -411,6 +501,20 @@ pub struct RecordsQuery {
     pub enterprise: Option<String>,
     pub page: Option<u32>,
     pub events_page: Option<u32>,
+    pub sentiment_page: Option<u32>,
+    pub links_page: Option<u32>,
+}
+
+/// The tone of a sentiment polarity in [-1, 1], as a catalog value.
+fn tone(polarity: f64) -> &'static str {
+    use crate::domain::sentiment::{NEGATIVE_BELOW, POSITIVE_ABOVE};
+    if polarity > POSITIVE_ABOVE {
+        "positive"
+    } else if polarity < NEGATIVE_BELOW {
+        "negative"
+    } else {
+        "neutral"
+    }
 }
 
 fn opt_percent(lang: Lang, v: Option<f64>) -> String {
@@ -421,7 +525,8 @@ fn opt_number(lang: Lang, v: Option<i64>) -> String {
     v.map_or_else(|| "—".into(), |x| format_number(lang, x))
 }
 
-/// `GET /workspace/records`: the basic record, the operating records and the credit events.
+/// `GET /workspace/records`: the basic record, the operating records, the credit events, the
+/// sentiment items and the associations, each section with its own pager.
 pub async fn records(
     ctx: Ctx,
     state: State,
@@ -447,16 +552,45 @@ pub async fn records(
         PageRequest::new(query.events_page, Some(PER_PAGE))?,
     )
     .await?;
+    let sentiment = service::records::sentiment_records(
+        &state,
+        &ctx.caller,
+        &target.code,
+        PageRequest::new(query.sentiment_page, Some(PER_PAGE)),
+    )
+    .await?;
+    let links = service::records::associations(
+        &state,
+        &ctx.caller,
+        &target.code,
+        PageRequest::new(query.links_page, Some(PER_PAGE)),
+    )
+    .await?;
     let head = head(&ctx, &state, &target, "/workspace/records").await?;
     let stored = service::enterprises::get(&state, &target.code).await?;
     let e = &stored.enterprise;
     let title = t(lang, "ws-records-title");
-    let events_page = events.request.page.to_string();
-    let operating_page = operating.request.page.to_string();
-    let mut op_query = target.query();
-    op_query.push(("events_page", &events_page));
-    let mut ev_query = target.query();
-    ev_query.push(("page", &operating_page));
+    // Each section's pager keeps the other sections where they are.
+    let pages = [
+        ("page", operating.request.page.to_string()),
+        ("events_page", events.request.page.to_string()),
+        ("sentiment_page", sentiment.request.page.to_string()),
+        ("links_page", links.request.page.to_string()),
+    ];
+    let others = |param: &str| {
+        let mut q = target.query();
+        q.extend(
+            pages
+                .iter()
+                .filter(|(p, _)| *p != param)
+                .map(|(p, v)| (*p, v.as_str())),
+        );
+        q
+    };
+    let op_query = others("page");
+    let ev_query = others("events_page");
+    let sentiment_query = others("sentiment_page");
+    let links_query = others("links_page");
     let content = html! {
         (head)
         h1 { (title) }
@@ -550,6 +684,87 @@ pub async fn records(
                     }
                 }
                 (pager_of(lang, "/workspace/records", &ev_query, "events_page", events.request.page, events.request.per_page, events.total))
+            }
+        }
+        section aria-labelledby="sentiment-title" {
+            h2 id="sentiment-title" { (t(lang, "ws-sentiment")) }
+            @if sentiment.rows.is_empty() {
+                p class="empty" { (t(lang, "ws-sentiment-none")) }
+            } @else {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(t(lang, "ws-table")) {
+                    table {
+                        thead { tr {
+                            th scope="col" { (t(lang, "ws-id")) }
+                            th scope="col" { (t(lang, "sent-published")) }
+                            th scope="col" { (t(lang, "sent-source")) }
+                            th scope="col" { (t(lang, "sent-title")) }
+                            th scope="col" { (t(lang, "sent-polarity")) }
+                            th scope="col" { (t(lang, "sent-topic")) }
+                        } }
+                        tbody {
+                            @for item in &sentiment.rows {
+                                @let r = &item.record;
+                                tr {
+                                    td { (item.id) }
+                                    td { (format_date(lang, r.published_at.date())) }
+                                    td { (t_value(lang, "sent-kind", r.source_kind.as_str())) " · " (r.source_name) }
+                                    td {
+                                        @if let Some(url) = &r.url { a href=(url) rel="noopener noreferrer" { (r.title) } } @else { (r.title) }
+                                        @if let Some(x) = &r.excerpt { p class="hint" { (x) } }
+                                    }
+                                    td {
+                                        span class=(format!("badge tone-{}", tone(r.polarity))) { (t_value(lang, "sent-tone", tone(r.polarity))) }
+                                        " " span class="small" { (format!("{:+.2}", r.polarity)) }
+                                    }
+                                    td { (r.topic.as_deref().unwrap_or("—")) }
+                                }
+                            }
+                        }
+                    }
+                }
+                (pager_of(lang, "/workspace/records", &sentiment_query, "sentiment_page", sentiment.request.page, sentiment.request.per_page, sentiment.total))
+            }
+        }
+        section aria-labelledby="links-title" {
+            h2 id="links-title" { (t(lang, "ws-associations")) }
+            @if links.rows.is_empty() {
+                p class="empty" { (t(lang, "ws-associations-none")) }
+            } @else {
+                div class="table-wrap" tabindex="0" role="region" aria-label=(t(lang, "ws-table")) {
+                    table {
+                        thead { tr {
+                            th scope="col" { (t(lang, "ws-id")) }
+                            th scope="col" { (t(lang, "assoc-kind")) }
+                            th scope="col" { (t(lang, "assoc-party")) }
+                            th scope="col" { (t(lang, "assoc-share")) }
+                            th scope="col" { (t(lang, "assoc-amount")) }
+                            th scope="col" { (t(lang, "assoc-valid")) }
+                        } }
+                        tbody {
+                            @for link in &links.rows {
+                                @let r = &link.record;
+                                tr {
+                                    td { (link.id) }
+                                    td { (t_value(lang, "assoc-kind", r.kind.as_str())) }
+                                    td {
+                                        @if let Some(code) = &r.related_code {
+                                            a href=(format!("/enterprises/{code}")) { (r.related_name) } " " code class="small" { (code.to_string()) }
+                                        } @else { (r.related_name) }
+                                        @if let Some(x) = &r.note { p class="hint" { (x) } }
+                                    }
+                                    td { (opt_percent(lang, r.share_ratio)) }
+                                    td { (r.amount.map_or_else(|| "—".into(), |a| format_large_money(lang, a))) }
+                                    td {
+                                        (r.valid_from.map_or_else(|| "…".into(), |d| format_date(lang, d)))
+                                        " – "
+                                        (r.valid_until.map_or_else(|| "…".into(), |d| format_date(lang, d)))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                (pager_of(lang, "/workspace/records", &links_query, "links_page", links.request.page, links.request.per_page, links.total))
             }
         }
         p { a href=(target.href("/workspace/history")) { (t(lang, "ws-history-link")) } }
@@ -668,7 +883,7 @@ const PERSONAL_FIELDS: [(&str, Mask); 2] = [
     ("legal_rep_phone", crate::domain::identity::mask_phone),
 ];
 
-fn show_change(field: &str, v: &serde_json::Value) -> String {
+pub(super) fn show_change(field: &str, v: &serde_json::Value) -> String {
     match (
         PERSONAL_FIELDS.iter().find(|(f, _)| *f == field),
         v.as_str(),
@@ -678,7 +893,7 @@ fn show_change(field: &str, v: &serde_json::Value) -> String {
     }
 }
 
-fn show_json(v: &serde_json::Value) -> String {
+pub(super) fn show_json(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => "—".into(),
         serde_json::Value::String(s) => s.clone(),
@@ -759,6 +974,16 @@ async fn render_submissions(
         None => None,
     };
     let head = head(ctx, state, target, "/workspace/submissions").await?;
+    let current = service::enterprises::get(state, &target.code)
+        .await?
+        .enterprise;
+    // The errors belong to the form that was sent.
+    let sent_basic = val(typed, "kind") == "basic";
+    let (op_errors, basic_errors) = if sent_basic {
+        (None, errors)
+    } else {
+        (errors, None)
+    };
     let title = t(lang, "ws-submissions-title");
     let field_names: Vec<&str> = OPERATING_FIELDS
         .iter()
@@ -821,19 +1046,20 @@ async fn render_submissions(
             section aria-labelledby="form-title" {
                 h2 id="form-title" { (t(lang, "ws-submit-title")) }
                 p class="hint" { (t(lang, "ws-submit-note")) }
-                (form_errors(lang, errors, &field_names))
+                (form_errors(lang, op_errors, &field_names))
                 form method="post" action="/workspace/submissions" class="form-grid" novalidate {
                     (csrf_field(ctx))
                     input type="hidden" name="enterprise" value=(target.code);
                     @for (name, kind) in OPERATING_FIELDS {
-                        (op_field(lang, name, kind, val(typed, name)).render(lang, errors))
+                        (op_field(lang, name, kind, if sent_basic { "" } else { val(typed, name) }).render(lang, op_errors))
                     }
-                    (textarea(lang, "note", t(lang, "ws-note"), val(typed, "note"), false, errors))
+                    (textarea(lang, "note", t(lang, "ws-note"), if sent_basic { "" } else { val(typed, "note") }, false, op_errors))
                     div class="actions" {
                         button type="submit" class="button" { (t(lang, "ws-submit-button")) }
                     }
                 }
             }
+            (basic_form(ctx, target, &current, sent_basic.then_some(typed), basic_errors))
         }
     };
     let status = if errors.is_some() {
@@ -842,6 +1068,163 @@ async fn render_submissions(
         StatusCode::OK
     };
     Ok(page_with_status(ctx, status, &title, content))
+}
+
+/// Shop rows the basic-data form offers (the current shops, then blank rows up to this many).
+const PLATFORM_ROWS: usize = 4;
+
+/// The registered facts the basic-data form may propose (held for a regulator's check against the
+/// business register), with their input kind.
+const REGISTERED_FIELDS: [(&str, &str, &str); 5] = [
+    ("name", "field-name", "text"),
+    ("legal_representative", "field-legal-rep", "text"),
+    ("legal_rep_phone", "ws-basic-phone", "tel"),
+    ("registered_capital", "field-capital", "number"),
+    ("region_code", "field-region", "text"),
+];
+
+/// The form for changes to the basic data: the shops and business models (applied at once) and
+/// the registered facts (held for review). It shows the current data; `typed` is what was sent
+/// when the form comes back with errors.
+fn basic_form(
+    ctx: &Ctx,
+    target: &Target,
+    current: &crate::domain::enterprise::Enterprise,
+    typed: Option<&HashMap<String, String>>,
+    errors: Option<&Violations>,
+) -> Markup {
+    let lang = ctx.lang;
+    let shop = |i: usize, part: &str| -> String {
+        match typed {
+            Some(form) => val(form, &format!("platforms[{i}].{part}")).to_string(),
+            None => current
+                .platforms
+                .get(i)
+                .map_or(String::new(), |p| match part {
+                    "platform" => p.platform.clone(),
+                    "shop_name" => p.shop_name.clone(),
+                    _ => p.shop_url.clone().unwrap_or_default(),
+                }),
+        }
+    };
+    let has_model = |m: BusinessModel| match typed {
+        Some(form) => !val(form, &format!("model_{}", m.as_str())).is_empty(),
+        None => current.business_models.contains(&m),
+    };
+    let rows = PLATFORM_ROWS.max(current.platforms.len() + 1);
+    let mut names: Vec<String> = REGISTERED_FIELDS
+        .iter()
+        .map(|(n, _, _)| n.to_string())
+        .collect();
+    names.extend([
+        "business_models".to_string(),
+        "platforms".to_string(),
+        "note".to_string(),
+    ]);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let model_errors = forms::errors_of(errors, "business_models");
+    html! {
+        section aria-labelledby="basic-form-title" {
+            h2 id="basic-form-title" { (t(lang, "ws-basic-title")) }
+            p class="hint" { (t(lang, "ws-basic-note")) }
+            (form_errors(lang, errors, &names))
+            form method="post" action="/workspace/submissions" class="stack" novalidate {
+                (csrf_field(ctx))
+                input type="hidden" name="enterprise" value=(target.code);
+                input type="hidden" name="kind" value="basic";
+                fieldset {
+                    legend { (t(lang, "ws-basic-shops")) }
+                    @for i in 0..rows {
+                        @let platform = format!("platforms[{i}].platform");
+                        @let shop_name = format!("platforms[{i}].shop_name");
+                        @let shop_url = format!("platforms[{i}].shop_url");
+                        @let (p, n, u) = (shop(i, "platform"), shop(i, "shop_name"), shop(i, "shop_url"));
+                        div class="form-row" {
+                            (Field::new(&platform, t_args(lang, "ws-basic-platform", &[("n", &(i + 1).to_string())])).value(&p).render(lang, errors))
+                            (Field::new(&shop_name, t_args(lang, "ws-basic-shop", &[("n", &(i + 1).to_string())])).value(&n).render(lang, errors))
+                            (Field::new(&shop_url, t_args(lang, "ws-basic-shop-url", &[("n", &(i + 1).to_string())])).kind("url").value(&u).render(lang, errors))
+                        }
+                    }
+                    p class="hint" { (t(lang, "ws-basic-shops-hint")) }
+                }
+                fieldset class=(if model_errors.is_empty() { "checks" } else { "checks has-error" }) {
+                    legend { (t(lang, "field-business-models")) }
+                    @for m in BusinessModel::ALL {
+                        @let id = format!("field-model_{}", m.as_str());
+                        label for=(id) class="check" {
+                            input type="checkbox" id=(id) name=(format!("model_{}", m.as_str())) value="on" checked[has_model(*m)];
+                            " " (t_value(lang, "model", m.as_str()))
+                        }
+                    }
+                    (forms::field_errors(lang, "field-business_models-error", &model_errors))
+                }
+                fieldset {
+                    legend { (t(lang, "ws-basic-registered")) }
+                    p class="hint" { (t(lang, "ws-basic-registered-hint")) }
+                    @for (name, label, kind) in REGISTERED_FIELDS {
+                        @let now = match name {
+                            "name" => current.name.clone(),
+                            "legal_representative" => current.legal_representative.clone(),
+                            "legal_rep_phone" => current.legal_rep_phone.as_deref().map(crate::domain::identity::mask_phone).unwrap_or_else(|| "—".into()),
+                            "registered_capital" => format_large_money(lang, current.registered_capital),
+                            _ => current.region_code.clone(),
+                        };
+                        (Field::new(name, t(lang, label)).kind(kind).value(typed.map_or("", |f| val(f, name)))
+                            .hint(t_args(lang, "ws-basic-now", &[("value", &now)])).render(lang, errors))
+                    }
+                }
+                (textarea(lang, "note", t(lang, "ws-note"), typed.map_or("", |f| val(f, "note")), false, errors))
+                div class="actions" {
+                    button type="submit" class="button" { (t(lang, "ws-basic-button")) }
+                }
+            }
+        }
+    }
+}
+
+/// The basic-data changes a sent form proposes: only what differs from `current`.
+fn basic_changes(
+    form: &HashMap<String, String>,
+    current: &crate::domain::enterprise::Enterprise,
+    v: &mut Violations,
+) -> crate::domain::enterprise::EnterprisePatch {
+    let text = |name: &str| Some(val(form, name).trim().to_string()).filter(|s| !s.is_empty());
+    let mut platforms = vec![];
+    for i in 0..form.len() {
+        let part = |p: &str| val(form, &format!("platforms[{i}].{p}")).trim().to_string();
+        let (platform, shop_name, shop_url) =
+            (part("platform"), part("shop_name"), part("shop_url"));
+        if !form.contains_key(&format!("platforms[{i}].platform")) {
+            break;
+        }
+        if platform.is_empty() && shop_name.is_empty() && shop_url.is_empty() {
+            continue;
+        }
+        platforms.push(crate::domain::enterprise::PlatformShop {
+            platform,
+            shop_name,
+            shop_url: Some(shop_url).filter(|u| !u.is_empty()),
+        });
+    }
+    let models: Vec<BusinessModel> = BusinessModel::ALL
+        .iter()
+        .copied()
+        .filter(|m| !val(form, &format!("model_{}", m.as_str())).is_empty())
+        .collect();
+    let mut current_models = current.business_models.clone();
+    current_models.sort_by_key(|m| m.as_str());
+    let mut sent_models = models.clone();
+    sent_models.sort_by_key(|m| m.as_str());
+    crate::domain::enterprise::EnterprisePatch {
+        name: text("name"),
+        legal_representative: text("legal_representative"),
+        legal_rep_phone: text("legal_rep_phone"),
+        registered_capital: number(v, form, "registered_capital"),
+        region_code: text("region_code"),
+        business_models: (sent_models != current_models).then_some(models),
+        platforms: (platforms != current.platforms).then_some(platforms),
+        ..Default::default()
+    }
 }
 
 /// A field of the operating-period form.
@@ -870,7 +1253,7 @@ fn hint_of(lang: Lang, name: &str) -> Option<String> {
 }
 
 /// Reads an optional number field into `v`'s errors when it is not one.
-fn number<T: std::str::FromStr>(
+pub(super) fn number<T: std::str::FromStr>(
     v: &mut Violations,
     form: &HashMap<String, String>,
     name: &str,
@@ -900,6 +1283,9 @@ pub async fn submit(
         Ok(t) => t,
         Err(redirect) => return Ok(redirect),
     };
+    if val(&form, "kind") == "basic" {
+        return submit_basic(&ctx, &state, &target, &form).await;
+    }
     let mut v = Violations::new();
     let online_sales = number::<f64>(&mut v, &form, "online_sales");
     let orders = number::<i64>(&mut v, &form, "orders");
@@ -954,6 +1340,52 @@ pub async fn submit(
         Err(e) => {
             let v = violations(e)?;
             render_submissions(&ctx, &state, &target, None, None, &form, Some(&v)).await
+        }
+    }
+}
+
+/// `POST /workspace/submissions` with `kind=basic`: changes to the basic data.
+async fn submit_basic(
+    ctx: &Ctx,
+    state: &State,
+    target: &Target,
+    form: &HashMap<String, String>,
+) -> AppResult<HttpResponse> {
+    // The access decision comes first, as the service would make it.
+    ctx.viewer().require_enterprise_self(&target.code)?;
+    let current = service::enterprises::get(state, &target.code)
+        .await?
+        .enterprise;
+    let mut v = Violations::new();
+    let basic = basic_changes(form, &current, &mut v);
+    let note = Some(val(form, "note").trim().to_string()).filter(|n| !n.is_empty());
+    let result = if v.is_empty() {
+        submissions::submit(
+            state,
+            &ctx.caller,
+            &target.code,
+            SubmissionInput {
+                basic: Some(basic),
+                operating: vec![],
+                note,
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            AppError::Validation(v) => AppError::Validation(rename(v, "basic.", &[])),
+            other => other,
+        })
+    } else {
+        Err(AppError::Validation(v))
+    };
+    match result {
+        Ok(s) => Ok(see_other(
+            ctx,
+            &format!("/workspace/submissions?done={}", s.id),
+        )),
+        Err(e) => {
+            let v = violations(e)?;
+            render_submissions(ctx, state, target, None, None, form, Some(&v)).await
         }
     }
 }

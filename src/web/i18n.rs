@@ -120,7 +120,9 @@ pub fn t(lang: Lang, key: &str) -> String {
     t_args(lang, key, &[])
 }
 
-/// The message `key` in `lang`, with named arguments (`{ $name }` in the catalog).
+/// The message `key` in `lang`, with named arguments (`{ $name }` in the catalog). A plain
+/// integer argument is passed as a number, so the catalog can choose a plural form by it
+/// (`{ $days -> [one] … *[other] … }`); formatted numbers ("1,250") stay text.
 pub fn t_args(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     let bundle = bundle(lang);
     let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
@@ -129,7 +131,17 @@ pub fn t_args(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     };
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
-        fluent_args.set(*name, FluentValue::from(*value));
+        let plain_integer = !value.is_empty()
+            && value.len() < 16
+            && value
+                .trim_start_matches('-')
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+            && !(value.len() > 1 && value.starts_with('0'));
+        match value.parse::<i64>() {
+            Ok(n) if plain_integer => fluent_args.set(*name, FluentValue::from(n)),
+            _ => fluent_args.set(*name, FluentValue::from(*value)),
+        }
     }
     let mut errors = vec![];
     let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);

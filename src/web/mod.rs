@@ -8,12 +8,14 @@
 
 pub mod assets;
 pub mod audit;
+pub mod commitments;
 pub mod enterprise;
 pub mod errors;
 pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod lists;
+pub mod objections;
 pub mod public;
 pub mod session;
 pub mod signin;
@@ -47,6 +49,8 @@ pub const PAGES: &[&str] = &[
     "/workspace/records",
     "/workspace/history",
     "/workspace/submissions",
+    "/workspace/objections",
+    "/workspace/commitments",
     "/workspace/repairs",
     "/workspace/authorizations",
     "/workspace/query-log",
@@ -94,6 +98,16 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &WebSettings) {
                 web::get().to(enterprise::submissions_page),
             )
             .route("/workspace/submissions", web::post().to(enterprise::submit))
+            .route(
+                "/workspace/objections",
+                web::get().to(objections::objections_page),
+            )
+            .route("/workspace/objections", web::post().to(objections::file))
+            .route(
+                "/workspace/commitments",
+                web::get().to(commitments::commitments_page),
+            )
+            .route("/workspace/commitments", web::post().to(commitments::make))
             .route(
                 "/workspace/repairs",
                 web::get().to(enterprise::repairs_page),

@@ -672,6 +672,8 @@ async fn page_role_matrix_in_both_languages(app: TestApp) {
         "/workspace/records",
         "/workspace/history",
         "/workspace/submissions",
+        "/workspace/objections",
+        "/workspace/commitments",
         "/workspace/repairs",
         "/workspace/authorizations",
         "/workspace/query-log",

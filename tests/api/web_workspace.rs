@@ -17,12 +17,38 @@ on_both_backends!(
     writes_through_the_pages_are_seen_through_the_api,
     refused_writes_change_nothing,
     the_own_full_report_opens_for_the_owner_only,
+    an_objection_filed_on_the_page_counts_down_and_shows_its_answer,
+    a_commitment_made_on_the_page_is_seen_through_the_api,
+    basic_changes_apply_shops_at_once_and_hold_registered_facts,
+    records_show_sentiment_and_associations_and_the_dashboard_the_grade_trend,
 );
 
 async fn json_of(app: &TestApp, path: &str, token: &str) -> Value {
     let response = app.get(path, Some(token)).await;
     assert_eq!(response.status(), 200, "{path}");
     response.json().await.unwrap()
+}
+
+/// A fresh session of `username` in `lang` (the clock moved past the last one's idle timeout).
+async fn signed_in_again(app: &TestApp, username: &str, lang: &str) -> Browser {
+    let mut browser = Browser::default();
+    let response = browser
+        .sign_in(app, username, crate::helpers::PASSWORD)
+        .await;
+    assert_eq!(response.status(), 303);
+    browser.lang = Some(lang.into());
+    browser
+}
+
+async fn score(app: &TestApp, base: &str, regulator: &str) -> reqwest::Response {
+    app.request(
+        reqwest::Method::POST,
+        &format!("{base}/score"),
+        Some(regulator),
+    )
+    .send()
+    .await
+    .unwrap()
 }
 
 async fn record_penalty(app: &TestApp, regulator: &str) -> i64 {
@@ -64,6 +90,8 @@ async fn workspace_pages_show_the_owner_its_data_in_both_languages(app: TestApp)
         "/workspace/history",
         "/workspace/history?entity=credit_event",
         "/workspace/submissions",
+        "/workspace/objections",
+        "/workspace/commitments",
         "/workspace/repairs",
         "/workspace/authorizations",
         "/workspace/query-log",
@@ -468,4 +496,489 @@ async fn the_own_full_report_opens_for_the_owner_only(app: TestApp) {
     assert!(log["total"].as_i64().unwrap() >= 2, "{log}");
     let (_, shown) = open(&mut owner, &app, "/workspace/query-log").await;
     assert!(shown.contains("w-owner"));
+}
+
+async fn an_objection_filed_on_the_page_counts_down_and_shows_its_answer(app: TestApp) {
+    let cast = app.cast().await;
+    let penalty = record_penalty(&app, &cast.regulator).await;
+    let mut owner = signed_in(&app, "w-owner", Role::Enterprise, Some(CODE_A)).await;
+    let mut other = signed_in(&app, "w-other", Role::Enterprise, Some(CODE_B)).await;
+    let (_, page) = open(&mut owner, &app, "/workspace/objections").await;
+    assert!(
+        page.contains(&format!("value=\"event:{penalty}\"")),
+        "the penalty can be disputed"
+    );
+    let csrf = hidden_csrf(&page).unwrap();
+
+    // Bad input: the errors beside the fields, what was typed kept, nothing filed.
+    let response = owner
+        .post_form(
+            &app,
+            "/workspace/objections",
+            &[
+                ("csrf", &csrf),
+                ("enterprise", CODE_A),
+                ("target", ""),
+                ("reason", "  "),
+                ("attachment_title", "复议决定书"),
+                ("attachment_url", "ftp://nowhere"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    for field in ["target", "reason", "attachment_url"] {
+        assert!(
+            body.contains(&format!("id=\"field-{field}-error\"")),
+            "{field}: {body}"
+        );
+    }
+    assert!(
+        body.contains("value=\"复议决定书\""),
+        "what was typed is kept"
+    );
+    // Another enterprise cannot dispute A's record through its own form.
+    let (_, theirs) = open(&mut other, &app, "/workspace/objections").await;
+    let their_csrf = hidden_csrf(&theirs).unwrap();
+    let refused = other
+        .post_form(
+            &app,
+            "/workspace/objections",
+            &[
+                ("csrf", &their_csrf),
+                ("enterprise", CODE_A),
+                ("target", &format!("event:{penalty}")),
+                ("reason", "不是我们的"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    let listed = json_of(
+        &app,
+        &format!("/api/v1/enterprises/{CODE_A}/objections"),
+        &cast.owner_a,
+    )
+    .await;
+    assert_eq!(listed["total"], 0, "{listed}");
+
+    // Filed: the event is disputed, the deadline counts down.
+    let response = owner
+        .post_form(
+            &app,
+            "/workspace/objections",
+            &[
+                ("csrf", &csrf),
+                ("enterprise", CODE_A),
+                ("target", &format!("event:{penalty}")),
+                ("reason", "该处罚已被行政复议撤销。"),
+                ("attachment_title", "行政复议决定书"),
+                (
+                    "attachment_url",
+                    "https://files.example.cn/review-2026-118.pdf",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    let listed = json_of(
+        &app,
+        &format!("/api/v1/enterprises/{CODE_A}/objections"),
+        &cast.owner_a,
+    )
+    .await;
+    assert_eq!(listed["total"], 1, "{listed}");
+    let objection = &listed["items"][0];
+    assert_eq!(objection["credit_event_id"], penalty);
+    assert_eq!(objection["status"], "open");
+    assert_eq!(objection["attachments"][0]["title"], "行政复议决定书");
+    let id = objection["id"].as_i64().unwrap();
+    let event = json_of(
+        &app,
+        &format!("/api/v1/enterprises/{CODE_A}/credit-events/{penalty}"),
+        &cast.owner_a,
+    )
+    .await;
+    assert_eq!(event["status"], "disputed");
+    let mut en = owner.clone();
+    en.lang = Some("en".into());
+    let (status, shown) = open(&mut en, &app, &location).await;
+    assert_eq!(status, 200);
+    assert!(shown.contains("20 days left"), "{shown}");
+    assert!(
+        !shown.contains(&format!("value=\"event:{penalty}\"")),
+        "a disputed event is not offered again"
+    );
+    app.clock.advance(Duration::days(19));
+    let mut en = signed_in_again(&app, "w-owner", "en").await;
+    let (_, shown) = open(&mut en, &app, "/workspace/objections").await;
+    assert!(
+        shown.contains("1 day left"),
+        "the countdown is singular at one"
+    );
+    app.clock.advance(Duration::days(3));
+    let mut en = signed_in_again(&app, "w-owner", "en").await;
+    let (_, shown) = open(&mut en, &app, "/workspace/objections").await;
+    assert!(shown.contains("Overdue by 2 days"), "{shown}");
+    let mut zh = signed_in_again(&app, "w-owner", "zh-CN").await;
+    let (_, shown) = open(&mut zh, &app, "/workspace/objections").await;
+    assert!(shown.contains("已逾期 2 天"));
+    let regulator = app.login("regulator", crate::helpers::PASSWORD).await;
+
+    // Answered through the API: the outcome and the explanation are on the page.
+    let answered = app
+        .post(
+            &format!("/api/v1/enterprises/{CODE_A}/objections/{id}/answer"),
+            Some(&regulator),
+            &json!({"outcome": "upheld", "explanation": "经复核，处罚决定合法有效。"}),
+        )
+        .await;
+    assert_eq!(answered.status(), 200, "{}", answered.text().await.unwrap());
+    let (_, shown) = open(&mut en, &app, "/workspace/objections").await;
+    assert!(shown.contains("Upheld"), "{shown}");
+    assert!(shown.contains("经复核，处罚决定合法有效。"));
+    assert!(shown.contains("Answered after the deadline"));
+    assert!(!shown.contains("days left") && !shown.contains("Overdue by"));
+}
+
+async fn a_commitment_made_on_the_page_is_seen_through_the_api(app: TestApp) {
+    let cast = app.cast().await;
+    let mut owner = signed_in(&app, "w-owner", Role::Enterprise, Some(CODE_A)).await;
+    let mut regulator = signed_in(&app, "w-regulator", Role::Regulator, None).await;
+    let (_, page) = open(&mut owner, &app, "/workspace/commitments").await;
+    let csrf = hidden_csrf(&page).unwrap();
+    let today = app.clock.today();
+    let end = (today + Duration::days(365)).to_string();
+    // Bad dates and an empty text: every error beside its field at once, nothing recorded.
+    let response = owner
+        .post_form(
+            &app,
+            "/workspace/commitments",
+            &[
+                ("csrf", &csrf),
+                ("enterprise", CODE_A),
+                ("scope", "产品质量"),
+                ("text", ""),
+                ("period_start", "2026-02-30"),
+                ("period_end", &end),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("id=\"field-period_start-error\""), "{body}");
+    assert!(body.contains("id=\"field-text-error\""), "{body}");
+    assert!(body.contains("value=\"产品质量\""));
+    let past = (today - Duration::days(3)).to_string();
+    let response = owner
+        .post_form(
+            &app,
+            "/workspace/commitments",
+            &[
+                ("csrf", &csrf),
+                ("enterprise", CODE_A),
+                ("scope", "产品质量"),
+                ("text", "所售茶叶均经第三方检测合格。"),
+                ("period_start", &past),
+                ("period_end", &past),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422, "a period already over");
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("id=\"field-period_end-error\"")
+    );
+    // A keeper's post is refused: the commitment is the enterprise's own.
+    let (_, rpage) = open(
+        &mut regulator,
+        &app,
+        &format!("/workspace/commitments?enterprise={CODE_A}"),
+    )
+    .await;
+    assert!(
+        !rpage.contains("action=\"/workspace/commitments\""),
+        "read-only for keepers"
+    );
+    let rcsrf = hidden_csrf(&rpage).unwrap();
+    let refused = regulator
+        .post_form(
+            &app,
+            "/workspace/commitments",
+            &[
+                ("csrf", &rcsrf),
+                ("enterprise", CODE_A),
+                ("scope", "产品质量"),
+                ("text", "代为承诺"),
+                ("period_start", &today.to_string()),
+                ("period_end", &end),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    let listed = json_of(
+        &app,
+        &format!("/api/v1/enterprises/{CODE_A}/commitments"),
+        &cast.owner_a,
+    )
+    .await;
+    assert_eq!(listed["total"], 0, "{listed}");
+
+    let response = owner
+        .post_form(
+            &app,
+            "/workspace/commitments",
+            &[
+                ("csrf", &csrf),
+                ("enterprise", CODE_A),
+                ("scope", "产品质量"),
+                ("text", "所售茶叶均经第三方检测合格，不合格产品无条件退换。"),
+                ("period_start", &today.to_string()),
+                ("period_end", &end),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let listed = json_of(
+        &app,
+        &format!("/api/v1/enterprises/{CODE_A}/commitments"),
+        &cast.owner_a,
+    )
+    .await;
+    assert_eq!(listed["total"], 1, "{listed}");
+    assert_eq!(listed["items"][0]["scope"], "产品质量");
+    assert_eq!(listed["items"][0]["status"], "pending");
+    let id = listed["items"][0]["id"].as_i64().unwrap();
+    // Found broken through the API: the page shows the finding and its credit event.
+    let decided = app
+        .post(
+            &format!("/api/v1/enterprises/{CODE_A}/commitments/{id}/decision"),
+            Some(&cast.regulator),
+            &json!({"outcome": "broken", "explanation": "抽检两批次不合格，未按承诺退换。", "severity": "major", "authority": "杭州市西湖区市场监督管理局"}),
+        )
+        .await;
+    assert!(
+        decided.status().is_success(),
+        "{}",
+        decided.text().await.unwrap()
+    );
+    let mut en = owner.clone();
+    en.lang = Some("en".into());
+    let (_, shown) = open(&mut en, &app, "/workspace/commitments").await;
+    assert!(
+        shown.contains("Broken") && shown.contains("抽检两批次不合格"),
+        "{shown}"
+    );
+    assert!(shown.contains("Recorded as credit event"));
+}
+
+async fn basic_changes_apply_shops_at_once_and_hold_registered_facts(app: TestApp) {
+    let cast = app.cast().await;
+    let mut owner = signed_in(&app, "w-owner", Role::Enterprise, Some(CODE_A)).await;
+    let (_, page) = open(&mut owner, &app, "/workspace/submissions").await;
+    assert!(page.contains("name=\"kind\" value=\"basic\""));
+    let csrf = hidden_csrf(&page).unwrap();
+    let before = json_of(
+        &app,
+        &format!("/api/v1/enterprises/{CODE_A}"),
+        &cast.owner_a,
+    )
+    .await;
+    // A shop added: applied at once.
+    let response = owner
+        .post_form(
+            &app,
+            "/workspace/submissions",
+            &[
+                ("csrf", &csrf),
+                ("enterprise", CODE_A),
+                ("kind", "basic"),
+                ("platforms[0].platform", "抖音"),
+                ("platforms[0].shop_name", "西湖茶直播间"),
+                ("platforms[0].shop_url", ""),
+                ("model_b2c", "on"),
+                ("model_live_streaming", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let after = json_of(
+        &app,
+        &format!("/api/v1/enterprises/{CODE_A}"),
+        &cast.owner_a,
+    )
+    .await;
+    let platforms = after["platforms"].to_string();
+    assert!(platforms.contains("西湖茶直播间"), "{after}");
+    assert!(
+        after["business_models"]
+            .to_string()
+            .contains("live_streaming"),
+        "{after}"
+    );
+    // A new name: held for review, the name unchanged.
+    let response = owner
+        .post_form(
+            &app,
+            "/workspace/submissions",
+            &[
+                ("csrf", &csrf),
+                ("enterprise", CODE_A),
+                ("kind", "basic"),
+                ("platforms[0].platform", "抖音"),
+                ("platforms[0].shop_name", "西湖茶直播间"),
+                ("model_b2c", "on"),
+                ("model_live_streaming", "on"),
+                ("name", "杭州西湖新茶电子商务有限公司"),
+                ("note", "已完成工商变更登记"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    let (_, shown) = open(&mut owner, &app, &location).await;
+    assert!(
+        shown.contains("notice warning"),
+        "the held submission is shown as held"
+    );
+    let now = json_of(
+        &app,
+        &format!("/api/v1/enterprises/{CODE_A}"),
+        &cast.owner_a,
+    )
+    .await;
+    assert_eq!(now["name"], before["name"]);
+    let submissions = json_of(
+        &app,
+        &format!("/api/v1/enterprises/{CODE_A}/submissions"),
+        &cast.owner_a,
+    )
+    .await;
+    assert_eq!(submissions["total"], 2, "{submissions}");
+    assert_eq!(
+        submissions["items"][0]["status"], "pending",
+        "{submissions}"
+    );
+    // A bad capital and a bad shop link: beside their fields, nothing submitted.
+    let response = owner
+        .post_form(
+            &app,
+            "/workspace/submissions",
+            &[
+                ("csrf", &csrf),
+                ("enterprise", CODE_A),
+                ("kind", "basic"),
+                ("platforms[0].platform", "抖音"),
+                ("platforms[0].shop_name", "西湖茶直播间"),
+                ("platforms[0].shop_url", "not a link"),
+                ("registered_capital", "很多"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("id=\"field-registered_capital-error\""),
+        "{body}"
+    );
+    assert!(body.contains("value=\"很多\""));
+    let response = owner
+        .post_form(
+            &app,
+            "/workspace/submissions",
+            &[
+                ("csrf", &csrf),
+                ("enterprise", CODE_A),
+                ("kind", "basic"),
+                ("platforms[0].platform", "抖音"),
+                ("platforms[0].shop_name", "西湖茶直播间"),
+                ("platforms[0].shop_url", "not a link"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("id=\"field-platforms[0].shop_url-error\""),
+        "{body}"
+    );
+    let submissions = json_of(
+        &app,
+        &format!("/api/v1/enterprises/{CODE_A}/submissions"),
+        &cast.owner_a,
+    )
+    .await;
+    assert_eq!(submissions["total"], 2, "nothing more was submitted");
+}
+
+async fn records_show_sentiment_and_associations_and_the_dashboard_the_grade_trend(app: TestApp) {
+    let cast = app.cast().await;
+    let base = format!("/api/v1/enterprises/{CODE_A}");
+    let created = app
+        .post(
+            &format!("{base}/sentiment"),
+            Some(&cast.regulator),
+            &json!({"source_kind": "complaint", "source_name": "黑猫投诉", "title": "发货延迟且客服推诿",
+                    "published_at": "2026-10-12T08:30:00", "polarity": -0.7}),
+        )
+        .await;
+    assert_eq!(created.status(), 201, "{}", created.text().await.unwrap());
+    let created = app
+        .post(
+            &format!("{base}/associations"),
+            Some(&cast.regulator),
+            &json!({"kind": "guarantee", "related_code": CODE_B, "related_name": "深圳南山数码贸易有限公司", "amount": 2000000.0}),
+        )
+        .await;
+    assert_eq!(created.status(), 201, "{}", created.text().await.unwrap());
+    let mut owner = signed_in(&app, "w-owner", Role::Enterprise, Some(CODE_A)).await;
+    let mut en = owner.clone();
+    en.lang = Some("en".into());
+    let (_, records) = open(&mut en, &app, "/workspace/records").await;
+    assert!(
+        records.contains("发货延迟且客服推诿") && records.contains("tone-negative"),
+        "{records}"
+    );
+    assert!(records.contains("Complaint"));
+    assert!(records.contains("Guarantee") && records.contains(&format!("/enterprises/{CODE_B}")));
+    // Scored on two days: the dashboard draws the trend, one point per day.
+    let (_, dashboard) = open(&mut owner, &app, "/workspace").await;
+    assert!(
+        !dashboard.contains("grade-trend"),
+        "no trend before two days scored"
+    );
+    // Twice on the first day, once on the next.
+    for _ in 0..2 {
+        let scored = score(&app, &base, &cast.regulator).await;
+        assert_eq!(scored.status(), 201, "{}", scored.text().await.unwrap());
+    }
+    app.clock.advance(Duration::days(1));
+    let regulator = app.login("regulator", crate::helpers::PASSWORD).await;
+    let scored = score(&app, &base, &regulator).await;
+    assert_eq!(scored.status(), 201);
+    let mut en = signed_in_again(&app, "w-owner", "en").await;
+    let mut owner = signed_in_again(&app, "w-owner", "zh-CN").await;
+    let (_, dashboard) = open(&mut en, &app, "/workspace").await;
+    assert!(
+        dashboard.contains("class=\"chart grade-trend\""),
+        "{dashboard}"
+    );
+    let trend = &dashboard[dashboard.find("grade-trend").unwrap()..];
+    let trend = &trend[..trend.find("</svg>").unwrap()];
+    assert_eq!(
+        trend.matches("<circle").count(),
+        2,
+        "one point per day scored"
+    );
+    assert!(dashboard.contains("The last 2 days scored"));
+    // The radar speaks the page's language.
+    let (_, zh) = open(&mut owner, &app, "/workspace").await;
+    let radar = &zh[zh.find("chart radar").unwrap()..];
+    assert!(
+        radar.contains("信用历史") && radar.contains("经营行为"),
+        "{radar}"
+    );
 }

@@ -445,3 +445,114 @@ action-dispute = Disputed
 action-answer_objection = Objection answered
 ws-table = Table (scroll sideways to see every column)
 ws-events = Credit events (all, public or not)
+
+# Objections
+ws-nav-objections = Objections
+obj-title = Objections
+obj-lead = If one of your credit events or operating records is wrong, file an objection. The record is marked as disputed at once, in your reports too, and a regulator must answer within 20 calendar days.
+obj-list = Your objections
+obj-none = No objections filed.
+obj-record = Disputed record
+obj-choose = Choose a record…
+obj-target-event = Credit event { $id }: { $title } ({ $date })
+obj-target-operating = Operating record { $id }: period { $period }
+obj-of-event = Credit event { $id }
+obj-of-operating = Operating record { $id }
+obj-filed-at = Filed
+obj-deadline = Answer due by
+obj-reason = Why the record is wrong
+obj-outcome = Outcome
+obj-awaiting = Awaiting the regulator's answer
+obj-answered-late = Answered after the deadline
+obj-days-left = { $days ->
+    [one] 1 day left
+   *[other] { $days } days left
+}
+obj-due-today = Due today
+obj-overdue-by = { $days ->
+    [one] Overdue by 1 day
+   *[other] Overdue by { $days } days
+}
+obj-file = File an objection
+obj-nothing = Nothing can be disputed now: you have no active credit event and no operating record that is not already disputed.
+obj-attachment-title = Supporting document: title (optional)
+obj-attachment-url = Supporting document: link (optional)
+obj-attachment-hint = An https link, e.g. to a review decision or a platform statement.
+obj-button = File the objection
+obj-filed = Objection { $id } was filed; the record now shows as disputed.
+obj-status-open = Open
+obj-status-answered = Answered
+obj-outcome-corrected = Corrected
+obj-outcome-partly_corrected = Partly corrected
+obj-outcome-upheld = Upheld: the record stands
+
+# Commitments
+ws-nav-commitments = Commitments
+cm-title = Credit commitments
+cm-lead = A credit commitment (信用承诺) is a public promise to keep a rule for a period. When the period ends a regulator finds it kept, which records an honour, or broken, which records a negative credit event.
+cm-list = Your commitments
+cm-none = No commitments yet.
+cm-scope = What it covers
+cm-scope-hint = For example: product quality, on-time delivery, truthful advertising.
+cm-text = The commitment
+cm-period = Period
+cm-period-start = From
+cm-period-end = Until
+cm-finding = Finding
+cm-awaiting = Not decided yet
+cm-event = Recorded as credit event { $id }
+cm-make = Make a commitment
+cm-button = Make the commitment
+cm-made = Commitment { $id } was recorded.
+cm-status-pending = In force
+cm-status-kept = Kept
+cm-status-broken = Broken
+
+# Records: sentiment and associations
+ws-sentiment = Public sentiment
+ws-sentiment-none = No sentiment items recorded.
+sent-published = Published
+sent-source = Source
+sent-title = Title
+sent-polarity = Tone
+sent-topic = Topic
+sent-kind-news = News
+sent-kind-social = Social media
+sent-kind-review = Review
+sent-kind-complaint = Complaint
+sent-tone-positive = Positive
+sent-tone-neutral = Neutral
+sent-tone-negative = Negative
+ws-associations = Associations
+ws-associations-none = No associations recorded.
+assoc-kind = Kind
+assoc-party = Related party
+assoc-share = Share
+assoc-amount = Amount
+assoc-valid = Valid
+assoc-kind-shareholder = Shareholder
+assoc-kind-same_legal_representative = Same legal representative
+assoc-kind-guarantee = Guarantee
+assoc-kind-supply_chain = Supply chain
+
+# Submissions: basic data
+ws-basic-title = Change your basic data
+ws-basic-note = Your shops and business models are updated at once. Changes to registered facts (name, legal representative, capital, region) wait until a regulator has checked them against the business register.
+ws-basic-shops = Online shops
+ws-basic-platform = Platform { $n }
+ws-basic-shop = Shop name { $n }
+ws-basic-shop-url = Shop link { $n } (optional)
+ws-basic-shops-hint = Clear a row to remove that shop.
+ws-basic-registered = Registered facts
+ws-basic-registered-hint = Leave a field empty to keep it as it is.
+ws-basic-phone = Legal representative's phone
+ws-basic-now = Now: { $value }
+ws-basic-button = Submit the changes
+
+# Dashboard: grade trend
+ws-trend = Grade over time
+ws-trend-short = The trend appears once the enterprise has been scored on two different days.
+ws-trend-aria = Step chart of the credit grade over time, from AAA at the top to C at the bottom
+ws-trend-caption = The last { $count } days scored, from { $first } to { $last }.
+ws-trend-point = { $date }: { $grade } (score { $score })
+ws-radar-aria = Radar chart of the dimension scores
