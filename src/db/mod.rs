@@ -22,6 +22,7 @@ pub mod statistics;
 pub mod submissions;
 pub mod users;
 pub mod watch;
+pub mod workspace;
 
 use std::sync::Arc;
 

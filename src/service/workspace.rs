@@ -15,6 +15,7 @@ use crate::scoring::features::Dimension;
 use crate::state::AppState;
 
 pub use crate::db::scores::ScoreRow;
+pub use crate::db::workspace::OpenItems;
 
 /// The latest score of an enterprise as its dashboard shows it.
 #[derive(Debug)]
@@ -74,6 +75,21 @@ pub async fn dashboard(
                     dimensions,
                     reasons,
                 }))
+            })
+        })
+        .await
+}
+
+/// What of the enterprise waits for a regulator: held submissions, open objections, repairs and
+/// commitments to decide.
+pub async fn open_items(state: &AppState, caller: &Caller, code: &str) -> AppResult<OpenItems> {
+    caller.viewer.require_private_of(code)?;
+    let code = code.to_string();
+    state
+        .blocking(move |db| {
+            db.read(|conn| {
+                enterprises::get(conn, &code)?;
+                crate::db::workspace::open_items(conn, &code)
             })
         })
         .await

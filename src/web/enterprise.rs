@@ -254,26 +254,7 @@ pub async fn dashboard(ctx: Ctx, state: State, requested: Option<&str>) -> AppRe
     let score = workspace::dashboard(&state, &ctx.caller, &target.code).await?;
     let head = head(&ctx, &state, &target, "/workspace").await?;
     let (_, memberships) = lists::of_enterprise(&state, &ctx.caller, &target.code).await?;
-    let pending = submissions::of_enterprise(
-        &state,
-        &ctx.caller,
-        &target.code,
-        Some(SubmissionStatus::Pending),
-        PageRequest::new(Some(1), Some(1))?,
-    )
-    .await?
-    .total;
-    let open_repairs = repairs::of_enterprise(
-        &state,
-        &ctx.caller,
-        &target.code,
-        PageRequest::new(Some(1), Some(service::MAX_PAGE_SIZE))?,
-    )
-    .await?
-    .rows
-    .iter()
-    .filter(|r| r.status == "pending")
-    .count();
+    let open = workspace::open_items(&state, &ctx.caller, &target.code).await?;
     let history = service::scores::history(
         &state,
         &ctx.caller,
@@ -393,12 +374,22 @@ pub async fn dashboard(ctx: Ctx, state: State, requested: Option<&str>) -> AppRe
             ul class="ws-open" {
                 li {
                     a href=(target.href("/workspace/submissions")) {
-                        (t_args(lang, "ws-open-submissions", &[("count", &format_number(lang, pending))]))
+                        (t_args(lang, "ws-open-submissions", &[("count", &format_number(lang, open.held_submissions))]))
+                    }
+                }
+                li {
+                    a href=(target.href("/workspace/objections")) {
+                        (t_args(lang, "ws-open-objections", &[("count", &format_number(lang, open.open_objections))]))
+                    }
+                }
+                li {
+                    a href=(target.href("/workspace/commitments")) {
+                        (t_args(lang, "ws-open-commitments", &[("count", &format_number(lang, open.pending_commitments))]))
                     }
                 }
                 li {
                     a href=(target.href("/workspace/repairs")) {
-                        (t_args(lang, "ws-open-repairs", &[("count", &format_number(lang, open_repairs as i64))]))
+                        (t_args(lang, "ws-open-repairs", &[("count", &format_number(lang, open.pending_repairs))]))
                     }
                 }
             }
@@ -1119,7 +1110,7 @@ fn basic_form(
     names.extend([
         "business_models".to_string(),
         "platforms".to_string(),
-        "note".to_string(),
+        "basic_note".to_string(),
     ]);
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let model_errors = forms::errors_of(errors, "business_models");
@@ -1173,7 +1164,7 @@ fn basic_form(
                             .hint(t_args(lang, "ws-basic-now", &[("value", &now)])).render(lang, errors))
                     }
                 }
-                (textarea(lang, "note", t(lang, "ws-note"), typed.map_or("", |f| val(f, "note")), false, errors))
+                (textarea(lang, "basic_note", t(lang, "ws-note"), typed.map_or("", |f| val(f, "basic_note")), false, errors))
                 div class="actions" {
                     button type="submit" class="button" { (t(lang, "ws-basic-button")) }
                 }
@@ -1358,7 +1349,7 @@ async fn submit_basic(
         .enterprise;
     let mut v = Violations::new();
     let basic = basic_changes(form, &current, &mut v);
-    let note = Some(val(form, "note").trim().to_string()).filter(|n| !n.is_empty());
+    let note = Some(val(form, "basic_note").trim().to_string()).filter(|n| !n.is_empty());
     let result = if v.is_empty() {
         submissions::submit(
             state,
@@ -1372,7 +1363,9 @@ async fn submit_basic(
         )
         .await
         .map_err(|e| match e {
-            AppError::Validation(v) => AppError::Validation(rename(v, "basic.", &[])),
+            AppError::Validation(v) => {
+                AppError::Validation(rename(v, "basic.", &[("note", "basic_note")]))
+            }
             other => other,
         })
     } else {

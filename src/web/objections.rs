@@ -164,8 +164,14 @@ async fn render(
                                 tr {
                                     td { (o.id) }
                                     td {
-                                        @if let Some(id) = o.credit_event_id { (t_args(lang, "obj-of-event", &[("id", &id.to_string())])) }
-                                        @if let Some(id) = o.operating_record_id { (t_args(lang, "obj-of-operating", &[("id", &id.to_string())])) }
+                                        @if let Some(id) = o.credit_event_id {
+                                            (t_args(lang, "obj-of-event", &[("id", &id.to_string())]))
+                                            @if let Some(e) = events.rows.iter().find(|e| e.id == id) { br; span class="hint" { (e.record.title) } }
+                                        }
+                                        @if let Some(id) = o.operating_record_id {
+                                            (t_args(lang, "obj-of-operating", &[("id", &id.to_string())]))
+                                            @if let Some(r) = periods.rows.iter().find(|r| r.id == id) { br; span class="hint" { (r.record.period_label) } }
+                                        }
                                     }
                                     td { (format_date_time(lang, o.filed_at)) }
                                     td { (countdown(lang, status, o.deadline, today)) }

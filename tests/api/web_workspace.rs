@@ -109,6 +109,14 @@ async fn workspace_pages_show_the_owner_its_data_in_both_languages(app: TestApp)
                 &body[body.find(MISSING_MARKER).unwrap()..][..60]
             );
             assert!(body.contains("class=\"ws-nav\""), "{path}");
+            let mut ids = std::collections::BTreeSet::new();
+            for id in body
+                .split(" id=\"")
+                .skip(1)
+                .map(|rest| &rest[..rest.find('"').unwrap()])
+            {
+                assert!(ids.insert(id), "{path}: the id {id} is used twice");
+            }
             assert!(!body.contains("style="), "no inline style on {path}");
             assert!(!body.contains("11010519491231002X"), "{path}");
             // Keepers read the same page of enterprise A, without its forms.
@@ -602,6 +610,11 @@ async fn an_objection_filed_on_the_page_counts_down_and_shows_its_answer(app: Te
     assert_eq!(event["status"], "disputed");
     let mut en = owner.clone();
     en.lang = Some("en".into());
+    let (_, dashboard) = open(&mut en, &app, "/workspace").await;
+    assert!(
+        dashboard.contains("Objections awaiting an answer: 1"),
+        "the dashboard counts the open objection: {dashboard}"
+    );
     let (status, shown) = open(&mut en, &app, &location).await;
     assert_eq!(status, 200);
     assert!(shown.contains("20 days left"), "{shown}");
@@ -639,6 +652,11 @@ async fn an_objection_filed_on_the_page_counts_down_and_shows_its_answer(app: Te
     assert!(shown.contains("经复核，处罚决定合法有效。"));
     assert!(shown.contains("Answered after the deadline"));
     assert!(!shown.contains("days left") && !shown.contains("Overdue by"));
+    let (_, dashboard) = open(&mut en, &app, "/workspace").await;
+    assert!(
+        dashboard.contains("Objections awaiting an answer: 0"),
+        "an answered objection no longer waits: {dashboard}"
+    );
 }
 
 async fn a_commitment_made_on_the_page_is_seen_through_the_api(app: TestApp) {
@@ -833,7 +851,7 @@ async fn basic_changes_apply_shops_at_once_and_hold_registered_facts(app: TestAp
                 ("model_b2c", "on"),
                 ("model_live_streaming", "on"),
                 ("name", "杭州西湖新茶电子商务有限公司"),
-                ("note", "已完成工商变更登记"),
+                ("basic_note", "已完成工商变更登记"),
             ],
         )
         .await;

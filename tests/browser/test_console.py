@@ -11,10 +11,12 @@ Run by scripts/browser_test.sh, which starts `ecredit serve --demo` and passes:
 
 Tasks done through the pages, keyboard only where it says so, and checked through the API:
 sign in (Tab/Enter), search an enterprise and open its profile, switch the language, create a
-public report, verify it and a tampered copy. axe-core must find no serious or critical
+public report, verify it and a tampered copy; as the enterprise, grant and revoke an
+authorisation, file an objection, and submit an operating period that is held for review. axe-core must find no serious or critical
 violation on any page, in either language; the pages must break no CSP rule.
 """
 
+import datetime
 import json
 import os
 import sys
@@ -37,6 +39,8 @@ WORKSPACE_PAGES = [
     ("ws-records", "/workspace/records"),
     ("ws-history", "/workspace/history"),
     ("ws-submissions", "/workspace/submissions"),
+    ("ws-objections", "/workspace/objections"),
+    ("ws-commitments", "/workspace/commitments"),
     ("ws-repairs", "/workspace/repairs"),
     ("ws-authorizations", "/workspace/authorizations"),
     ("ws-query-log", "/workspace/query-log"),
@@ -131,6 +135,73 @@ def grant_and_revoke(page, token):
     check(revoked["status"] == "revoked", f"the grant is revoked in the API: {revoked}")
 
 
+def file_objection(page, token, code):
+    """The enterprise disputes the first record its objection form offers; the API shows the
+    objection open and the record disputed, and the page counts the 20 days down."""
+    base = f"/api/v1/enterprises/{code}"
+    before = api("GET", f"{base}/objections", token)["total"]
+    page.get_by_role("link", name="异议", exact=True).first.click()
+    page.wait_for_url("**/workspace/objections")
+    target = page.locator("#field-target option").nth(1).get_attribute("value")
+    page.locator("#field-target").select_option(target)
+    page.locator("#field-reason").fill("浏览器测试：该记录与平台后台数据不符")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交异议").click()
+    expect(page.locator(".notice.success")).to_be_visible()
+    listed = api("GET", f"{base}/objections", token)
+    check(listed["total"] == before + 1, "the objection is in the API")
+    objection = max(listed["items"], key=lambda o: o["id"])
+    check(objection["status"] == "open", f"the objection is open: {objection}")
+    kind, record_id = target.split(":")
+    if kind == "event":
+        record = api("GET", f"{base}/credit-events/{record_id}", token)
+        check(record["status"] == "disputed", f"the event is disputed: {record}")
+    else:
+        record = api("GET", f"{base}/operating-records/{record_id}", token)
+        check(record["review_status"] == "disputed", f"the period is disputed: {record}")
+    expect(page.locator("tbody tr", has_text="浏览器测试：该记录与平台后台数据不符")).to_contain_text("剩余 20 天")
+
+
+def month_span(label):
+    """The months a period label covers, as month numbers (year * 12 + month - 1)."""
+    if "Q" in label:
+        year, quarter = label.split("Q")
+        first = int(year) * 12 + (int(quarter) - 1) * 3
+        return range(first, first + 3)
+    year, month = label.split("-")
+    return range(int(year) * 12 + int(month) - 1, int(year) * 12 + int(month))
+
+
+def submit_held_period(page, token, code):
+    """The enterprise submits a month with more complaints than orders: it is held for review,
+    shown as held on the page and pending in the API."""
+    base = f"/api/v1/enterprises/{code}"
+    recorded = api("GET", f"{base}/operating-records?per_page=100", token)["items"]
+    taken = {m for r in recorded for m in month_span(r["period"])}
+    now = datetime.date.today()
+    month = now.year * 12 + now.month - 2
+    while month in taken:
+        month -= 1
+    period = f"{month // 12}-{month % 12 + 1:02d}"
+    page.goto(BASE + "/workspace/submissions")
+    page.locator("#field-period").fill(period)
+    page.locator("#field-online_sales").fill("18000")
+    page.locator("#field-orders").fill("40")
+    page.locator("#field-complaints").fill("55")
+    with page.expect_navigation():
+        page.locator("form.form-grid button[type=submit]").click()
+    expect(page.locator(".notice.warning")).to_contain_text("需监管人员审核")
+    submissions = api("GET", f"{base}/submissions", token)["items"]
+    newest = max(submissions, key=lambda s: s["id"])
+    check(newest["status"] == "pending", f"the period is held: {newest}")
+    check(
+        any(f["field"] == "operating[0].complaints" for f in newest["findings"]),
+        f"the finding names the complaints: {newest}",
+    )
+    periods = [r["period"] for r in api("GET", f"{base}/operating-records?per_page=100", token)["items"]]
+    check(period not in periods, "a held period is not recorded before the review")
+
+
 def run_axe(page, label):
     page.add_script_tag(path=AXE_JS)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -210,6 +281,9 @@ def main():
             lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
         )
         grant_and_revoke(page, token)
+        own_code = page.locator(".ws-enterprise a").first.get_attribute("href").rsplit("/", 1)[1]
+        file_objection(page, token, own_code)
+        submit_held_period(page, token, own_code)
         for label, path in WORKSPACE_PAGES:
             page.goto(BASE + path)
         check(not csp_errors, f"no CSP violations: {csp_errors}")

@@ -556,3 +556,5 @@ ws-trend-aria = Step chart of the credit grade over time, from AAA at the top to
 ws-trend-caption = The last { $count } days scored, from { $first } to { $last }.
 ws-trend-point = { $date }: { $grade } (score { $score })
 ws-radar-aria = Radar chart of the dimension scores
+ws-open-objections = Objections awaiting an answer: { $count }
+ws-open-commitments = Commitments in force: { $count }

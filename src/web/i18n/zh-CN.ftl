@@ -550,3 +550,5 @@ ws-trend-aria = 信用等级随时间变化的阶梯图，AAA 在上，C 在下
 ws-trend-caption = 最近 { $count } 个评分日，从 { $first } 到 { $last }。
 ws-trend-point = { $date }：{ $grade }（{ $score } 分）
 ws-radar-aria = 各维度得分雷达图
+ws-open-objections = 待答复的异议：{ $count } 件
+ws-open-commitments = 履行中的信用承诺：{ $count } 项
