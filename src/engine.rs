@@ -15,10 +15,12 @@ use crate::db::{Db, DbConnection, enterprises, lists, models, records, scores};
 use crate::domain::enterprise::Enterprise;
 use crate::domain::records::{CreditEventKind, CreditEventStatus, Severity};
 use crate::error::{AppError, AppResult};
+use crate::i18n::{self, Lang};
 use crate::scoring::features::{self, EnterpriseRecords, FeatureValue};
 use crate::scoring::grade::{self, Grade, GradeAdjustment, GradeState, PolicyFacts, PolicyRules};
 use crate::scoring::model::{ModelArtifact, ScoreBreakdown, TrainingTable};
-use crate::scoring::scorecard::{self, ColumnSpec, Reason};
+use crate::scoring::scorecard::{ColumnSpec, Reason};
+use crate::scoring::wording;
 
 /// A model ready to score.
 pub struct LoadedModel {
@@ -209,17 +211,18 @@ impl Reasons {
         })
     }
 
-    /// The reasons of a stored score, with the dimension and text of each feature.
-    pub fn from_stored(stored: &str) -> Reasons {
+    /// The reasons of a stored score, with the code, dimension and text of each feature, the
+    /// text in plain words in `lang`.
+    pub fn from_stored(stored: &str, lang: Lang) -> Reasons {
         let stored: StoredReasons = serde_json::from_str(stored).unwrap_or_default();
-        let full = |reasons: Vec<StoredReason>| -> Vec<Reason> {
+        let full = |reasons: Vec<StoredReason>, raises: bool| -> Vec<Reason> {
             reasons
                 .into_iter()
                 .map(|r| {
                     let spec = features::feature_index(&r.feature).map(|i| &features::FEATURES[i]);
-                    let description = spec.map_or(r.feature.as_str(), |f| f.description);
                     Reason {
-                        text: scorecard::reason_text(description, &r.bin),
+                        code: wording::reason_code(&r.feature, raises),
+                        text: i18n::reasons::bin_text(lang, &r.feature, &r.bin),
                         dimension: spec.map(|f| f.dimension),
                         feature: r.feature,
                         bin: r.bin,
@@ -230,8 +233,8 @@ impl Reasons {
                 .collect()
         };
         Reasons {
-            raised: full(stored.raised),
-            lowered: full(stored.lowered),
+            raised: full(stored.raised, true),
+            lowered: full(stored.lowered, false),
         }
     }
 }
@@ -788,12 +791,13 @@ mod tests {
     fn reason(feature: &str, bin: &str, points: f64, impact: f64) -> Reason {
         let spec = &features::FEATURES[features::feature_index(feature).unwrap()];
         Reason {
+            code: wording::reason_code(feature, impact > 0.0),
             feature: feature.into(),
             dimension: Some(spec.dimension),
             bin: bin.into(),
             points,
             impact,
-            text: scorecard::reason_text(spec.description, bin),
+            text: i18n::reasons::bin_text(Lang::En, feature, bin),
         }
     }
 
@@ -816,19 +820,25 @@ mod tests {
             !stored.contains("text") && !stored.contains("dimension"),
             "{stored}"
         );
-        let back = Reasons::from_stored(&stored);
+        let back = Reasons::from_stored(&stored, Lang::En);
         assert_eq!(back.raised[0].text, reasons.raised[0].text);
+        assert_eq!(back.raised[0].code, "refund_rate.raises");
+        assert_eq!(back.lowered[0].code, "tax_to_sales.lowers");
         assert_eq!(back.raised[0].points, 38.93);
         assert_eq!(back.raised[0].impact, 2.55);
         assert_eq!(back.lowered[0].dimension, Some(Dimension::Fulfilment));
-        assert!(
-            back.lowered[0].text.ends_with("(missing)"),
-            "{}",
-            back.lowered[0].text
+        assert_eq!(
+            back.lowered[0].text,
+            "Tax paid per yuan of online sales over the last 12 months: no figures"
         );
         assert_eq!(back.lowered[1].impact, -8.57);
         assert_eq!(back.lowered[1].text, reasons.lowered[1].text);
+        let zh = Reasons::from_stored(&stored, Lang::ZhCn);
+        assert_eq!(
+            zh.lowered[1].text,
+            "近 6 个月网络销售额增长：−29.0% 至 −26.0%"
+        );
         // Unreadable or empty storage gives no reasons rather than an error.
-        assert_eq!(Reasons::from_stored("").raised, []);
+        assert_eq!(Reasons::from_stored("", Lang::En).raised, []);
     }
 }

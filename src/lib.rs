@@ -16,6 +16,7 @@ pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod error;
+pub mod i18n;
 pub mod publishing;
 pub mod report;
 pub mod scoring;

@@ -238,7 +238,8 @@ fn rating_facts(
     };
     let sub_scores: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&row.sub_scores).unwrap_or_default();
-    let reasons = Reasons::from_stored(&row.reasons);
+    // The report is written in English, as its headings are.
+    let reasons = Reasons::from_stored(&row.reasons, crate::i18n::Lang::En);
     Ok(RatingFacts {
         grade: Grade::from_stored(&row.grade),
         as_of: row.as_of,

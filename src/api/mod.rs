@@ -27,7 +27,7 @@ pub mod views;
 pub mod watch;
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpMessage, HttpRequest, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
@@ -35,6 +35,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::Viewer;
 use crate::domain::CreditCode;
 use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
 use crate::service::history::ChangeContext;
 use crate::service::{Caller, ExpectedVersion, Paged};
 use crate::state::AppState;
@@ -133,6 +134,30 @@ impl<T: ToSchema> From<Paged<T>> for Page<T> {
 /// The caller of a use case, read off the request.
 pub fn caller(req: &HttpRequest, viewer: Viewer) -> Caller {
     Caller::new(viewer, request_id(req), req.peer_addr().map(|a| a.ip()))
+}
+
+/// The language a response's words are written in: zh-CN when the first language of
+/// `Accept-Language` is any Chinese, English otherwise (as the console negotiates, without its
+/// cookie).
+pub fn response_lang(req: &HttpRequest) -> Lang {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    crate::i18n::negotiate(None, accept)
+}
+
+/// A response whose words follow `Accept-Language`: it says which language it is in, and that
+/// it varies by the header.
+pub fn in_language(
+    status: actix_web::http::StatusCode,
+    lang: Lang,
+) -> actix_web::HttpResponseBuilder {
+    let mut builder = HttpResponse::build(status);
+    builder
+        .insert_header((header::CONTENT_LANGUAGE, lang.tag()))
+        .insert_header((header::VARY, "Accept-Language"));
+    builder
 }
 
 /// The canonical form of a credit code in a path; a malformed one names no enterprise.

@@ -1,5 +1,6 @@
 //! `/enterprises/{code}/score` and `/scores`: the current score and grade, rescoring, history.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -7,10 +8,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::problems::{PrivateListProblems, PublicReadProblems};
 use super::views::Visibility;
-use super::{ApiQuery, Page, PageQuery, PageRequest, path_code};
+use super::{ApiQuery, Page, PageQuery, PageRequest, in_language, path_code, response_lang};
 use crate::auth::Viewer;
 use crate::engine::Reasons;
 use crate::error::{AppResult, Problem};
+use crate::i18n::Lang;
 use crate::scoring::grade::{Grade, GradeAdjustment};
 use crate::service::Caller;
 use crate::service::scores::{self, CurrentScore, ScoreRow};
@@ -81,7 +83,7 @@ impl ScoreView {
         }
     }
 
-    fn of(row: ScoreRow, full: bool, percentile: Option<f64>) -> Self {
+    fn of(row: ScoreRow, full: bool, percentile: Option<f64>, lang: Lang) -> Self {
         let details = full.then(|| ScoreDetails {
             id: row.id,
             score: row.score,
@@ -94,7 +96,7 @@ impl ScoreView {
             upgrade_pending: row.upgrade_pending,
             adjustments: serde_json::from_str(&row.adjustments).unwrap_or_default(),
             sub_scores: serde_json::from_str(&row.sub_scores).unwrap_or_default(),
-            reasons: Reasons::from_stored(&row.reasons),
+            reasons: Reasons::from_stored(&row.reasons, lang),
             model_version: row.model_version.clone(),
             scored_at: row.scored_at,
             scored_by: row.scored_by.clone(),
@@ -117,25 +119,39 @@ impl ScoreView {
 /// enterprise itself also see the score, both models' PDs, sub-scores, reasons and percentile.
 #[utoipa::path(
     get, path = "/api/v1/enterprises/{code}/score", tag = "scores",
-    params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B")),
+    params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B"), ReasonLanguage),
     responses(
-        (status = 200, description = "The current score", body = ScoreView),
+        (status = 200, description = "The current score", body = ScoreView,
+         headers(("Content-Language" = String, description = "The language of the reasons' texts"))),
         PublicReadProblems,
     ),
     security((), ("bearer" = []))
 )]
 pub async fn get_score(
     state: web::Data<AppState>,
+    req: HttpRequest,
     viewer: Viewer,
     code: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let code = path_code(&code)?;
+    let lang = response_lang(&req);
     let caller = Caller::new(viewer, None, None);
     let view = match scores::current(&state, &caller, &code).await? {
         CurrentScore::Public { code, grade, as_of } => ScoreView::public(code, &grade, as_of),
-        CurrentScore::Full { row, percentile } => ScoreView::of(*row, true, Some(percentile)),
+        CurrentScore::Full { row, percentile } => ScoreView::of(*row, true, Some(percentile), lang),
     };
-    Ok(HttpResponse::Ok().json(view))
+    Ok(in_language(StatusCode::OK, lang).json(view))
+}
+
+/// The language of the reasons' texts.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct ReasonLanguage {
+    /// zh-CN when the first language is any Chinese (`zh`, `zh-CN`, `zh-TW`…), English
+    /// otherwise.
+    #[serde(rename = "Accept-Language")]
+    #[param(rename = "Accept-Language", example = "zh-CN,zh;q=0.9")]
+    pub accept_language: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -149,9 +165,10 @@ pub struct RescoreQuery {
 /// Rescore an enterprise now with the active model. Regulators and admins.
 #[utoipa::path(
     post, path = "/api/v1/enterprises/{code}/score", tag = "scores",
-    params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B"), RescoreQuery),
+    params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B"), RescoreQuery, ReasonLanguage),
     responses(
-        (status = 201, description = "Scored and stored", body = ScoreView),
+        (status = 201, description = "Scored and stored", body = ScoreView,
+         headers(("Content-Language" = String, description = "The language of the reasons' texts"))),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only regulators and admins rescore", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such enterprise", body = Problem, content_type = "application/problem+json"),
@@ -170,23 +187,31 @@ pub async fn rescore(
     let code = path_code(&code)?;
     let as_of = query.into_inner()?.as_of;
     let caller = super::caller(&req, viewer);
+    let lang = response_lang(&req);
     let (row, percentile) = scores::rescore(&state, &caller, &code, as_of).await?;
-    Ok(HttpResponse::Created().json(ScoreView::of(row, true, Some(percentile))))
+    Ok(in_language(StatusCode::CREATED, lang).json(ScoreView::of(
+        row,
+        true,
+        Some(percentile),
+        lang,
+    )))
 }
 
 /// An enterprise's scores, latest first: the grade history. Regulators, admins and the
 /// enterprise itself.
 #[utoipa::path(
     get, path = "/api/v1/enterprises/{code}/scores", tag = "scores",
-    params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B"), PageQuery),
+    params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B"), PageQuery, ReasonLanguage),
     responses(
-        (status = 200, description = "One page of scores", body = Page<ScoreView>),
+        (status = 200, description = "One page of scores", body = Page<ScoreView>,
+         headers(("Content-Language" = String, description = "The language of the reasons' texts"))),
         PrivateListProblems,
     ),
     security(("bearer" = []))
 )]
 pub async fn list_scores(
     state: web::Data<AppState>,
+    req: HttpRequest,
     viewer: Viewer,
     code: web::Path<String>,
     paging: ApiQuery<PageQuery>,
@@ -194,6 +219,9 @@ pub async fn list_scores(
     let code = path_code(&code)?;
     let paging = paging.into_inner().and_then(PageRequest::try_from);
     let caller = Caller::new(viewer, None, None);
+    let lang = response_lang(&req);
     let scores = scores::history(&state, &caller, &code, paging).await?;
-    Ok(HttpResponse::Ok().json(Page::from(scores.map(|row| ScoreView::of(row, true, None)))))
+    Ok(in_language(StatusCode::OK, lang).json(Page::from(
+        scores.map(|row| ScoreView::of(row, true, None, lang)),
+    )))
 }

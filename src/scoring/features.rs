@@ -47,12 +47,36 @@ pub struct FeatureSpec {
     pub monotonicity: Monotonicity,
     /// What it measures, for reasons shown to people.
     pub description: &'static str,
+    /// What its values are, for writing a bin in words.
+    pub unit: Unit,
+}
+
+/// What the values of a feature are: how a bin's edges are written for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A whole number of things (shops, events, months with figures).
+    Count,
+    /// A fraction of a whole, written as a percentage.
+    Share,
+    /// A relative change, written as a signed percentage.
+    Change,
+    /// A quantity with one decimal (years, months, complaints per thousand orders).
+    Number,
+    /// A polarity in [-1, 1], with two decimals.
+    Polarity,
+    /// `ln(1 + yuan)`, written as the amount of yuan.
+    LogYuan,
+    /// `ln(1 + n)` of a whole number, written as the number.
+    LogCount,
+    /// Levels of a category, each written by its name.
+    Levels,
 }
 
 const fn numeric(
     name: &'static str,
     dimension: Dimension,
     monotonicity: Monotonicity,
+    unit: Unit,
     description: &'static str,
 ) -> FeatureSpec {
     FeatureSpec {
@@ -61,6 +85,7 @@ const fn numeric(
         kind: FeatureKind::Numeric,
         monotonicity,
         description,
+        unit,
     }
 }
 
@@ -73,18 +98,21 @@ pub const FEATURES: &[FeatureSpec] = &[
         "years_established",
         Qualification,
         Decreasing,
+        Unit::Number,
         "years since establishment",
     ),
     numeric(
         "log_registered_capital",
         Qualification,
         Decreasing,
+        Unit::LogYuan,
         "registered capital (log yuan)",
     ),
     numeric(
         "platform_count",
         Qualification,
         Free,
+        Unit::Count,
         "number of platform shops",
     ),
     FeatureSpec {
@@ -93,125 +121,146 @@ pub const FEATURES: &[FeatureSpec] = &[
         kind: FeatureKind::Categorical,
         monotonicity: Free,
         description: "main business model",
+        unit: Unit::Levels,
     },
     numeric(
         "sales_growth",
         OperatingBehaviour,
         Free,
+        Unit::Change,
         "online sales growth over the last 6 months",
     ),
     numeric(
         "refund_rate",
         OperatingBehaviour,
         Increasing,
+        Unit::Share,
         "refund rate over the last 12 months",
     ),
     numeric(
         "complaints_per_1k_orders",
         OperatingBehaviour,
         Increasing,
+        Unit::Number,
         "complaints per thousand orders over the last 12 months",
     ),
     numeric(
         "positive_review_rate",
         OperatingBehaviour,
         Decreasing,
+        Unit::Share,
         "positive-review rate over the last 12 months",
     ),
     numeric(
         "sales_volatility",
         OperatingBehaviour,
         Increasing,
+        Unit::Share,
         "month-to-month variation of online sales",
     ),
     numeric(
         "months_reported",
         OperatingBehaviour,
         Decreasing,
+        Unit::Count,
         "months with operating figures in the last 12",
     ),
     numeric(
         "negative_events_24m",
         CreditHistory,
         Increasing,
+        Unit::Count,
         "negative credit events in the last 24 months",
     ),
     numeric(
         "serious_events_60m",
         CreditHistory,
         Increasing,
+        Unit::Count,
         "serious negative events in the last 5 years",
     ),
     numeric(
         "months_since_negative",
         CreditHistory,
         Decreasing,
+        Unit::Number,
         "months since the last negative event",
     ),
     numeric(
         "positive_events_36m",
         CreditHistory,
         Decreasing,
+        Unit::Count,
         "honours and kept commitments in the last 36 months",
     ),
     numeric(
         "on_time_delivery_rate",
         Fulfilment,
         Decreasing,
+        Unit::Share,
         "on-time delivery rate over the last 12 months",
     ),
     numeric(
         "quality_fail_rate",
         Fulfilment,
         Increasing,
+        Unit::Share,
         "share of failed quality spot checks over the last 24 months",
     ),
     numeric(
         "tax_to_sales",
         Fulfilment,
         Decreasing,
+        Unit::Share,
         "tax paid per yuan of online sales over the last 12 months",
     ),
     numeric(
         "log_employees",
         Fulfilment,
         Decreasing,
+        Unit::LogCount,
         "employees in the latest period of the last 24 months (log)",
     ),
     numeric(
         "related_parties",
         Associations,
         Free,
+        Unit::Count,
         "current associations",
     ),
     numeric(
         "guarantee_exposure",
         Associations,
         Increasing,
+        Unit::Share,
         "guarantees given relative to registered capital",
     ),
     numeric(
         "related_negative_events_24m",
         Associations,
         Increasing,
+        Unit::Count,
         "negative events of related registered enterprises in the last 24 months",
     ),
     numeric(
         "sentiment_items_12m",
         Sentiment,
         Free,
+        Unit::Count,
         "sentiment items in the last 12 months",
     ),
     numeric(
         "mean_polarity_12m",
         Sentiment,
         Decreasing,
+        Unit::Polarity,
         "average sentiment polarity over the last 12 months",
     ),
     numeric(
         "negative_share_12m",
         Sentiment,
         Increasing,
+        Unit::Share,
         "share of clearly negative items over the last 12 months",
     ),
 ];

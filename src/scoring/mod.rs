@@ -11,3 +11,4 @@ pub mod model;
 pub mod scaling;
 pub mod scorecard;
 pub mod table;
+pub mod wording;

@@ -254,6 +254,10 @@ pub struct SubScore {
 /// Why a score is where it is: one feature that moved it away from the average.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Reason {
+    /// Stable across model versions: the feature and which way it moved the score
+    /// (docs/reasons.md lists them).
+    #[schema(example = "refund_rate.lowers")]
+    pub code: String,
     #[schema(example = "refund_rate")]
     pub feature: String,
     #[schema(example = "operating_behaviour")]
@@ -262,7 +266,8 @@ pub struct Reason {
     pub points: f64,
     /// Points above (positive) or below (negative) the feature's mean.
     pub impact: f64,
-    /// E.g. "refund rate over the last 12 months (0.08, 0.15]".
+    /// The reason in plain words, in the language asked for (`Accept-Language`; English when
+    /// none is), e.g. "refund rate over the last 12 months: 8.0% to 15.0%".
     pub text: String,
 }
 
@@ -526,6 +531,7 @@ impl ScorecardScore<'_> {
         let up = top(&self.features, |f| f.vs_mean);
         let down = top(&self.features, |f| -f.vs_mean);
         let reason = |f: &FeatureScore<'_>| Reason {
+            code: super::wording::reason_code(f.name, f.vs_mean > 0.0),
             feature: f.name.to_string(),
             dimension: f.dimension,
             bin: f.bin_label.to_string(),

@@ -10,6 +10,7 @@ use crate::db::{Stored, enterprises, scores};
 use crate::domain::records::{CreditEvent, OperatingRecord};
 use crate::engine::Reasons;
 use crate::error::AppResult;
+use crate::i18n::Lang;
 use crate::report::document::DimensionScore;
 use crate::scoring::features::Dimension;
 use crate::state::AppState;
@@ -27,11 +28,13 @@ pub struct Dashboard {
     pub reasons: Reasons,
 }
 
-/// The dashboard's score, or `None` when the enterprise has not been scored yet.
+/// The dashboard's score, or `None` when the enterprise has not been scored yet; the reasons
+/// are written in `lang`.
 pub async fn dashboard(
     state: &Arc<AppState>,
     caller: &Caller,
     code: &str,
+    lang: Lang,
 ) -> AppResult<Option<Dashboard>> {
     caller.viewer.require_private_of(code)?;
     let code = code.to_string();
@@ -68,7 +71,7 @@ pub async fn dashboard(
                         })
                     })
                     .collect();
-                let reasons = Reasons::from_stored(&row.reasons);
+                let reasons = Reasons::from_stored(&row.reasons, lang);
                 Ok(Some(Dashboard {
                     row,
                     percentile,

@@ -251,7 +251,7 @@ pub async fn dashboard(ctx: Ctx, state: State, requested: Option<&str>) -> AppRe
         Err(redirect) => return Ok(redirect),
     };
     let lang = ctx.lang;
-    let score = workspace::dashboard(&state, &ctx.caller, &target.code).await?;
+    let score = workspace::dashboard(&state, &ctx.caller, &target.code, lang).await?;
     let head = head(&ctx, &state, &target, "/workspace").await?;
     let (_, memberships) = lists::of_enterprise(&state, &ctx.caller, &target.code).await?;
     let open = workspace::open_items(&state, &ctx.caller, &target.code).await?;
@@ -470,12 +470,7 @@ fn reason_list(lang: Lang, reasons: &[crate::scoring::scorecard::Reason]) -> Mar
                         @if let Some(d) = r.dimension {
                             strong { (t_value(lang, "dimension", d.as_str())) } ": "
                         }
-                        @if super::i18n::has(lang, &format!("feature-{}", r.feature)) {
-                            (t_value(lang, "feature", &r.feature))
-                        } @else {
-                            span lang="en" { (r.text) }
-                        }
-                        " " span class="bin" { (r.bin) }
+                        (r.text)
                         " · " (t_args(lang, "ws-reason-impact", &[("points", &format!("{:+.1}", r.impact))]))
                     }
                 }

@@ -12,7 +12,7 @@ pub mod commitments;
 pub mod enterprise;
 pub mod errors;
 pub mod forms;
-pub mod i18n;
+pub use crate::i18n;
 pub mod layout;
 pub mod lists;
 pub mod objections;

@@ -103,6 +103,52 @@ async fn regulators_rescore_and_everyone_sees_the_grade(app: TestApp) {
         .unwrap();
     assert_eq!(own["details"]["score"], details["score"]);
 
+    // Reasons in plain words, in the language asked for, each with its stable code.
+    let mut all_reasons = 0;
+    for (accept, lang) in [
+        (None, "en"),
+        (Some("zh-CN,zh;q=0.9"), "zh-CN"),
+        (Some("fr"), "en"),
+    ] {
+        let mut request = app.request(
+            reqwest::Method::GET,
+            &score_path(CODE_A),
+            Some(&cast.owner_a),
+        );
+        if let Some(accept) = accept {
+            request = request.header("accept-language", accept);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.headers()["content-language"], lang);
+        assert!(
+            response.headers()["vary"]
+                .to_str()
+                .unwrap()
+                .contains("Accept-Language"),
+            "{:?}",
+            response.headers()
+        );
+        let body: Value = response.json().await.unwrap();
+        for (list, direction) in [("raised", "raises"), ("lowered", "lowers")] {
+            for reason in body["details"]["reasons"][list].as_array().unwrap() {
+                all_reasons += 1;
+                let feature = reason["feature"].as_str().unwrap();
+                assert_eq!(reason["code"], format!("{feature}.{direction}"));
+                let text = reason["text"].as_str().unwrap();
+                let expected = ecredit::i18n::reasons::bin_text(
+                    ecredit::i18n::Lang::parse(lang).unwrap(),
+                    feature,
+                    reason["bin"].as_str().unwrap(),
+                );
+                assert_eq!(text, expected);
+                assert!(!text.contains("inf") && !text.contains(']'), "{text}");
+                let colon = if lang == "zh-CN" { '：' } else { ':' };
+                assert!(text.contains(colon), "{text}");
+            }
+        }
+    }
+    assert!(all_reasons > 0, "the score comes with reasons");
+
     // History: every evaluation is kept.
     app.request(
         reqwest::Method::POST,

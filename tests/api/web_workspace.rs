@@ -999,4 +999,35 @@ async fn records_show_sentiment_and_associations_and_the_dashboard_the_grade_tre
         radar.contains("信用历史") && radar.contains("经营行为"),
         "{radar}"
     );
+    // The reasons read as the API writes them in the page's language, never as raw bins.
+    let token = app.login("w-owner", crate::helpers::PASSWORD).await;
+    for (page, accept) in [(&dashboard, "en"), (&zh, "zh-CN")] {
+        let score: serde_json::Value = app
+            .request(
+                reqwest::Method::GET,
+                &format!("/api/v1/enterprises/{CODE_A}/score"),
+                Some(&token),
+            )
+            .header("accept-language", accept)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let reasons = &score["details"]["reasons"];
+        let texts: Vec<&str> = ["raised", "lowered"]
+            .iter()
+            .flat_map(|list| reasons[list].as_array().unwrap())
+            .map(|r| r["text"].as_str().unwrap())
+            .collect();
+        assert!(!texts.is_empty(), "{score}");
+        for text in texts {
+            assert!(page.contains(text), "{accept}: {text}");
+        }
+        assert!(
+            !page.contains("inf]") && !page.contains("(-inf"),
+            "{accept}"
+        );
+    }
 }

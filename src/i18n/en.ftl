@@ -558,3 +558,12 @@ ws-trend-point = { $date }: { $grade } (score { $score })
 ws-radar-aria = Radar chart of the dimension scores
 ws-open-objections = Objections awaiting an answer: { $count }
 ws-open-commitments = Commitments in force: { $count }
+
+## A reason in plain words: the feature, then the range of its bin (src/i18n/reasons.rs).
+reason = { $feature }: { $range }
+range-at-most = at most { $value }
+range-at-least = { $value } or more
+range-more-than = more than { $value }
+range-between = { $low } to { $high }
+range-missing = no figures
+range-missing-months_since_negative = none on record

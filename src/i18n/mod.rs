@@ -1,9 +1,11 @@
-//! The console's two languages: message catalogs (Fluent, `i18n/zh-CN.ftl` and `i18n/en.ftl`,
+//! The two languages of the console and the API: message catalogs (Fluent, `zh-CN.ftl` and `en.ftl`,
 //! embedded at compile time), choosing the language of a request, and formatting dates, money
 //! and numbers for it.
 //!
 //! Every label of a template is `t(lang, "key")` or `t_args(lang, "key", &[…])`. A key missing
 //! from a catalog renders as `⟦missing:key⟧` (and is logged), which the page tests look for.
+
+pub mod reasons;
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -61,8 +63,8 @@ impl Lang {
     /// The catalog's source text.
     pub fn catalog_source(self) -> &'static str {
         match self {
-            Lang::ZhCn => include_str!("i18n/zh-CN.ftl"),
-            Lang::En => include_str!("i18n/en.ftl"),
+            Lang::ZhCn => include_str!("zh-CN.ftl"),
+            Lang::En => include_str!("en.ftl"),
         }
     }
 }

@@ -552,3 +552,12 @@ ws-trend-point = { $date }：{ $grade }（{ $score } 分）
 ws-radar-aria = 各维度得分雷达图
 ws-open-objections = 待答复的异议：{ $count } 件
 ws-open-commitments = 履行中的信用承诺：{ $count } 项
+
+## 以通俗语言表述的评分因素：指标，然后是所在分箱的取值范围（src/i18n/reasons.rs）。
+reason = { $feature }：{ $range }
+range-at-most = 不超过 { $value }
+range-at-least = { $value } 及以上
+range-more-than = 超过 { $value }
+range-between = { $low } 至 { $high }
+range-missing = 暂无数据
+range-missing-months_since_negative = 无负面事件记录
