@@ -567,3 +567,4 @@ range-more-than = more than { $value }
 range-between = { $low } to { $high }
 range-missing = no figures
 range-missing-months_since_negative = none on record
+range-unit-years_established = years

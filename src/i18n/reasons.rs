@@ -20,7 +20,18 @@ pub fn bin_text(lang: Lang, feature: &str, bin: &str) -> String {
     } else {
         feature.to_string()
     };
-    let range = range_text(lang, feature, &bin_range(feature, bin));
+    let bin_range = bin_range(feature, bin);
+    let mut range = range_text(lang, feature, &bin_range);
+    // A unit the label does not already say ("成立年限：4.2 至 5.2 年").
+    let unit_key = format!("range-unit-{feature}");
+    let is_amount = !matches!(
+        bin_range,
+        BinRange::Missing | BinRange::Levels(_) | BinRange::Raw(_)
+    );
+    if is_amount && has(lang, &unit_key) {
+        range.push(' ');
+        range.push_str(&t(lang, &unit_key));
+    }
     t_args(lang, "reason", &[("feature", &label), ("range", &range)])
 }
 
@@ -142,6 +153,14 @@ mod tests {
             "Online sales growth over the last 6 months: at most −10.0%"
         );
         assert_eq!(
+            zh("years_established", "(4.219, 5.1608]"),
+            "成立年限：4.2 至 5.2 年"
+        );
+        assert_eq!(
+            en("years_established", "(4.219, 5.1608]"),
+            "Years since establishment: 4.2 to 5.2 years"
+        );
+        assert_eq!(
             zh("log_registered_capital", "(13.8155, +inf]"),
             "注册资本：超过 100.00万元"
         );
@@ -179,7 +198,11 @@ mod tests {
     fn every_feature_has_a_label_in_both_languages() {
         for spec in crate::scoring::features::FEATURES {
             for lang in crate::i18n::LANGS {
-                assert!(has(lang, &format!("feature-{}", spec.name)), "{}", spec.name);
+                assert!(
+                    has(lang, &format!("feature-{}", spec.name)),
+                    "{}",
+                    spec.name
+                );
             }
         }
     }

@@ -561,3 +561,4 @@ range-more-than = 超过 { $value }
 range-between = { $low } 至 { $high }
 range-missing = 暂无数据
 range-missing-months_since_negative = 无负面事件记录
+range-unit-years_established = 年
