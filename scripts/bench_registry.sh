@@ -1,6 +1,6 @@
 # Sourced by the benchmark scripts: seeds a synthetic registry of N enterprises into a fresh
 # SQLite file (or the given PostgreSQL URL, which is EMPTIED), builds the release binary and the
-# named example, and activates the committed model. Sets `url`, `as_of` and `ecredit` (the
+# named example (none when EXAMPLE is empty), and activates the committed model. Sets `url`, `as_of` and `ecredit` (the
 # binary with its global options); removes the temporary directory on exit.
 #
 #   bench_registry N DATABASE_URL EXAMPLE
@@ -12,7 +12,9 @@ bench_registry() {
     features=(--features postgres)
     psql "$url" -q -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"
   fi
-  cargo build --release --quiet "${features[@]}" --bin ecredit --example "$example"
+  local targets=(--bin ecredit)
+  if [[ -n $example ]]; then targets+=(--example "$example"); fi
+  cargo build --release --quiet "${features[@]}" "${targets[@]}"
   work=$(mktemp -d /tmp/ecredit-bench.XXXXXX)
   trap 'rm -rf "$work"' EXIT
   url=${url:-sqlite://$work/ecredit.db}

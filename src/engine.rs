@@ -20,6 +20,7 @@ use crate::scoring::features::{self, EnterpriseRecords, FeatureValue};
 use crate::scoring::grade::{self, Grade, GradeAdjustment, GradeState, PolicyFacts, PolicyRules};
 use crate::scoring::model::{ModelArtifact, ScoreBreakdown, TrainingTable};
 use crate::scoring::scorecard::{ColumnSpec, Reason};
+use crate::scoring::way_up::{self, WayUp};
 use crate::scoring::wording;
 
 /// A model ready to score.
@@ -312,6 +313,28 @@ pub fn evaluate(
         evaluated,
         adjustments,
     }
+}
+
+/// The way up for enterprise `enterprise_code` as of `as_of` under `model`, with the policy
+/// adjustments that cap its grade whatever the scorecard says (a blacklisting, an active
+/// serious event).
+pub fn way_up(
+    conn: &mut DbConnection,
+    model: &LoadedModel,
+    enterprise_code: &str,
+    as_of: NaiveDate,
+) -> AppResult<(WayUp, Vec<GradeAdjustment>)> {
+    check_registry_model(model)?;
+    let stored = enterprises::get(conn, enterprise_code)?;
+    let codes = [enterprise_code.to_string()];
+    let set = records::record_sets(conn, &codes, records_since(as_of))?
+        .remove(enterprise_code)
+        .unwrap_or_default();
+    let row = features_of(&stored.enterprise, &set, as_of);
+    let up = way_up::way_up(&model.artifact, &row, |f| way_up::ACTIONABLE.contains(&f));
+    let (_, adjustments) =
+        grade::apply_policy(up.grade, policy_facts(&set, as_of), PolicyRules::default());
+    Ok((up, adjustments))
 }
 
 fn check_registry_model(model: &LoadedModel) -> AppResult<()> {

@@ -47,6 +47,7 @@ use super::{
         scores::get_score,
         scores::rescore,
         scores::list_scores,
+        scores::get_way_up,
         models::list_models,
         models::get_model,
         models::activate_model,

@@ -24,6 +24,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(get_score))
             .route(web::post().to(rescore)),
     )
+    .service(super::resource("/enterprises/{code}/score/way-up").route(web::get().to(get_way_up)))
     .service(super::resource("/enterprises/{code}/scores").route(web::get().to(list_scores)));
 }
 
@@ -224,4 +225,135 @@ pub async fn list_scores(
     Ok(in_language(StatusCode::OK, lang).json(Page::from(
         scores.map(|row| ScoreView::of(row, true, None, lang)),
     )))
+}
+
+/// The way up: the changes an enterprise could make that would move it to the next grade.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct WayUpView {
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
+    pub enterprise_code: String,
+    /// The date of the latest score, which the features are computed as of.
+    pub as_of: NaiveDate,
+    /// The active model, which the changes are scored with.
+    pub model_version: String,
+    /// The model's score and master-scale grade now (before policy overrides).
+    pub score: f64,
+    pub grade: Grade,
+    /// The grade above; absent at AAA.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_grade: Option<Grade>,
+    /// The score at which the next grade begins.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_grade_score: Option<f64>,
+    /// Single changes, those that gain the most score first (at most five). Only features the
+    /// enterprise can act on count: not its age, past events, its associates or the press.
+    pub changes: Vec<WayUpChange>,
+    /// The fewest of `changes` that together reach the next grade, strongest first, and the
+    /// score they give; absent when even all of them do not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub together: Option<WayUpTogether>,
+    /// Policy adjustments that hold the grade down whatever the figures (`blacklisted`,
+    /// `serious_event_cap`): while they hold, no change below lifts the published grade.
+    pub capped_by: Vec<GradeAdjustment>,
+    /// What the figures mean, in the language asked for.
+    pub caveat: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct WayUpChange {
+    #[schema(example = "refund_rate")]
+    pub feature: String,
+    pub dimension: Option<crate::scoring::features::Dimension>,
+    /// The scorecard's bin now and the bin to reach, as the model labels them.
+    pub from_bin: String,
+    pub to_bin: String,
+    /// The value to reach as a one-sided bin label, e.g. `(-inf, 0.05]`.
+    pub reach: String,
+    /// The value to reach in plain words, e.g. "Refund rate over the last 12 months: at most 5.0%".
+    pub text: String,
+    /// Where the feature is now, in plain words.
+    pub now: String,
+    /// Scorecard points gained.
+    pub points: f64,
+    /// The whole model's score and grade with this change alone.
+    pub score_after: f64,
+    pub grade_after: Grade,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct WayUpTogether {
+    /// Features, in the order of `changes`.
+    pub features: Vec<String>,
+    pub score_after: f64,
+}
+
+impl WayUpView {
+    fn of(answer: scores::WayUpAnswer, lang: Lang) -> Self {
+        let up = answer.way_up;
+        let round = |x: f64| (x * 100.0).round() / 100.0;
+        let together = up.together.map(|(indices, score)| WayUpTogether {
+            features: indices
+                .iter()
+                .map(|&i| up.changes[i].feature.clone())
+                .collect(),
+            score_after: round(score),
+        });
+        WayUpView {
+            enterprise_code: answer.enterprise_code,
+            as_of: answer.as_of,
+            model_version: answer.model_version,
+            score: round(up.score),
+            grade: up.grade,
+            next_grade: up.next_grade,
+            next_grade_score: up.next_grade_score.map(round),
+            changes: up
+                .changes
+                .into_iter()
+                .map(|c| WayUpChange {
+                    text: crate::i18n::reasons::bin_text(lang, &c.feature, &c.reach),
+                    now: crate::i18n::reasons::bin_text(lang, &c.feature, &c.from_bin),
+                    feature: c.feature,
+                    dimension: c.dimension,
+                    from_bin: c.from_bin,
+                    to_bin: c.to_bin,
+                    reach: c.reach,
+                    points: round(c.points),
+                    score_after: round(c.score_after),
+                    grade_after: c.grade_after,
+                })
+                .collect(),
+            together,
+            capped_by: answer.capped_by,
+            caveat: crate::i18n::t(lang, "way-up-caveat"),
+        }
+    }
+}
+
+/// The way up for an enterprise: the few changes to its figures that would move it to the next
+/// grade, each with the value to reach, the scorecard points it gains and the whole model's
+/// score with it. Regulators, admins and the enterprise itself.
+#[utoipa::path(
+    get, path = "/api/v1/enterprises/{code}/score/way-up", tag = "scores",
+    params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B"), ReasonLanguage),
+    responses(
+        (status = 200, description = "The way up", body = WayUpView,
+         headers(("Content-Language" = String, description = "The language of the texts"))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Banks, and other enterprises", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such enterprise, or not scored yet", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No model is active", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_way_up(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    code: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let code = path_code(&code)?;
+    let lang = response_lang(&req);
+    let caller = Caller::new(viewer, None, None);
+    let answer = scores::way_up(&state, &caller, &code).await?;
+    Ok(in_language(StatusCode::OK, lang).json(WayUpView::of(answer, lang)))
 }

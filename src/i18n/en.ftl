@@ -568,3 +568,19 @@ range-between = { $low } to { $high }
 range-missing = no figures
 range-missing-months_since_negative = none on record
 range-unit-years_established = years
+way-up-caveat = The points are the scorecard's; the score after a change is the whole model's, whose random forest weighs the same figures in its own way. A grade is published only when two evaluations in a row agree, and policy (the blacklist, a serious event) can hold it down whatever the figures.
+ws-way-up = The way up
+ws-way-up-top = AAA is the top of the scale: there is no grade above.
+ws-way-up-intro = The model grades the figures { $grade } at a score of { $score }; { $next } begins at { $needed }. These changes would raise the score the most:
+ws-way-up-capped = While the blacklisting or a serious credit event holds the grade down, no change to the figures lifts the published grade.
+ws-way-up-none = None of the figures the enterprise can act on has a better step within reach.
+ws-way-up-change = Change to reach
+ws-way-up-now = Now
+ws-way-up-points = Points
+ws-way-up-after = Score after · grade
+ws-way-up-together-mark = together
+ws-way-up-together = { $count ->
+    [1] This change alone would reach { $next } (score { $score }).
+   *[other] The { $count } changes marked "together" would reach { $next } (score { $score }).
+}
+ws-way-up-not-enough = Even all of these changes together would not reach { $next }.

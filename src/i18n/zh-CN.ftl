@@ -562,3 +562,19 @@ range-between = { $low } 至 { $high }
 range-missing = 暂无数据
 range-missing-months_since_negative = 无负面事件记录
 range-unit-years_established = 年
+way-up-caveat = 分值为评分卡的分值；调整后的评分由整个模型给出，其中随机森林以自己的方式权衡同样的数据。等级须连续两次评价一致方予公布；列入黑名单或存在严重失信事件时，无论数据如何，等级均受限。
+ws-way-up = 提升路径
+ws-way-up-top = AAA 为最高等级，无更高等级。
+ws-way-up-intro = 按现有数据，模型评分为 { $score }，等级 { $grade }；{ $next } 级自 { $needed } 分起。以下调整对评分提升最大：
+ws-way-up-capped = 在列入黑名单或严重失信事件限制等级期间，调整数据不能提高公布的等级。
+ws-way-up-none = 企业可改善的各项指标中，暂无可达到的更优区间。
+ws-way-up-change = 需达到的目标
+ws-way-up-now = 当前
+ws-way-up-points = 分值
+ws-way-up-after = 调整后评分 · 等级
+ws-way-up-together-mark = 组合
+ws-way-up-together = { $count ->
+    [1] 仅此一项调整即可达到 { $next } 级（评分 { $score }）。
+   *[other] 标注“组合”的 { $count } 项调整合计可达到 { $next } 级（评分 { $score }）。
+}
+ws-way-up-not-enough = 即使完成以上全部调整，也达不到 { $next } 级。

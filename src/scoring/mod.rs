@@ -11,4 +11,5 @@ pub mod model;
 pub mod scaling;
 pub mod scorecard;
 pub mod table;
+pub mod way_up;
 pub mod wording;

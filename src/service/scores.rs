@@ -110,3 +110,39 @@ pub async fn history(
 ) -> AppResult<Paged<ScoreRow>> {
     private_page(state, caller, code, paging, scores::history).await
 }
+
+/// The way up of enterprise `code`: the changes that would move it to the next grade, as of its
+/// latest score's date, under the active model. Regulators, admins and the enterprise itself.
+pub async fn way_up(state: &Arc<AppState>, caller: &Caller, code: &str) -> AppResult<WayUpAnswer> {
+    caller.viewer.require_private_of(code)?;
+    let app = state.clone();
+    let code = code.to_string();
+    state
+        .blocking(move |db| {
+            db.read(|conn| {
+                enterprises::get(conn, &code)?;
+                let latest = scores::latest(conn, &code)?.ok_or_else(|| not_scored(&code))?;
+                let model = app.models.active(conn)?;
+                let (way_up, capped_by) = engine::way_up(conn, &model, &code, latest.as_of)?;
+                Ok(WayUpAnswer {
+                    enterprise_code: code,
+                    as_of: latest.as_of,
+                    model_version: model.version.clone(),
+                    way_up,
+                    capped_by,
+                })
+            })
+        })
+        .await
+}
+
+/// The way up with what it was computed for.
+#[derive(Debug)]
+pub struct WayUpAnswer {
+    pub enterprise_code: String,
+    pub as_of: NaiveDate,
+    pub model_version: String,
+    pub way_up: crate::scoring::way_up::WayUp,
+    /// Policy adjustments that hold the grade down whatever the scorecard says.
+    pub capped_by: Vec<crate::scoring::grade::GradeAdjustment>,
+}

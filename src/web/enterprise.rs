@@ -263,6 +263,15 @@ pub async fn dashboard(ctx: Ctx, state: State, requested: Option<&str>) -> AppRe
     )
     .await?;
     let trend = grade_points(lang, &history.rows);
+    let way_up = match &score {
+        Some(_) => match service::scores::way_up(&state, &ctx.caller, &target.code).await {
+            Ok(answer) => Some(answer),
+            // No active registry model: the score stands, there is no way up to compute.
+            Err(AppError::Conflict(_)) => None,
+            Err(error) => return Err(error),
+        },
+        None => None,
+    };
     let today = lists::today(&state);
     let title = t(lang, "ws-dashboard-title");
     let content = html! {
@@ -347,6 +356,7 @@ pub async fn dashboard(ctx: Ctx, state: State, requested: Option<&str>) -> AppRe
                         }
                     }
                 }
+                @if let Some(answer) = &way_up { (way_up_section(lang, answer)) }
             }
         }
         section aria-labelledby="lists-title" {
@@ -457,6 +467,78 @@ fn radar(lang: Lang, dimensions: &[crate::report::document::DimensionScore]) -> 
             title: &t(lang, "ws-radar-caption"),
         },
     )
+}
+
+/// The way up: the changes that would move the enterprise to the next grade.
+fn way_up_section(lang: Lang, answer: &service::scores::WayUpAnswer) -> Markup {
+    let up = &answer.way_up;
+    let together: Vec<&str> = up.together.as_ref().map_or(vec![], |(indices, _)| {
+        indices
+            .iter()
+            .map(|&i| up.changes[i].feature.as_str())
+            .collect()
+    });
+    html! {
+        section aria-labelledby="way-up-title" class="way-up" {
+            h2 id="way-up-title" { (t(lang, "ws-way-up")) }
+            @match up.next_grade {
+                None => p { (t(lang, "ws-way-up-top")) },
+                Some(next) => {
+                    p {
+                        (t_args(lang, "ws-way-up-intro", &[
+                            ("grade", up.grade.as_str()),
+                            ("next", next.as_str()),
+                            ("score", &format!("{:.0}", up.score)),
+                            ("needed", &format!("{:.0}", up.next_grade_score.unwrap_or(up.score))),
+                        ]))
+                    }
+                    @if !answer.capped_by.is_empty() {
+                        p class="notice warning" { (t(lang, "ws-way-up-capped")) }
+                    }
+                    @if up.changes.is_empty() {
+                        p class="empty" { (t(lang, "ws-way-up-none")) }
+                    } @else {
+                        div class="table-wrap" tabindex="0" role="region" aria-labelledby="way-up-title" {
+                            table {
+                                thead { tr {
+                                    th scope="col" { (t(lang, "ws-way-up-change")) }
+                                    th scope="col" { (t(lang, "ws-way-up-now")) }
+                                    th scope="col" class="num" { (t(lang, "ws-way-up-points")) }
+                                    th scope="col" class="num" { (t(lang, "ws-way-up-after")) }
+                                } }
+                                tbody {
+                                    @for c in &up.changes {
+                                        tr {
+                                            td {
+                                                (crate::i18n::reasons::bin_text(lang, &c.feature, &c.reach))
+                                                @if together.contains(&c.feature.as_str()) {
+                                                    " " span class="badge together" { (t(lang, "ws-way-up-together-mark")) }
+                                                }
+                                            }
+                                            td { (crate::i18n::reasons::bin_text(lang, &c.feature, &c.from_bin)) }
+                                            td class="num" { (format!("{:+.1}", c.points)) }
+                                            td class="num" { (format!("{:.0}", c.score_after)) " · " (c.grade_after.as_str()) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        @match &up.together {
+                            Some((indices, score)) => p {
+                                (t_args(lang, "ws-way-up-together", &[
+                                    ("count", &indices.len().to_string()),
+                                    ("next", next.as_str()),
+                                    ("score", &format!("{score:.0}")),
+                                ]))
+                            },
+                            None => p { (t_args(lang, "ws-way-up-not-enough", &[("next", next.as_str())])) },
+                        }
+                    }
+                }
+            }
+            p class="hint" { (t(lang, "way-up-caveat")) }
+        }
+    }
 }
 
 fn reason_list(lang: Lang, reasons: &[crate::scoring::scorecard::Reason]) -> Markup {

@@ -34,6 +34,26 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
     style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; \
     frame-ancestors 'none'; connect-src 'self'";
 
+/// `Server-Timing: app;dur=…`: the milliseconds the console spent on the request, audit
+/// included (browsers show it beside the network time; `scripts/bench_pages.sh` reads it).
+async fn server_timing(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = std::time::Instant::now();
+    let mut res = next.call(req).await?;
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(value) =
+        actix_web::http::header::HeaderValue::from_str(&format!("app;dur={millis:.2}"))
+    {
+        res.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("server-timing"),
+            value,
+        );
+    }
+    Ok(res)
+}
+
 /// The console's pages (GET routes that render a page), for the page × role test: a page
 /// added here without a row there fails it.
 pub const PAGES: &[&str] = &[
@@ -63,6 +83,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &WebSettings) {
             .wrap(from_fn(forms::refuse_foreign_origin))
             .wrap(from_fn(errors::render_errors))
             .wrap(from_fn(audit::record_request))
+            .wrap(from_fn(server_timing))
             .wrap(
                 DefaultHeaders::new()
                     .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))

@@ -11,6 +11,7 @@ on_both_backends!(
     models_are_listed_inspected_and_activated,
     bulk_rescoring_and_training_tables,
     bulk_rescoring_agrees_with_one_by_one_and_keeps_the_upgrade_rule,
+    the_way_up_names_changes_that_raise_the_score,
 );
 
 fn score_path(code: &str) -> String {
@@ -547,4 +548,94 @@ async fn bulk_rescoring_agrees_with_one_by_one_and_keeps_the_upgrade_rule(app: T
     }
     // The population moved between the two dates: some upgrades had to wait.
     assert!(held_back > 0, "no pending upgrade among 80 enterprises");
+}
+
+async fn the_way_up_names_changes_that_raise_the_score(app: TestApp) {
+    let cast = app.cast().await;
+    app.install_model(&test_model(1), true).await;
+    let way_up = |code: &str| format!("/api/v1/enterprises/{code}/score/way-up");
+    let unscored = app.get(&way_up(CODE_A), Some(&cast.owner_a)).await;
+    assert_problem(unscored, 404).await;
+    // A high refund rate: the test model's main risk, and something the enterprise can act on.
+    for period in ["2026-07", "2026-08", "2026-09"] {
+        let created = app
+            .post(
+                &format!("/api/v1/enterprises/{CODE_A}/operating-records"),
+                Some(&cast.regulator),
+                &json!({"period": period, "online_sales": 0.5, "orders": 1, "refund_rate": 0.8,
+                        "source": "platform"}),
+            )
+            .await;
+        assert_eq!(created.status(), 201, "{}", created.text().await.unwrap());
+    }
+    let scored: Value = rescore(&app, CODE_A, Some(&cast.regulator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let response = app
+        .request(reqwest::Method::GET, &way_up(CODE_A), Some(&cast.owner_a))
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-language"], "zh-CN");
+    let up: Value = response.json().await.unwrap();
+    // Computed from the same features as the score it starts from.
+    let score = up["score"].as_f64().unwrap();
+    assert!(
+        (score - scored["details"]["score"].as_f64().unwrap()).abs() < 0.01,
+        "{up} vs {scored}"
+    );
+    assert_eq!(up["grade"], scored["details"]["model_grade"]);
+    assert_eq!(up["as_of"], scored["as_of"]);
+    let changes = up["changes"].as_array().unwrap();
+    assert!(!changes.is_empty() && changes.len() <= 5, "{up}");
+    let refund = changes
+        .iter()
+        .find(|c| c["feature"] == "refund_rate")
+        .unwrap_or_else(|| panic!("lowering the refund rate is a way up: {up}"));
+    assert!(
+        refund["reach"].as_str().unwrap().starts_with("(-inf, "),
+        "{refund}"
+    );
+    assert!(refund["points"].as_f64().unwrap() > 0.0);
+    assert!(refund["score_after"].as_f64().unwrap() > score, "{refund}");
+    assert!(
+        refund["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("近 12 个月退款率：不超过 "),
+        "{refund}"
+    );
+    assert!(
+        refund["now"]
+            .as_str()
+            .unwrap()
+            .starts_with("近 12 个月退款率：")
+    );
+    let actionable = ecredit::scoring::way_up::ACTIONABLE;
+    for pair in changes.windows(2) {
+        assert!(pair[0]["score_after"].as_f64() >= pair[1]["score_after"].as_f64());
+    }
+    for change in changes {
+        let feature = change["feature"].as_str().unwrap();
+        assert!(
+            actionable.contains(&feature),
+            "{feature} is not the enterprise's to change"
+        );
+    }
+    if let Some(together) = up.get("together") {
+        assert!(
+            together["score_after"].as_f64().unwrap()
+                >= up["next_grade_score"].as_f64().unwrap() - 0.01,
+            "{up}"
+        );
+    }
+    assert!(!up["caveat"].as_str().unwrap().is_empty());
+    // Regulators read it too; another enterprise does not.
+    let theirs = app.get(&way_up(CODE_A), Some(&cast.regulator)).await;
+    assert_eq!(theirs.status(), 200);
+    assert_problem(app.get(&way_up(CODE_A), Some(&cast.owner_b)).await, 403).await;
 }

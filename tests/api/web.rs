@@ -453,6 +453,9 @@ async fn pages_carry_the_security_headers_and_vary(app: TestApp) {
         assert!(csp.contains("base-uri 'none'"));
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        let timing = h["server-timing"].to_str().unwrap();
+        let millis: f64 = timing.strip_prefix("app;dur=").unwrap().parse().unwrap();
+        assert!(millis >= 0.0, "{path}: {timing}");
         let vary = h["vary"].to_str().unwrap();
         assert!(
             vary.contains("HX-Request") && vary.contains("Accept-Language"),

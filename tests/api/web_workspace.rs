@@ -1029,5 +1029,29 @@ async fn records_show_sentiment_and_associations_and_the_dashboard_the_grade_tre
             !page.contains("inf]") && !page.contains("(-inf"),
             "{accept}"
         );
+        // The way up, as the API gives it.
+        let way_up: serde_json::Value = app
+            .request(
+                reqwest::Method::GET,
+                &format!("/api/v1/enterprises/{CODE_A}/score/way-up"),
+                Some(&token),
+            )
+            .header("accept-language", accept)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(page.contains("id=\"way-up-title\""), "{accept}");
+        assert!(
+            page.contains(way_up["caveat"].as_str().unwrap()),
+            "{accept}"
+        );
+        for change in way_up["changes"].as_array().unwrap() {
+            for text in [&change["text"], &change["now"]] {
+                assert!(page.contains(text.as_str().unwrap()), "{accept}: {change}");
+            }
+        }
     }
 }

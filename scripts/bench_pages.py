@@ -1,0 +1,144 @@
+"""Times every console page by its server time (the `Server-Timing: app;dur=` header), as the
+public and as a signed-in enterprise user. Standard library only; driven by bench_pages.sh.
+
+    python3 scripts/bench_pages.py BASE USERNAME PASSWORD CODE NAME [--runs 30] [--limit-ms 50]
+
+Prints one line per page: median, 90th percentile and largest server time, and the size of the
+page. Exits 1 when any page's 90th percentile is over the limit.
+"""
+
+import argparse
+import http.client
+import re
+import statistics
+import sys
+import urllib.parse
+
+
+class Client:
+    def __init__(self, base):
+        url = urllib.parse.urlsplit(base)
+        self.origin = f"{url.scheme}://{url.netloc}"
+        self.conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+        self.cookies = {}
+
+    def request(self, method, path, body=None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        headers.setdefault("Accept-Language", "zh-CN,zh;q=0.9")
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed an idle keep-alive connection: open a new one.
+            self.conn.close()
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        data = response.read()
+        for value in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = value.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response, data
+
+    def sign_in(self, username, password):
+        _, page = self.request("GET", "/sign-in")
+        csrf = re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()
+        form = urllib.parse.urlencode(
+            {"csrf": csrf, "username": username, "password": password, "next": "/workspace"}
+        )
+        response, _ = self.request(
+            "POST",
+            "/sign-in",
+            body=form,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": self.origin,
+            },
+        )
+        if response.status != 303:
+            sys.exit(f"bench_pages: sign-in as {username} answered {response.status}")
+
+
+def server_ms(response):
+    timing = response.headers.get("Server-Timing", "")
+    match = re.match(r"app;dur=([0-9.]+)", timing)
+    if not match:
+        sys.exit(f"bench_pages: no Server-Timing header ({timing!r})")
+    return float(match.group(1))
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("base")
+    parser.add_argument("username")
+    parser.add_argument("password")
+    parser.add_argument("code")
+    parser.add_argument("name")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--limit-ms", type=float, default=50.0)
+    args = parser.parse_args()
+
+    quoted = urllib.parse.quote
+    public_pages = [
+        "/",
+        f"/enterprises?q={quoted(args.name[:4])}",
+        f"/enterprises?q={args.code}",
+        f"/enterprises/{args.code}",
+        "/lists/blacklist",
+        "/lists/blacklist?page=3",
+        f"/lists/blacklist?q={quoted(args.name[:2])}",
+        "/lists/redlist",
+        "/verify",
+        "/keys",
+        "/sign-in",
+    ]
+    workspace_pages = [
+        "/workspace",
+        "/workspace/records",
+        "/workspace/records?page=2",
+        "/workspace/history",
+        "/workspace/history?entity=credit_event",
+        "/workspace/submissions",
+        "/workspace/objections",
+        "/workspace/commitments",
+        "/workspace/repairs",
+        "/workspace/authorizations",
+        "/workspace/query-log",
+    ]
+    anonymous = Client(args.base)
+    owner = Client(args.base)
+    owner.sign_in(args.username, args.password)
+
+    over = []
+    print(f"{'page':<48} {'p50 ms':>8} {'p90 ms':>8} {'max ms':>8} {'KB':>7}")
+    for who, client, pages in [("public", anonymous, public_pages), ("owner", owner, workspace_pages)]:
+        for path in pages:
+            times = []
+            size = 0
+            for run in range(args.runs + 3):
+                response, body = client.request("GET", path)
+                if response.status != 200:
+                    sys.exit(f"bench_pages: {path} as {who} answered {response.status}")
+                if run >= 3:  # the first three warm the caches
+                    times.append(server_ms(response))
+                size = len(body)
+            p90 = percentile(times, 90)
+            label = f"{path} ({who})"
+            print(
+                f"{label:<48} {statistics.median(times):8.2f} {p90:8.2f} {max(times):8.2f} {size / 1024:7.1f}"
+            )
+            if p90 > args.limit_ms:
+                over.append(label)
+    if over:
+        print(f"over {args.limit_ms} ms at the 90th percentile: {', '.join(over)}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
