@@ -141,7 +141,9 @@ fn filtered(filter: &EnterpriseFilter) -> enterprises::BoxedQuery<'static, DbBac
     }
     if let Some(search) = &filter.search {
         let literal = like_literal(search);
-        q = q.filter(
+        // The indexes find the candidates (names through their character pairs, codes through
+        // the primary key); LIKE then decides, as it would alone over every row.
+        q = q.filter(search_candidates(search)).filter(
             lower(enterprises::name)
                 .like(format!("%{}%", literal.to_lowercase()))
                 .escape('\\')
@@ -151,6 +153,54 @@ fn filtered(filter: &EnterpriseFilter) -> enterprises::BoxedQuery<'static, DbBac
         );
     }
     q
+}
+
+type Condition =
+    Box<dyn BoxableExpression<enterprises::table, DbBackend, SqlType = diesel::sql_types::Bool>>;
+
+/// Enterprises whose name may contain `search` (all its character pairs are among the name's,
+/// `enterprise_name_grams`), or whose code starts with it.
+fn search_candidates(search: &str) -> Condition {
+    use super::schema::enterprise_name_grams as grams;
+    let chars: Vec<char> = search.to_ascii_lowercase().chars().collect();
+    let (low, high) = successor_range(&search.to_uppercase());
+    let by_code = enterprises::code.ge(low).and(enterprises::code.lt(high));
+    // The subqueries stay unboxed: the multi-backend connection renders no boxed subselect.
+    if chars.len() >= 2 {
+        let mut pairs: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+        pairs.sort();
+        pairs.dedup();
+        let wanted = pairs.len() as i64;
+        let by_name = grams::table
+            .filter(grams::gram.eq_any(pairs))
+            .group_by(grams::enterprise_code)
+            .having(diesel::dsl::count_star().eq(wanted))
+            .select(grams::enterprise_code);
+        Box::new(enterprises::code.eq_any(by_name).or(by_code))
+    } else {
+        // One character: the pairs that start with it (every character starts one).
+        let (first, next) = successor_range(&chars.iter().collect::<String>());
+        let by_name = grams::table
+            .filter(grams::gram.ge(first))
+            .filter(grams::gram.lt(next))
+            .select(grams::enterprise_code);
+        Box::new(enterprises::code.eq_any(by_name).or(by_code))
+    }
+}
+
+/// `[prefix, prefix with its last character's successor)`: every text that starts with
+/// `prefix` sorts in it in code-point order, which is how SQLite compares text and PostgreSQL
+/// compares `enterprise_name_grams.gram` (`COLLATE "C"`); credit codes (digits and capitals)
+/// sort so under any collation.
+fn successor_range(prefix: &str) -> (String, String) {
+    let mut high: Vec<char> = prefix.chars().collect();
+    while let Some(last) = high.pop() {
+        if let Some(next) = char::from_u32(last as u32 + 1) {
+            high.push(next);
+            return (prefix.to_string(), high.into_iter().collect());
+        }
+    }
+    (prefix.to_string(), char::MAX.to_string())
 }
 
 pub fn list(

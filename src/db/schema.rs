@@ -47,6 +47,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Adjacent-character pairs of each enterprise's name (migration 2026-12-07-000001), kept
+    /// by triggers.
+    enterprise_name_grams (gram, enterprise_code) {
+        gram -> Text,
+        enterprise_code -> Text,
+    }
+}
+
+diesel::table! {
     operating_records (id) {
         id -> BigInt,
         enterprise_code -> Text,
@@ -446,6 +455,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
     enterprises,
+    enterprise_name_grams,
     operating_records,
     credit_events,
     sentiment_records,

@@ -294,6 +294,53 @@ async fn list_filters_and_pages(app: TestApp) {
         [CODE_C],
         "case-insensitive on every backend"
     );
+    // Any substring of a name, through the character-pair index: one character (in the
+    // middle, or the last), several, words with a space, and code prefixes of any length.
+    let q = |text: &str| format!("q={}", urlencoding(text));
+    let search = |text: &str| {
+        let app = &app;
+        let query = q(text);
+        async move {
+            codes(
+                app.get(&format!("/api/v1/enterprises?{query}"), None)
+                    .await
+                    .json::<Value>()
+                    .await
+                    .unwrap(),
+            )
+        }
+    };
+    assert_eq!(search("滨").await, [CODE_C]);
+    assert_eq!(
+        search("司").await,
+        [CODE_A, CODE_C, CODE_B],
+        "the last character"
+    );
+    assert_eq!(search("r").await, [CODE_C], "the last character, in ASCII");
+    assert_eq!(search("有限公司").await, [CODE_A, CODE_C, CODE_B]);
+    assert_eq!(search("茶电子").await, [CODE_A]);
+    assert_eq!(
+        search("茶子").await,
+        Vec::<String>::new(),
+        "pairs, not letters"
+    );
+    assert_eq!(search("BINJIANG cross").await, [CODE_C]);
+    assert_eq!(search("9").await, [CODE_A, CODE_C, CODE_B], "a code prefix");
+    assert_eq!(search(&CODE_B[..12]).await, [CODE_B]);
+    assert_eq!(search(&CODE_B.to_lowercase()).await, [CODE_B]);
+    // A new name is found at once, the old one no more.
+    let path = format!("/api/v1/enterprises/{CODE_B}");
+    let renamed = app
+        .patch(
+            &path,
+            Some(&cast.regulator),
+            Some("\"1\""),
+            &json!({"name": "深圳前海云仓供应链有限公司", "reason": "名称变更登记"}),
+        )
+        .await;
+    assert_eq!(renamed.status(), 200, "{}", renamed.text().await.unwrap());
+    assert_eq!(search("前海云仓").await, [CODE_B]);
+    assert_eq!(search("南山数码").await, Vec::<String>::new());
 
     let page1 = get("per_page=2").await;
     let page2 = get("per_page=2&page=2").await;
@@ -579,4 +626,16 @@ async fn concurrent_corrections_do_not_overwrite_each_other(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(history["total"], 2);
+}
+
+/// Percent-encodes a query value (UTF-8 bytes; unreserved characters kept).
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -1,0 +1,5 @@
+DROP TRIGGER enterprise_name_grams_on_delete;
+DROP TRIGGER enterprise_name_grams_on_rename;
+DROP TRIGGER enterprise_name_grams_on_insert;
+DROP TABLE enterprise_name_grams;
+DROP TABLE name_gram_positions;
