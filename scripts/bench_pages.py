@@ -88,6 +88,8 @@ def main():
     public_pages = [
         "/",
         f"/enterprises?q={quoted(args.name[:4])}",
+        f"/enterprises?q={quoted(args.name[:2])}",
+        f"/enterprises?q={quoted(args.name[:1])}",
         f"/enterprises?q={args.code}",
         f"/enterprises/{args.code}",
         "/lists/blacklist",

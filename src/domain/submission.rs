@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 use super::Violations;
@@ -46,6 +47,37 @@ pub struct Finding {
     /// The field concerned, e.g. `operating[0].online_sales` or `basic.name`.
     pub field: String,
     pub message: String,
+    /// What was found, so that the console can write it in its language; absent on findings
+    /// stored before kinds existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<FindingKind>,
+    /// The figures the message names: `period`, `previous_period`, `before`, `now`, and `points`
+    /// (a rate's swing) or `orders` and `complaints`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, String>,
+}
+
+crate::text_enum! {
+    /// What keeps a submission for review.
+    pub enum FindingKind {
+        /// A registered fact, checked against the business register first.
+        RegisteredFact = "registered_fact",
+        /// More complaints than orders in a period.
+        ComplaintsOverOrders = "complaints_over_orders",
+        /// An amount or count ten times the previous period's or more.
+        RoseTenfold = "rose_tenfold",
+        /// An amount or count a tenth of the previous period's or less.
+        FellTenfold = "fell_tenfold",
+        /// A rate 30 percentage points or more away from the previous period's.
+        RateSwing = "rate_swing",
+    }
+}
+
+fn args(pairs: &[(&str, String)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), v.clone()))
+        .collect()
 }
 
 /// Basic data an enterprise may declare itself (its shops and ways of doing business); the rest
@@ -168,6 +200,8 @@ impl CheckedSubmission {
                     message:
                         "a registered fact: a regulator checks it against the business register"
                             .into(),
+                    kind: Some(FindingKind::RegisteredFact),
+                    args: BTreeMap::new(),
                 });
             }
         }
@@ -180,38 +214,57 @@ impl CheckedSubmission {
                 .max_by_key(|r| r.period.start);
             let at = |name: &str| format!("operating[{}].{name}", self.positions[i]);
             if record.complaints.is_some_and(|c| c > record.orders) {
+                let complaints = record.complaints.unwrap_or_default();
                 findings.push(Finding {
                     field: at("complaints"),
                     message: format!(
-                        "more complaints ({}) than orders ({}) in {}",
-                        record.complaints.unwrap_or_default(),
-                        record.orders,
-                        record.period_label
+                        "more complaints ({complaints}) than orders ({}) in {}",
+                        record.orders, record.period_label
                     ),
+                    kind: Some(FindingKind::ComplaintsOverOrders),
+                    args: args(&[
+                        ("complaints", complaints.to_string()),
+                        ("orders", record.orders.to_string()),
+                        ("period", record.period_label.clone()),
+                    ]),
                 });
             }
             let Some(previous) = previous else { continue };
             for (name, before, now) in amounts_and_counts(previous, record) {
-                if let Some(change) = jump(name, before, now) {
+                if let Some((kind, change)) = jump(name, before, now) {
                     findings.push(Finding {
                         field: at(name),
                         message: format!(
                             "{name} {change} from {before} in {} to {now} in {}",
                             previous.period_label, record.period_label
                         ),
+                        kind: Some(kind),
+                        args: args(&[
+                            ("before", before.to_string()),
+                            ("now", now.to_string()),
+                            ("previous_period", previous.period_label.clone()),
+                            ("period", record.period_label.clone()),
+                        ]),
                     });
                 }
             }
             for (name, before, now) in rates(previous, record) {
                 if (now - before).abs() >= RATE_SWING {
+                    let points = format!("{:.0}", (now - before).abs() * 100.0);
                     findings.push(Finding {
                         field: at(name),
                         message: format!(
-                            "{name} moved {:.0} percentage points, from {before} in {} to {now} in {}",
-                            (now - before).abs() * 100.0,
-                            previous.period_label,
-                            record.period_label
+                            "{name} moved {points} percentage points, from {before} in {} to {now} in {}",
+                            previous.period_label, record.period_label
                         ),
+                        kind: Some(FindingKind::RateSwing),
+                        args: args(&[
+                            ("points", points.clone()),
+                            ("before", before.to_string()),
+                            ("now", now.to_string()),
+                            ("previous_period", previous.period_label.clone()),
+                            ("period", record.period_label.clone()),
+                        ]),
                     });
                 }
             }
@@ -309,12 +362,12 @@ fn small_base(name: &str) -> f64 {
 /// "rose tenfold" / "fell to a tenth" when the change reaches the factor. A rise is measured
 /// from the previous figure or the small base of the figure, whichever is larger, so a start
 /// from zero is held only when it is large.
-fn jump(name: &str, before: f64, now: f64) -> Option<&'static str> {
+fn jump(name: &str, before: f64, now: f64) -> Option<(FindingKind, &'static str)> {
     let base = small_base(name);
     if now >= JUMP_FACTOR * before.max(base) {
-        Some("rose tenfold or more")
+        Some((FindingKind::RoseTenfold, "rose tenfold or more"))
     } else if before >= base && now <= before / JUMP_FACTOR {
-        Some("fell to a tenth or less")
+        Some((FindingKind::FellTenfold, "fell to a tenth or less"))
     } else {
         None
     }

@@ -584,3 +584,19 @@ ws-way-up-together = { $count ->
    *[other] The { $count } changes marked "together" would reach { $next } (score { $score }).
 }
 ws-way-up-not-enough = Even all of these changes together would not reach { $next }.
+## A submission's findings (src/web/enterprise.rs, finding_words).
+finding-separator = {": "}
+finding-registered_fact = a registered fact: a regulator checks it against the business register first
+finding-complaints_over_orders = more complaints ({ $complaints }) than orders ({ $orders }) in { $period }
+finding-rose_tenfold = rose tenfold or more, from { $before } in { $previous_period } to { $now } in { $period }
+finding-fell_tenfold = fell to a tenth or less, from { $before } in { $previous_period } to { $now } in { $period }
+finding-rate_swing = moved { $points } percentage points, from { $before } in { $previous_period } to { $now } in { $period }
+finding-field-name = Name
+finding-field-legal_representative = Legal representative
+finding-field-legal_rep_id_number = Legal representative's ID number
+finding-field-legal_rep_phone = Legal representative's phone
+finding-field-registered_capital = Registered capital
+finding-field-established_on = Date of establishment
+finding-field-region_code = Region
+finding-field-industry = Industry
+finding-field-status = Status

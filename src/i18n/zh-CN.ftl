@@ -578,3 +578,19 @@ ws-way-up-together = { $count ->
    *[other] 标注“组合”的 { $count } 项调整合计可达到 { $next } 级（评分 { $score }）。
 }
 ws-way-up-not-enough = 即使完成以上全部调整，也达不到 { $next } 级。
+## 报送的审核发现（src/web/enterprise.rs，finding_words）。
+finding-separator = ：
+finding-registered_fact = 属登记事项，须经监管部门核对工商登记后生效
+finding-complaints_over_orders = { $period } 投诉数（{ $complaints }）多于订单数（{ $orders }）
+finding-rose_tenfold = 由 { $previous_period } 的 { $before } 增至 { $period } 的 { $now }，增幅达十倍以上
+finding-fell_tenfold = 由 { $previous_period } 的 { $before } 降至 { $period } 的 { $now }，降至十分之一以下
+finding-rate_swing = 由 { $previous_period } 的 { $before } 变为 { $period } 的 { $now }，变动 { $points } 个百分点
+finding-field-name = 企业名称
+finding-field-legal_representative = 法定代表人
+finding-field-legal_rep_id_number = 法定代表人身份证号
+finding-field-legal_rep_phone = 法定代表人电话
+finding-field-registered_capital = 注册资本
+finding-field-established_on = 成立日期
+finding-field-region_code = 所在地区
+finding-field-industry = 行业
+finding-field-status = 经营状态

@@ -981,6 +981,66 @@ pub struct ListQuery {
     pub revoked: Option<i64>,
 }
 
+/// A finding in the page's language: the field's label, then what was found in it.
+fn finding_line(lang: Lang, finding: &crate::domain::submission::Finding) -> Markup {
+    let (label, text) = finding_words(lang, finding);
+    html! { strong { (label) } (t(lang, "finding-separator")) (text) }
+}
+
+/// The label of a finding's field and its text, from the catalogs when the finding has a kind.
+fn finding_words(lang: Lang, finding: &crate::domain::submission::Finding) -> (String, String) {
+    let name = finding
+        .field
+        .rsplit('.')
+        .next()
+        .unwrap_or(&finding.field)
+        .to_string();
+    let label = if finding.field.starts_with("basic.") {
+        t_value_or_raw(lang, "finding-field", &name)
+    } else {
+        t_value_or_raw(lang, "op", &name)
+    };
+    let Some(kind) = finding.kind else {
+        return (label, finding.message.clone());
+    };
+    let is_rate = kind == crate::domain::submission::FindingKind::RateSwing;
+    let figure = |key: &str| -> String {
+        let raw = finding.args.get(key).map(String::as_str).unwrap_or("");
+        match raw.parse::<f64>() {
+            Ok(x) if is_rate => format_percent(lang, x),
+            Ok(x) if x.fract() == 0.0 && x.abs() < 1e15 => format_number(lang, x as i64),
+            Ok(x) => format!("{x:.2}"),
+            Err(_) => raw.to_string(),
+        }
+    };
+    let text = t_args(
+        lang,
+        &format!("finding-{}", kind.as_str()),
+        &[
+            ("before", &figure("before")),
+            ("now", &figure("now")),
+            ("orders", &figure("orders")),
+            ("complaints", &figure("complaints")),
+            (
+                "points",
+                finding.args.get("points").map_or("", String::as_str),
+            ),
+            (
+                "period",
+                finding.args.get("period").map_or("", String::as_str),
+            ),
+            (
+                "previous_period",
+                finding
+                    .args
+                    .get("previous_period")
+                    .map_or("", String::as_str),
+            ),
+        ],
+    );
+    (label, text)
+}
+
 const OPERATING_FIELDS: [(&str, &str); 12] = [
     ("period", "text"),
     ("online_sales", "number"),
@@ -1067,7 +1127,7 @@ async fn render_submissions(
             } @else {
                 div class="notice warning" role="status" {
                     p { (t_args(lang, "ws-submission-held", &[("id", &s.id.to_string())])) }
-                    ul { @for f in &s.findings { li { code { (f.field) } ": " (f.message) } } }
+                    ul { @for f in &s.findings { li { (finding_line(lang, f)) } } }
                 }
             }
         }
@@ -1100,7 +1160,7 @@ async fn render_submissions(
                                     }
                                     td {
                                         @if s.findings.is_empty() { "—" }
-                                        @for f in &s.findings { p class="hint" { code { (f.field) } ": " (f.message) } }
+                                        @for f in &s.findings { p class="hint" { (finding_line(lang, f)) } }
                                     }
                                 }
                             }

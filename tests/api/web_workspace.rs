@@ -862,6 +862,14 @@ async fn basic_changes_apply_shops_at_once_and_hold_registered_facts(app: TestAp
         shown.contains("notice warning"),
         "the held submission is shown as held"
     );
+    let mut zh = owner.clone();
+    zh.lang = Some("zh-CN".into());
+    let (_, shown) = open(&mut zh, &app, &location).await;
+    assert!(
+        shown.contains("<strong>企业名称</strong>：属登记事项，须经监管部门核对工商登记后生效"),
+        "the finding in the page's language"
+    );
+    assert!(!shown.contains("a registered fact"));
     let now = json_of(
         &app,
         &format!("/api/v1/enterprises/{CODE_A}"),
@@ -878,6 +886,10 @@ async fn basic_changes_apply_shops_at_once_and_hold_registered_facts(app: TestAp
     assert_eq!(submissions["total"], 2, "{submissions}");
     assert_eq!(
         submissions["items"][0]["status"], "pending",
+        "{submissions}"
+    );
+    assert_eq!(
+        submissions["items"][0]["findings"][0]["kind"], "registered_fact",
         "{submissions}"
     );
     // A bad capital and a bad shop link: beside their fields, nothing submitted.
