@@ -784,7 +784,7 @@ pub async fn records(
                                         span class=(format!("badge tone-{}", tone(r.polarity))) { (t_value(lang, "sent-tone", tone(r.polarity))) }
                                         " " span class="small" { (format!("{:+.2}", r.polarity)) }
                                     }
-                                    td { (r.topic.as_deref().unwrap_or("—")) }
+                                    td { (r.topic.as_deref().map_or_else(|| "—".to_string(), |topic| topic_label(lang, topic))) }
                                 }
                             }
                         }
@@ -979,6 +979,17 @@ pub struct ListQuery {
     /// The id of what the last post made, for its result.
     pub done: Option<i64>,
     pub revoked: Option<i64>,
+}
+
+/// A sentiment item's topic in the page's language when the catalog knows it (`topic-*`, spaces
+/// and hyphens as `_`), else as the source wrote it.
+fn topic_label(lang: Lang, topic: &str) -> String {
+    let key = format!("topic-{}", topic.replace([' ', '-'], "_"));
+    if super::i18n::has(lang, &key) {
+        t(lang, &key)
+    } else {
+        topic.to_string()
+    }
 }
 
 /// A finding in the page's language: the field's label, then what was found in it.

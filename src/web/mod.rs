@@ -92,6 +92,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &WebSettings) {
                     .add(("X-Frame-Options", "DENY")),
             )
             .route("/assets/{file}", web::get().to(assets::serve))
+            .route("/assets/{file}", web::head().to(assets::serve))
             .route("/", web::get().to(public::home))
             .route("/enterprises", web::get().to(public::search))
             .route("/enterprises/{code}", web::get().to(public::profile))

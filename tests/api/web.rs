@@ -542,6 +542,17 @@ async fn assets_are_hashed_and_cached_for_good(app: TestApp) {
                 .unwrap()
                 .starts_with(kind)
         );
+        let head = app
+            .request(reqwest::Method::HEAD, url, None)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(head.status(), 200, "HEAD {url}");
+        assert_eq!(
+            head.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert!(head.bytes().await.unwrap().is_empty(), "HEAD has no body");
         let wrong = url.replace(hash, "0123456789abcdef");
         assert_eq!(app.get(&wrong, None).await.status(), 404, "{wrong}");
     }

@@ -952,7 +952,7 @@ async fn records_show_sentiment_and_associations_and_the_dashboard_the_grade_tre
             &format!("{base}/sentiment"),
             Some(&cast.regulator),
             &json!({"source_kind": "complaint", "source_name": "黑猫投诉", "title": "发货延迟且客服推诿",
-                    "published_at": "2026-10-12T08:30:00", "polarity": -0.7}),
+                    "published_at": "2026-10-12T08:30:00", "polarity": -0.7, "topic": "after-sales"}),
         )
         .await;
     assert_eq!(created.status(), 201, "{}", created.text().await.unwrap());
@@ -973,6 +973,14 @@ async fn records_show_sentiment_and_associations_and_the_dashboard_the_grade_tre
         "{records}"
     );
     assert!(records.contains("Complaint"));
+    assert!(
+        records.contains("<td>After-sales</td>"),
+        "a known topic in the page's language"
+    );
+    let mut zh = owner.clone();
+    zh.lang = Some("zh-CN".into());
+    let (_, zh_records) = open(&mut zh, &app, "/workspace/records").await;
+    assert!(zh_records.contains("<td>售后服务</td>"));
     assert!(records.contains("Guarantee") && records.contains(&format!("/enterprises/{CODE_B}")));
     // Scored on two days: the dashboard draws the trend, one point per day.
     let (_, dashboard) = open(&mut owner, &app, "/workspace").await;
