@@ -522,7 +522,10 @@ mod tests {
         assert_eq!(jump("orders", 0.0, 5.0), None);
         // Small figures have no meaningful ratio: a rise is measured from their small base.
         assert_eq!(jump("complaints", 1.0, 10.0), None);
-        assert_eq!(jump("complaints", 0.0, 100.0), Some("rose tenfold or more"));
+        assert_eq!(
+            jump("complaints", 0.0, 100.0),
+            Some((FindingKind::RoseTenfold, "rose tenfold or more"))
+        );
         assert_eq!(jump("complaints", 5.0, 0.0), None);
     }
 
