@@ -16,6 +16,7 @@ use crate::domain::enterprise::Enterprise;
 use crate::domain::records::{CreditEventKind, CreditEventStatus, Severity};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{self, Lang};
+use crate::scoring::attribution;
 use crate::scoring::features::{self, EnterpriseRecords, FeatureValue};
 use crate::scoring::grade::{self, Grade, GradeAdjustment, GradeState, PolicyFacts, PolicyRules};
 use crate::scoring::model::{ModelArtifact, ScoreBreakdown, TrainingTable};
@@ -62,6 +63,26 @@ impl ModelCache {
         let model = Arc::new(LoadedModel { version, artifact });
         *self.current.write() = Some(model.clone());
         Ok(model)
+    }
+
+    /// Model `version`: the active one from the cache, another parsed from its stored artifact
+    /// (rare reads: a regulator comparing evaluations made under an older model).
+    pub fn of_version(
+        &self,
+        conn: &mut DbConnection,
+        version: &str,
+    ) -> AppResult<Arc<LoadedModel>> {
+        if let Some(model) = self.current.read().clone().filter(|m| m.version == version) {
+            return Ok(model);
+        }
+        let json = models::artifact(conn, version)?
+            .ok_or_else(|| AppError::internal(format!("model {version} has no artifact")))?;
+        let artifact = ModelArtifact::from_json(&json)
+            .map_err(|e| AppError::internal(format!("model {version} cannot be read: {e}")))?;
+        Ok(Arc::new(LoadedModel {
+            version: version.to_string(),
+            artifact,
+        }))
     }
 
     /// The dimension ranges of model `version`, parsed once per version.
@@ -337,6 +358,24 @@ pub fn way_up(
     Ok((up, adjustments))
 }
 
+/// The scorecard points of each feature of enterprise `enterprise_code` as of `as_of` under
+/// `model`, from its records as they stand now.
+pub fn points_as_of(
+    conn: &mut DbConnection,
+    model: &LoadedModel,
+    enterprise_code: &str,
+    as_of: NaiveDate,
+) -> AppResult<Vec<attribution::FeaturePoints>> {
+    check_registry_model(model)?;
+    let stored = enterprises::get(conn, enterprise_code)?;
+    let codes = [enterprise_code.to_string()];
+    let set = records::record_sets(conn, &codes, records_since(as_of))?
+        .remove(enterprise_code)
+        .unwrap_or_default();
+    let row = features_of(&stored.enterprise, &set, as_of);
+    Ok(attribution::points_of(&model.artifact.scorecard, &row))
+}
+
 fn check_registry_model(model: &LoadedModel) -> AppResult<()> {
     if model.artifact.is_registry_model() {
         Ok(())
@@ -466,6 +505,7 @@ fn new_score(
         adjustments: json(&adjustments),
         sub_scores: json(&sub_scores),
         reasons: reasons.to_stored(),
+        feature_bins: breakdown.feature_bins,
     }
 }
 

@@ -48,6 +48,7 @@ use super::{
         scores::rescore,
         scores::list_scores,
         scores::get_way_up,
+        scores::get_score_change,
         models::list_models,
         models::get_model,
         models::activate_model,

@@ -25,6 +25,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(rescore)),
     )
     .service(super::resource("/enterprises/{code}/score/way-up").route(web::get().to(get_way_up)))
+    .service(
+        super::resource("/enterprises/{code}/score/changes").route(web::get().to(get_score_change)),
+    )
     .service(super::resource("/enterprises/{code}/scores").route(web::get().to(list_scores)));
 }
 
@@ -356,4 +359,172 @@ pub async fn get_way_up(
     let caller = Caller::new(viewer, None, None);
     let answer = scores::way_up(&state, &caller, &code).await?;
     Ok(in_language(StatusCode::OK, lang).json(WayUpView::of(answer, lang)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ScoreChangeQuery {
+    /// The earlier score's id (default: the one before the latest).
+    pub from: Option<i64>,
+    /// The later score's id (default: the latest).
+    pub to: Option<i64>,
+}
+
+/// One of the two evaluations compared.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EvaluationMark {
+    pub id: i64,
+    pub as_of: NaiveDate,
+    pub model_version: String,
+    pub score: f64,
+    /// The published grade.
+    pub grade: Grade,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DimensionChange {
+    pub dimension: crate::scoring::features::Dimension,
+    pub from: f64,
+    pub to: f64,
+    pub change: f64,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FeatureChangeView {
+    #[schema(example = "refund_rate")]
+    pub feature: String,
+    pub dimension: Option<crate::scoring::features::Dimension>,
+    /// The bins as the model labels them; absent when that evaluation's scorecard has no such
+    /// feature.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_bin: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_bin: Option<String>,
+    /// The bins in plain words, in the language asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_points: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_points: Option<f64>,
+    pub change: f64,
+}
+
+/// What moved an enterprise's score between two evaluations.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ScoreChangeView {
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
+    pub enterprise_code: String,
+    pub from: EvaluationMark,
+    pub to: EvaluationMark,
+    /// `to.score − from.score`.
+    pub score_change: f64,
+    /// Each dimension's scorecard points in both evaluations, as stored with them.
+    pub dimensions: Vec<DimensionChange>,
+    /// Features whose scorecard points differ, the largest change first.
+    pub features: Vec<FeatureChangeView>,
+    /// The sum of the features' changes: what the scorecard explains.
+    pub scorecard_change: f64,
+    /// `score_change − scorecard_change`: what the random forest and the combination of the two
+    /// models add.
+    pub rest: f64,
+    /// True when a score was stored before each score kept its bins: its features were then
+    /// computed again from the records as they stand now, which may have changed since.
+    pub recomputed: bool,
+}
+
+impl ScoreChangeView {
+    fn of(change: scores::ScoreChange, lang: Lang) -> Self {
+        let round = |x: f64| (x * 100.0).round() / 100.0;
+        let mark = |row: &ScoreRow| EvaluationMark {
+            id: row.id,
+            as_of: row.as_of,
+            model_version: row.model_version.clone(),
+            score: round(row.score),
+            grade: Grade::from_stored(&row.grade),
+        };
+        let sub = |row: &ScoreRow| -> serde_json::Map<String, serde_json::Value> {
+            serde_json::from_str(&row.sub_scores).unwrap_or_default()
+        };
+        let (before, after) = (sub(&change.from), sub(&change.to));
+        let dimensions = crate::scoring::features::Dimension::ALL
+            .iter()
+            .filter_map(|d| {
+                let get = |m: &serde_json::Map<String, serde_json::Value>| {
+                    m.get(d.as_str()).and_then(serde_json::Value::as_f64)
+                };
+                let (from, to) = (get(&before), get(&after));
+                (from.is_some() || to.is_some()).then(|| DimensionChange {
+                    dimension: *d,
+                    from: round(from.unwrap_or(0.0)),
+                    to: round(to.unwrap_or(0.0)),
+                    change: round(to.unwrap_or(0.0) - from.unwrap_or(0.0)),
+                })
+            })
+            .collect();
+        let words = |feature: &str, bin: &Option<String>| {
+            bin.as_deref()
+                .map(|b| crate::i18n::reasons::bin_text(lang, feature, b))
+        };
+        let scorecard_change: f64 = change.features.iter().map(|f| f.change).sum();
+        let score_change = change.to.score - change.from.score;
+        ScoreChangeView {
+            enterprise_code: change.to.enterprise_code.clone(),
+            from: mark(&change.from),
+            to: mark(&change.to),
+            score_change: round(score_change),
+            dimensions,
+            features: change
+                .features
+                .into_iter()
+                .map(|f| FeatureChangeView {
+                    from_text: words(&f.feature, &f.from_bin),
+                    to_text: words(&f.feature, &f.to_bin),
+                    feature: f.feature,
+                    dimension: f.dimension,
+                    from_bin: f.from_bin,
+                    to_bin: f.to_bin,
+                    from_points: f.from_points.map(round),
+                    to_points: f.to_points.map(round),
+                    change: round(f.change),
+                })
+                .collect(),
+            scorecard_change: round(scorecard_change),
+            rest: round(score_change - scorecard_change),
+            recomputed: change.recomputed,
+        }
+    }
+}
+
+/// What changed between two evaluations of an enterprise: the score difference attributed to
+/// features (their scorecard points, recomputed from the records) and dimensions (as stored),
+/// and what the forest adds. Regulators and admins.
+#[utoipa::path(
+    get, path = "/api/v1/enterprises/{code}/score/changes", tag = "scores",
+    params(("code" = String, Path, description = "Unified social credit code", example = "91330100799655058B"), ScoreChangeQuery, ReasonLanguage),
+    responses(
+        (status = 200, description = "The two evaluations and what moved the score", body = ScoreChangeView,
+         headers(("Content-Language" = String, description = "The language of the texts"))),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only regulators and admins", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such enterprise or score, or fewer than two scores", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`from` or `to` is not a number", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_score_change(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    code: web::Path<String>,
+    query: ApiQuery<ScoreChangeQuery>,
+) -> AppResult<HttpResponse> {
+    let code = path_code(&code)?;
+    let lang = response_lang(&req);
+    let query = query.into_inner()?;
+    let caller = Caller::new(viewer, None, None);
+    let change = scores::change(&state, &caller, &code, query.from, query.to).await?;
+    Ok(in_language(StatusCode::OK, lang).json(ScoreChangeView::of(change, lang)))
 }

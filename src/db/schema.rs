@@ -204,6 +204,7 @@ diesel::table! {
         adjustments -> Text,
         sub_scores -> Text,
         reasons -> Text,
+        feature_bins -> Text,
     }
 }
 

@@ -35,6 +35,9 @@ pub struct ScoreRow {
     pub sub_scores: String,
     /// JSON object with `raised` and `lowered` reason lists.
     pub reasons: String,
+    /// The scorecard bin of every feature (`scoring::attribution::encode_bins`); empty for
+    /// scores stored before it was kept.
+    pub feature_bins: String,
 }
 
 /// A score to store; the id is assigned by the database.
@@ -57,6 +60,7 @@ pub struct NewScore {
     pub adjustments: String,
     pub sub_scores: String,
     pub reasons: String,
+    pub feature_bins: String,
 }
 
 /// What the previous evaluation of an enterprise left.
@@ -125,7 +129,7 @@ diesel::alias!(scores as newest: NewestScores);
 const MAX_CODES_PER_QUERY: usize = 5000;
 
 impl NewScore {
-    const COLUMNS: usize = 16;
+    const COLUMNS: usize = 17;
 }
 
 /// Stores many scores, at most one per enterprise, and makes each its enterprise's current one;
@@ -220,6 +224,20 @@ pub fn latest(conn: &mut DbConnection, enterprise_code: &str) -> AppResult<Optio
     Ok(scores::table
         .filter(scores::enterprise_code.eq(enterprise_code))
         .order(scores::id.desc())
+        .select(ScoreRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Score `id` of enterprise `enterprise_code`; `None` when it is not one of its scores.
+pub fn of_enterprise(
+    conn: &mut DbConnection,
+    enterprise_code: &str,
+    id: i64,
+) -> AppResult<Option<ScoreRow>> {
+    Ok(scores::table
+        .filter(scores::enterprise_code.eq(enterprise_code))
+        .filter(scores::id.eq(id))
         .select(ScoreRow::as_select())
         .first(conn)
         .optional()?)

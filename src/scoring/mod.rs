@@ -1,6 +1,7 @@
 //! The scoring core: point-in-time features, binning and weight of evidence, the random forest,
 //! metrics, scaling and grades. Pure: no actix, no diesel.
 
+pub mod attribution;
 pub mod binning;
 pub mod calibration;
 pub mod features;

@@ -361,6 +361,8 @@ pub struct ScoreBreakdown {
     pub reasons_up: Vec<Reason>,
     /// Up to three that lowered it most.
     pub reasons_down: Vec<Reason>,
+    /// The scorecard bin of every feature (`attribution::encode_bins`).
+    pub feature_bins: String,
 }
 
 /// The three PDs of a row, without the explanation.
@@ -687,7 +689,9 @@ impl ModelArtifact {
         let pd_rf = self.calibration.rf.apply(self.forest_pd(row));
         let pd = self.combination.combine(pd_lr, pd_rf);
         let (reasons_up, reasons_down) = card.reasons();
+        let feature_bins = super::attribution::encode_bins(&card);
         ScoreBreakdown {
+            feature_bins,
             pd_lr,
             pd_rf,
             pd,

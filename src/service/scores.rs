@@ -146,3 +146,81 @@ pub struct WayUpAnswer {
     /// Policy adjustments that hold the grade down whatever the scorecard says.
     pub capped_by: Vec<crate::scoring::grade::GradeAdjustment>,
 }
+
+/// Two evaluations of an enterprise and what moved the score between them.
+#[derive(Debug)]
+pub struct ScoreChange {
+    pub from: ScoreRow,
+    pub to: ScoreRow,
+    /// Features whose scorecard points differ, largest change first.
+    pub features: Vec<crate::scoring::attribution::FeatureChange>,
+    /// True when a score stored no bins (stored before they were kept): its features were
+    /// computed again from the records as they stand now.
+    pub recomputed: bool,
+}
+
+/// What changed between scores `from` and `to` of enterprise `code` (by default the latest and
+/// the one before it). Regulators and admins.
+pub async fn change(
+    state: &Arc<AppState>,
+    caller: &Caller,
+    code: &str,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> AppResult<ScoreChange> {
+    caller.viewer.require_role(KEEPERS)?;
+    let app = state.clone();
+    let code = code.to_string();
+    state
+        .blocking(move |db| {
+            db.read(|conn| {
+                enterprises::get(conn, &code)?;
+                let named = |conn: &mut crate::db::DbConnection, id: i64| {
+                    scores::of_enterprise(conn, &code, id)?.ok_or_else(|| {
+                        AppError::NotFound(format!("enterprise {code} has no score {id}"))
+                    })
+                };
+                let (from, to) = match (from, to) {
+                    (Some(from), Some(to)) => (named(conn, from)?, named(conn, to)?),
+                    (from, to) => {
+                        let (latest, _) = scores::history(conn, &code, 0, 2)?;
+                        let to = match to {
+                            Some(id) => named(conn, id)?,
+                            None => latest.first().cloned().ok_or_else(|| not_scored(&code))?,
+                        };
+                        let from = match from {
+                            Some(id) => named(conn, id)?,
+                            None => latest.get(1).cloned().ok_or_else(|| {
+                                AppError::NotFound(format!(
+                                    "enterprise {code} has one score: there is nothing to compare"
+                                ))
+                            })?,
+                        };
+                        (from, to)
+                    }
+                };
+                // Each score's own bins under its own model; recomputed only for a score stored
+                // before bins were kept.
+                let points = |conn: &mut crate::db::DbConnection, row: &ScoreRow| {
+                    let model = app.models.of_version(conn, &row.model_version)?;
+                    let stored = crate::scoring::attribution::points_from_bins(
+                        &model.artifact.scorecard,
+                        &row.feature_bins,
+                    );
+                    match stored {
+                        Some(points) => Ok::<_, AppError>((points, false)),
+                        None => Ok((engine::points_as_of(conn, &model, &code, row.as_of)?, true)),
+                    }
+                };
+                let (before, before_recomputed) = points(conn, &from)?;
+                let (after, after_recomputed) = points(conn, &to)?;
+                Ok(ScoreChange {
+                    features: crate::scoring::attribution::compare(&before, &after),
+                    from,
+                    to,
+                    recomputed: before_recomputed || after_recomputed,
+                })
+            })
+        })
+        .await
+}

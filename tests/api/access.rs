@@ -236,6 +236,12 @@ fn rows() -> Vec<Row> {
             PRIVATE_READ,
             Nothing,
         ),
+        row(
+            Method::GET,
+            "/api/v1/enterprises/{code}/score/changes",
+            KEEPER_READ,
+            Nothing,
+        ),
         row(Method::GET, "/api/v1/models", KEEPER_READ, Nothing),
         row(
             Method::GET,

@@ -248,6 +248,7 @@ fn store_grade(app: &TestApp, code: &str, grade: &str, as_of: NaiveDate) {
         adjustments: "[]".into(),
         sub_scores: "{}".into(),
         reasons: "{}".into(),
+        feature_bins: String::new(),
     };
     app.db.write(|conn| scores::insert(conn, &row)).unwrap();
 }

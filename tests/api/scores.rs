@@ -12,6 +12,7 @@ on_both_backends!(
     bulk_rescoring_and_training_tables,
     bulk_rescoring_agrees_with_one_by_one_and_keeps_the_upgrade_rule,
     the_way_up_names_changes_that_raise_the_score,
+    what_changed_between_two_evaluations_adds_up,
 );
 
 fn score_path(code: &str) -> String {
@@ -638,4 +639,126 @@ async fn the_way_up_names_changes_that_raise_the_score(app: TestApp) {
     let theirs = app.get(&way_up(CODE_A), Some(&cast.regulator)).await;
     assert_eq!(theirs.status(), 200);
     assert_problem(app.get(&way_up(CODE_A), Some(&cast.owner_b)).await, 403).await;
+}
+
+async fn what_changed_between_two_evaluations_adds_up(app: TestApp) {
+    let cast = app.cast().await;
+    app.install_model(&test_model(1), true).await;
+    let changes = |query: &str| format!("/api/v1/enterprises/{CODE_A}/score/changes{query}");
+    let operating = |period: &str, refund: f64| {
+        json!({"period": period, "online_sales": 0.5, "orders": 1, "refund_rate": refund,
+               "source": "platform"})
+    };
+    let add = |body: Value| {
+        let app = &app;
+        let token = cast.regulator.clone();
+        async move {
+            let created = app
+                .post(
+                    &format!("/api/v1/enterprises/{CODE_A}/operating-records"),
+                    Some(&token),
+                    &body,
+                )
+                .await;
+            assert_eq!(created.status(), 201, "{}", created.text().await.unwrap());
+        }
+    };
+    add(operating("2026-07", 0.05)).await;
+    let first: Value = rescore(&app, CODE_A, Some(&cast.regulator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    // One score: nothing to compare yet.
+    assert_problem(app.get(&changes(""), Some(&cast.regulator)).await, 404).await;
+    add(operating("2026-08", 0.9)).await;
+    add(operating("2026-09", 0.9)).await;
+    let second: Value = rescore(&app, CODE_A, Some(&cast.regulator))
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let response = app
+        .request(reqwest::Method::GET, &changes(""), Some(&cast.regulator))
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let change: Value = response.json().await.unwrap();
+    assert_eq!(change["from"]["id"], first["details"]["id"]);
+    assert_eq!(change["to"]["id"], second["details"]["id"]);
+    let score_change = change["score_change"].as_f64().unwrap();
+    let expected =
+        second["details"]["score"].as_f64().unwrap() - first["details"]["score"].as_f64().unwrap();
+    assert!((score_change - expected).abs() < 0.01, "{change}");
+    // The parts add up: features to the scorecard's change, and that plus the rest to the score's.
+    let features = change["features"].as_array().unwrap();
+    let summed: f64 = features.iter().map(|f| f["change"].as_f64().unwrap()).sum();
+    assert!(
+        (summed - change["scorecard_change"].as_f64().unwrap()).abs() < 0.05,
+        "{change}"
+    );
+    let parts = change["scorecard_change"].as_f64().unwrap() + change["rest"].as_f64().unwrap();
+    assert!((parts - score_change).abs() < 0.02, "{change}");
+    let dimensions: f64 = change["dimensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["change"].as_f64().unwrap())
+        .sum();
+    assert!(
+        (dimensions - summed).abs() < 0.05,
+        "dimensions and features agree: {change}"
+    );
+    // The refund rate rose: it lowered the score, and it is said in words.
+    let refund = features
+        .iter()
+        .find(|f| f["feature"] == "refund_rate")
+        .unwrap_or_else(|| panic!("{change}"));
+    assert!(refund["change"].as_f64().unwrap() < 0.0, "{refund}");
+    assert!(
+        refund["to_text"]
+            .as_str()
+            .unwrap()
+            .starts_with("近 12 个月退款率：")
+    );
+    for pair in features.windows(2) {
+        assert!(
+            pair[0]["change"].as_f64().unwrap().abs() >= pair[1]["change"].as_f64().unwrap().abs()
+        );
+    }
+    assert_eq!(change["recomputed"], false, "both scores kept their bins");
+    // Named explicitly, the other way round: the same changes, negated.
+    let back: Value = app
+        .get(
+            &changes(&format!(
+                "?from={}&to={}",
+                second["details"]["id"], first["details"]["id"]
+            )),
+            Some(&cast.regulator),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!((back["score_change"].as_f64().unwrap() + score_change).abs() < 0.01);
+    // A period backdated before the first evaluation changes nothing of what was evaluated.
+    add(operating("2026-06", 0.95)).await;
+    let later: Value = app
+        .request(reqwest::Method::GET, &changes(""), Some(&cast.regulator))
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(later["features"], change["features"], "{later}");
+    // Another enterprise's score id is not one of A's; owners and banks are refused.
+    let other = changes(&format!("?from=999999&to={}", second["details"]["id"]));
+    assert_problem(app.get(&other, Some(&cast.regulator)).await, 404).await;
+    assert_problem(app.get(&changes(""), Some(&cast.owner_a)).await, 403).await;
+    assert_problem(app.get(&changes(""), Some(&cast.bank)).await, 403).await;
 }

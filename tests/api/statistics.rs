@@ -510,6 +510,7 @@ async fn grade_distribution_and_its_change_since_the_previous_run(app: TestApp) 
             adjustments: "[]".into(),
             sub_scores: "{}".into(),
             reasons: r#"{"raised":[],"lowered":[]}"#.into(),
+            feature_bins: String::new(),
         })
         .collect();
     // The first run goes in as a bulk rescoring does, the second half by one and half in bulk:
