@@ -240,6 +240,11 @@ fn rating_facts(
         serde_json::from_str(&row.sub_scores).unwrap_or_default();
     // The report is written in English, as its headings are.
     let reasons = Reasons::from_stored(&row.reasons, crate::i18n::Lang::En);
+    let way_up = if full {
+        way_up_steps(conn, sources, &row)?
+    } else {
+        vec![]
+    };
     Ok(RatingFacts {
         grade: Grade::from_stored(&row.grade),
         as_of: row.as_of,
@@ -255,8 +260,39 @@ fn rating_facts(
         ranges,
         raised: reasons.raised.into_iter().map(|r| r.text).collect(),
         lowered: reasons.lowered.into_iter().map(|r| r.text).collect(),
+        way_up,
         model_version: row.model_version,
     })
+}
+
+/// The way up as a report states it, under the active model as of the score's date; none when
+/// no registry model is active.
+fn way_up_steps(
+    conn: &mut DbConnection,
+    sources: &ReportSources<'_>,
+    row: &scores::ScoreRow,
+) -> AppResult<Vec<crate::report::document::WayUpStep>> {
+    let model = match sources.models.active(conn) {
+        Ok(model) => model,
+        Err(AppError::Conflict(_)) => return Ok(vec![]),
+        Err(other) => return Err(other),
+    };
+    let up = match crate::engine::way_up(conn, &model, &row.enterprise_code, row.as_of) {
+        Ok((up, _)) => up,
+        Err(AppError::Conflict(_)) => return Ok(vec![]),
+        Err(other) => return Err(other),
+    };
+    let round = |x: f64| (x * 100.0).round() / 100.0;
+    Ok(up
+        .changes
+        .into_iter()
+        .map(|c| crate::report::document::WayUpStep {
+            text: crate::i18n::reasons::bin_text(crate::i18n::Lang::En, &c.feature, &c.reach),
+            points: round(c.points),
+            score_after: round(c.score_after),
+            grade_after: c.grade_after,
+        })
+        .collect())
 }
 
 /// The enterprise's confirmed list entries, current and past; proposals and rejected ones are

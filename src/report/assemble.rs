@@ -37,6 +37,8 @@ pub struct RatingFacts {
     pub ranges: Vec<(Dimension, f64, f64)>,
     pub raised: Vec<String>,
     pub lowered: Vec<String>,
+    /// The way up under the active model (full reports only).
+    pub way_up: Vec<super::document::WayUpStep>,
     pub model_version: String,
 }
 
@@ -137,6 +139,7 @@ pub fn assemble(facts: ReportFacts) -> ReportDocument {
             dimensions: vec![],
             raised: vec![],
             lowered: vec![],
+            way_up: vec![],
         });
         rating.grade = Grade::C;
         if !rating.adjustments.contains(&GradeAdjustment::Blacklisted) {
@@ -259,6 +262,7 @@ fn rating_of(r: RatingFacts, full: bool) -> ReportRating {
             dimensions: vec![],
             raised: vec![],
             lowered: vec![],
+            way_up: vec![],
         };
     }
     let dimensions = r
@@ -288,6 +292,7 @@ fn rating_of(r: RatingFacts, full: bool) -> ReportRating {
         dimensions,
         raised: r.raised,
         lowered: r.lowered,
+        way_up: r.way_up,
     }
 }
 
@@ -377,6 +382,12 @@ mod tests {
                 ranges: vec![(Dimension::CreditHistory, 40.0, 180.0)],
                 raised: vec!["no penalties".into()],
                 lowered: vec!["refund rate high".into()],
+                way_up: vec![crate::report::document::WayUpStep {
+                    text: "Refund rate over the last 12 months: at most 5.0%".into(),
+                    points: 8.0,
+                    score_after: 620.0,
+                    grade_after: Grade::A,
+                }],
                 model_version: "m1".into(),
             }),
             events: vec![
@@ -448,6 +459,7 @@ mod tests {
             (None, None, None)
         );
         assert!(rating.dimensions.is_empty() && rating.lowered.is_empty());
+        assert!(rating.way_up.is_empty(), "the way up is for full reports");
         assert_eq!(doc.enterprise.legal_rep_id_number, None);
         assert_eq!(doc.enterprise.legal_representative, None);
         assert_eq!(doc.enterprise.registered_capital, None);
@@ -475,6 +487,7 @@ mod tests {
         assert_eq!(rating.score, Some(612.35));
         assert_eq!(rating.percentile, Some(0.5322));
         assert_eq!(rating.dimensions[0].max_points, 180.0);
+        assert_eq!(rating.way_up.len(), 1, "the way up is in the full report");
         assert_eq!(doc.model_version.as_deref(), Some("m1"));
         let history: Vec<(Grade, NaiveDate)> = doc
             .grade_history

@@ -137,6 +137,23 @@ pub struct ReportRating {
     pub raised: Vec<String>,
     /// What lowered it most.
     pub lowered: Vec<String>,
+    /// Full reports: the changes to figures the enterprise can act on that would move it to the
+    /// next grade (the way up), those that gain the most first. Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub way_up: Vec<WayUpStep>,
+}
+
+/// One change of the way up, as a report states it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WayUpStep {
+    /// The value to reach, in plain words.
+    pub text: String,
+    /// Scorecard points gained.
+    pub points: f64,
+    /// The model's score and grade with this change alone.
+    pub score_after: f64,
+    pub grade_after: Grade,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -254,6 +254,25 @@ fn rating_body(r: &ReportRating, public: bool) -> Markup {
                 }
             }
         }
+        @if !r.way_up.is_empty() {
+            div.way-up {
+                h3 { "The way up" }
+                p.hint { "Changes the enterprise could make that would raise the score most, each on its own: scorecard points gained, and the whole model's score and grade after it." }
+                table {
+                    thead { tr { th { "Change to reach" } th.num { "Points" } th.num { "Score after" } th { "Grade after" } } }
+                    tbody {
+                        @for step in &r.way_up {
+                            tr {
+                                td { (step.text) }
+                                td.num { (format!("{:+.1}", step.points)) }
+                                td.num { (format!("{:.0}", step.score_after)) }
+                                td { (step.grade_after.as_str()) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -693,6 +712,8 @@ svg.chart { width: 100%; height: auto; display: block; font-family: inherit; }
 .reason-col.up { background: #eef7f1; border-left: 3px solid #17703a; }
 .reason-col.down { background: #fbefee; border-left: 3px solid #b3261e; }
 .reason-col ul { margin: 0; padding-left: 18px; }
+.way-up { margin-top: 10px; }
+.way-up .hint { color: #5b6775; margin: 2px 0 6px; }
 .pol { display: inline-block; min-width: 16px; text-align: center; font-weight: 700; border-radius: 3px; }
 .pol.neg { color: #b3261e; } .pol.pos { color: #17703a; }
 .sev { font-size: 11px; padding: 0 5px; border-radius: 3px; }

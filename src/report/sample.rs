@@ -7,7 +7,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use super::document::{
     DimensionScore, FOR_REFERENCE_ONLY, GradeHistoryEntry, ListMembership, REPORT_FORMAT,
     ReportDocument, ReportEnterprise, ReportEvent, ReportKind, ReportPeriod, ReportRating,
-    ReportRequester, SentimentHeadline, SentimentSummary,
+    ReportRequester, SentimentHeadline, SentimentSummary, WayUpStep,
 };
 use crate::domain::enterprise::{BusinessModel, EnterpriseStatus, PlatformShop};
 use crate::domain::lists::ListKind;
@@ -89,6 +89,12 @@ pub fn document() -> ReportDocument {
                 "An administrative penalty for misleading advertising in 2026".into(),
                 "Refund rate above the industry median".into(),
             ],
+            way_up: vec![WayUpStep {
+                text: "Refund rate over the last 12 months: at most 3.2%".into(),
+                points: 9.4,
+                score_after: 621.8,
+                grade_after: Grade::A,
+            }],
         }),
         credit_events: vec![
             ReportEvent {
@@ -225,6 +231,7 @@ pub fn public_document() -> ReportDocument {
         dimensions: vec![],
         raised: vec![],
         lowered: vec![],
+        way_up: vec![],
     });
     ReportDocument {
         report_no: "ECR-20261201-PUB3W8D6HN".into(),

@@ -635,6 +635,51 @@ async fn the_way_up_names_changes_that_raise_the_score(app: TestApp) {
         );
     }
     assert!(!up["caveat"].as_str().unwrap().is_empty());
+    // The full report states the same way up, in English; the public report does not.
+    let english: Value = app
+        .get(&way_up(CODE_A), Some(&cast.owner_a))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let report: Value = app
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/enterprises/{CODE_A}/reports"),
+            Some(&cast.owner_a),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let steps = report["report"]["rating"]["way_up"].as_array().unwrap();
+    assert_eq!(
+        steps.len(),
+        english["changes"].as_array().unwrap().len(),
+        "{report}"
+    );
+    for (step, change) in steps.iter().zip(english["changes"].as_array().unwrap()) {
+        assert_eq!(step["text"], change["text"]);
+        assert_eq!(step["score_after"], change["score_after"]);
+    }
+    let public: Value = app
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/enterprises/{CODE_A}/reports"),
+            None,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        public["report"]["rating"].get("way_up").is_none(),
+        "{public}"
+    );
     // Regulators read it too; another enterprise does not.
     let theirs = app.get(&way_up(CODE_A), Some(&cast.regulator)).await;
     assert_eq!(theirs.status(), 200);
