@@ -256,9 +256,9 @@ fn rating_body(r: &ReportRating, public: bool) -> Markup {
         }
         @if !r.way_up.is_empty() {
             div.way-up {
-                h3 { "The way up" }
+                h3 { "The way up" span.zh { "提升路径" } }
                 p.hint { "Changes the enterprise could make that would raise the score most, each on its own: scorecard points gained, and the whole model's score and grade after it." }
-                table {
+                table.grid.compact {
                     thead { tr { th { "Change to reach" } th.num { "Points" } th.num { "Score after" } th { "Grade after" } } }
                     tbody {
                         @for step in &r.way_up {
