@@ -1,6 +1,8 @@
-//! The enterprise workspace: the dashboard (grade, score, radar of the dimensions, reasons, list
-//! memberships, open items), its records and their change history, submissions, credit-repair
-//! applications, report authorisations, the query log, and its own full report.
+//! The enterprise workspace: the dashboard (grade, score, radar of the dimensions, grade trend,
+//! reasons in plain words, the way up, list memberships, open items), its records (operating,
+//! events, sentiment, associations) and their change history, submissions (operating periods
+//! and basic changes, with their findings), credit-repair applications, report authorisations,
+//! the query log, and its own full report. Objections and commitments have their own modules.
 //!
 //! Every page is for the signed-in enterprise user of that enterprise; regulators and admins
 //! may read them for any enterprise (`?enterprise=CODE`), as the service allows. The public is
