@@ -136,10 +136,24 @@ pub enum ModelCommand {
     Evaluate(EvaluateArgs),
     /// List the registered model versions (and artifacts in the models directory).
     List,
-    /// Make a version the one that scores (registering the models directory first).
+    /// Make a version the one that scores (registering the models directory first). Replacing
+    /// the active version needs a comparison of the two (`model compare`) and a reason.
     Activate {
         /// The model version.
         version: String,
+        /// Why this version should score from now on.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Compare a version (the challenger) with the active model (the champion) on the
+    /// challenger's holdout and on the registry as of a date, store the comparison and print it
+    /// (metrics, grade migration matrix, PSI).
+    Compare {
+        /// The challenger's model version.
+        version: String,
+        /// The date the population is graded as of; today when not given.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
     },
 }
 

@@ -6,6 +6,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::{Cli, ModelCommand, ScoreArgs, TrainArgs};
 use crate::clock::{Clock, SystemClock};
+use crate::domain::models::ActivationInput;
 use crate::engine::{self, LoadedModel};
 use crate::scoring::model::{self, ModelArtifact, TrainParams};
 use crate::scoring::table;
@@ -62,37 +63,81 @@ pub fn run(cli: &Cli, command: &ModelCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        ModelCommand::Activate { version } => {
+        ModelCommand::Activate { version, reason } => {
+            let settings = cli.settings(None)?;
+            let db = startup::open_database(&settings)?;
+            startup::register_models(&db, &settings, &SystemClock)?;
+            let active = db
+                .read(crate::db::models::active_version)
+                .map_err(anyhow_app)?;
+            let reason = match (reason, active) {
+                (Some(reason), _) => ActivationInput {
+                    reason: reason.clone(),
+                }
+                .validate()
+                .map_err(|v| anyhow::anyhow!("--reason {v}"))?,
+                (None, Some(active)) if active != *version => anyhow::bail!(
+                    "replacing the active model {active} needs a reason: --reason \"…\""
+                ),
+                (None, _) => "activated from the command line".to_string(),
+            };
+            let at = SystemClock.now_naive();
+            let (_, changed) = engine::activate_model(
+                &db,
+                engine::ActivationRequest {
+                    version,
+                    by: "cli",
+                    reason: &reason,
+                    at,
+                },
+                // The audit entry is written with the activation, in its transaction.
+                |conn| {
+                    let operator = crate::db::audit::console_operator();
+                    crate::db::audit::append(
+                        conn,
+                        crate::domain::audit::AuditEvent::console(
+                            at,
+                            &operator,
+                            "model activate",
+                            &format!("{version}: {reason}"),
+                        ),
+                    )?;
+                    Ok(())
+                },
+            )
+            .map_err(anyhow_app)?;
+            if changed {
+                println!("model {version} is active");
+            } else {
+                println!("model {version} was already active");
+            }
+            Ok(())
+        }
+        ModelCommand::Compare { version, as_of } => {
             let settings = cli.settings(None)?;
             let db = startup::open_database(&settings)?;
             startup::register_models(&db, &settings, &SystemClock)?;
             let at = SystemClock.now_naive();
-            db.write(|conn| {
-                let artifact = crate::db::models::artifact(conn, version)?.ok_or_else(|| {
-                    crate::error::AppError::NotFound(format!("no model version {version}"))
-                })?;
-                let artifact = ModelArtifact::from_json(&artifact)
-                    .map_err(crate::error::AppError::internal)?;
-                if !artifact.is_registry_model() {
-                    return Err(crate::error::AppError::Conflict(format!(
-                        "model {version} was not trained on the registry's features"
-                    )));
-                }
-                crate::db::models::activate(conn, version, "cli", at)?;
-                let operator = crate::db::audit::console_operator();
-                crate::db::audit::append(
-                    conn,
-                    crate::domain::audit::AuditEvent::console(
-                        at,
-                        &operator,
-                        "model activate",
-                        version,
-                    ),
-                )?;
-                Ok(())
-            })
+            let as_of = as_of.unwrap_or_else(|| SystemClock.today());
+            let cache = engine::ModelCache::default();
+            let stored =
+                crate::service::models::compare_and_store(&db, &cache, version, as_of, "cli", at)
+                    .map_err(anyhow_app)?;
+            crate::db::audit::append_console(
+                &db,
+                at,
+                "model compare",
+                &format!(
+                    "{version} against {} as of {as_of}: comparison {}",
+                    stored.comparison.champion, stored.id
+                ),
+            )
             .map_err(anyhow_app)?;
-            println!("model {version} is active");
+            let report = serde_json::json!({
+                "id": stored.id,
+                "comparison": stored.comparison,
+            });
+            println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(())
         }
     }

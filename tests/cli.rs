@@ -905,3 +905,67 @@ fn without_a_models_directory_the_built_in_default_model_is_active() {
     assert_eq!(active.len(), 1, "{listing}");
     assert!(active[0].starts_with(default.trim()), "{listing}");
 }
+
+#[test]
+fn a_challenger_is_compared_and_activated_with_a_reason() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let models_dir = tempfile::tempdir().unwrap();
+    let active = std::fs::read_to_string("models/ACTIVE").unwrap();
+    let champion = active.trim();
+    std::fs::copy(
+        format!("models/{champion}.json"),
+        models_dir.path().join(format!("{champion}.json")),
+    )
+    .unwrap();
+    std::fs::write(models_dir.path().join("ACTIVE"), &active).unwrap();
+    let run = |args: &[&str]| {
+        let out = ecredit(data_dir.path())
+            .arg("--models-dir")
+            .arg(models_dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, _, stderr) = run(&["demo", "seed", "--enterprises", "150", "--seed", "5"]);
+    assert!(ok, "{stderr}");
+    let (ok, stdout, stderr) = run(&["model", "train", "--from-db", "--seed", "9"]);
+    assert!(ok, "{stderr}");
+    let trained: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let challenger = trained["version"].as_str().unwrap().to_string();
+
+    // Replacing the champion needs a comparison first, and a reason.
+    let (ok, _, stderr) = run(&["model", "activate", &challenger]);
+    assert!(!ok);
+    assert!(stderr.contains("--reason"), "{stderr}");
+    let (ok, _, stderr) = run(&["model", "activate", &challenger, "--reason", "better"]);
+    assert!(!ok);
+    assert!(stderr.contains("model compare"), "{stderr}");
+
+    let (ok, stdout, stderr) = run(&["model", "compare", &challenger]);
+    assert!(ok, "{stderr}");
+    let compared: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let comparison = &compared["comparison"];
+    assert_eq!(comparison["champion"], champion);
+    assert_eq!(comparison["challenger"], challenger.as_str());
+    assert_eq!(comparison["population"]["migration"]["enterprises"], 150);
+    assert_eq!(comparison["holdout"]["same_as_training"], true);
+
+    let (ok, stdout, stderr) = run(&["model", "activate", &challenger, "--reason", "better"]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("is active"), "{stdout}");
+    let (_, listing, _) = run(&["model", "list"]);
+    let active: Vec<&str> = listing
+        .lines()
+        .filter(|line| line.split_whitespace().nth(1) == Some("yes"))
+        .collect();
+    assert_eq!(active.len(), 1, "{listing}");
+    assert!(active[0].starts_with(&challenger), "{listing}");
+    // The activation is in the audit chain, which still verifies.
+    let (ok, stdout, stderr) = run(&["audit", "verify"]);
+    assert!(ok, "{stdout}{stderr}");
+}

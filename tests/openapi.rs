@@ -69,6 +69,9 @@ fn request_examples_are_valid() {
     let now = today.and_hms_opt(12, 0, 0).unwrap();
     let owner = ecredit::domain::CreditCode::parse("91330100799655058B").unwrap();
     let enterprise = example::<EnterpriseInput>().validate(today).unwrap();
+    example::<ecredit::domain::models::ActivationInput>()
+        .validate()
+        .unwrap();
     ecredit::domain::patch::merge(&enterprise.to_input(), &example::<EnterprisePatch>())
         .unwrap()
         .validate(today)

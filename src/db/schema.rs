@@ -439,6 +439,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    model_comparisons (id) {
+        id -> BigInt,
+        challenger -> Text,
+        champion -> Text,
+        computed_at -> Timestamp,
+        computed_by -> Text,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    model_activations (id) {
+        id -> BigInt,
+        version -> Text,
+        replaced -> Nullable<Text>,
+        comparison_id -> Nullable<BigInt>,
+        reason -> Text,
+        activated_at -> Timestamp,
+        activated_by -> Text,
+    }
+}
+
+diesel::table! {
     web_sessions (id_hash) {
         id_hash -> Text,
         user_id -> BigInt,
@@ -478,4 +501,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     credit_repairs,
     objections,
     web_sessions,
+    model_comparisons,
+    model_activations,
 );

@@ -9,6 +9,7 @@ pub mod identity;
 pub mod import;
 pub mod limits;
 pub mod lists;
+pub mod models;
 pub mod objections;
 pub mod patch;
 pub mod records;

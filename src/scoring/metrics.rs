@@ -289,6 +289,115 @@ pub fn psi(expected: &[f64], actual: &[f64], n_bins: usize) -> Result<Psi, Metri
     })
 }
 
+/// Two models' AUCs on the same rows, and whether they differ by more than chance: DeLong's
+/// test for correlated ROC curves (DeLong, DeLong & Clarke-Pearson 1988), computed with the
+/// midrank algorithm of Sun & Xu (2014) in O(n log n), so a holdout of 200,000 rows is no work.
+/// Written here because no well-kept Rust crate offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PairedAuc {
+    pub first: f64,
+    pub second: f64,
+    /// `second - first`.
+    pub difference: f64,
+    /// Of the difference.
+    pub standard_error: f64,
+    /// Two-sided p-value of "the AUCs are equal"; 1 when both models rank every pair alike.
+    pub p_value: f64,
+    /// 95 % confidence interval of the difference.
+    pub ci95: [f64; 2],
+}
+
+/// DeLong's test of `second`'s AUC against `first`'s, both predicted on the rows of `labels`
+/// (higher = more likely bad).
+pub fn paired_auc(
+    first: &[f64],
+    second: &[f64],
+    labels: &[bool],
+) -> Result<PairedAuc, MetricError> {
+    let (n_bad, n_good) = check(first, labels)?;
+    check(second, labels)?;
+    if n_bad == 0 || n_good == 0 {
+        return Err(MetricError::SingleClass);
+    }
+    let (m, n) = (n_bad as f64, n_good as f64);
+    // Per model: the AUC and each row's structural component (V10 for bads, V01 for goods).
+    let components = |scores: &[f64]| {
+        let bads: Vec<f64> = scores
+            .iter()
+            .zip(labels)
+            .filter(|(_, b)| **b)
+            .map(|(s, _)| *s)
+            .collect();
+        let goods: Vec<f64> = scores
+            .iter()
+            .zip(labels)
+            .filter(|(_, b)| !**b)
+            .map(|(s, _)| *s)
+            .collect();
+        let all: Vec<f64> = bads.iter().chain(&goods).copied().collect();
+        let (tx, ty, tz) = (midranks(&bads), midranks(&goods), midranks(&all));
+        let auc = (tz[..n_bad].iter().sum::<f64>() - m * (m + 1.0) / 2.0) / (m * n);
+        let v10: Vec<f64> = (0..n_bad).map(|i| (tz[i] - tx[i]) / n).collect();
+        let v01: Vec<f64> = (0..n_good)
+            .map(|j| 1.0 - (tz[n_bad + j] - ty[j]) / m)
+            .collect();
+        (auc, v10, v01)
+    };
+    let (auc1, v10_1, v01_1) = components(first);
+    let (auc2, v10_2, v01_2) = components(second);
+    // The variance of the difference: var1 + var2 - 2 cov, from each class's components.
+    let var_of_difference = |a: &[f64], b: &[f64]| {
+        let diff: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+        sample_variance(&diff) / diff.len() as f64
+    };
+    let variance = var_of_difference(&v10_1, &v10_2) + var_of_difference(&v01_1, &v01_2);
+    let standard_error = variance.max(0.0).sqrt();
+    let difference = auc2 - auc1;
+    let p_value = if standard_error > 0.0 {
+        libm::erfc((difference / standard_error).abs() / std::f64::consts::SQRT_2)
+    } else {
+        1.0
+    };
+    let half_width = 1.959_963_984_540_054 * standard_error;
+    Ok(PairedAuc {
+        first: auc1,
+        second: auc2,
+        difference,
+        standard_error,
+        p_value,
+        ci95: [difference - half_width, difference + half_width],
+    })
+}
+
+/// 1-based ranks of `values`, ties sharing their average.
+fn midranks(values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let mut ranks = vec![0.0; values.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && values[order[j + 1]] == values[order[i]] {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &order[i..=j] {
+            ranks[k] = rank;
+        }
+        i = j + 1;
+    }
+    ranks
+}
+
+/// The unbiased sample variance (0 for fewer than two values).
+fn sample_variance(values: &[f64]) -> f64 {
+    if values.len() < 2 {
+        return 0.0;
+    }
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (values.len() - 1) as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,5 +559,101 @@ mod tests {
         let r = psi(&p, &p, 4).unwrap();
         let back: Psi = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
         assert_eq!(r, back);
+    }
+
+    #[test]
+    fn delong_agrees_with_the_pairwise_definition() {
+        // Small enough to compute the structural components pair by pair.
+        let labels = [
+            true, false, true, false, false, true, false, false, true, false,
+        ];
+        let a = [0.9, 0.3, 0.6, 0.6, 0.2, 0.4, 0.5, 0.1, 0.8, 0.7];
+        let b = [0.7, 0.4, 0.9, 0.2, 0.3, 0.5, 0.6, 0.2, 0.5, 0.1];
+        let r = paired_auc(&a, &b, &labels).unwrap();
+        assert!(close(r.first, auc(&a, &labels).unwrap()));
+        assert!(close(r.second, auc(&b, &labels).unwrap()));
+        let psi_of = |x: f64, y: f64| {
+            if x > y {
+                1.0
+            } else if x == y {
+                0.5
+            } else {
+                0.0
+            }
+        };
+        let split = |s: &[f64]| -> (Vec<f64>, Vec<f64>) {
+            (
+                s.iter()
+                    .zip(&labels)
+                    .filter(|(_, b)| **b)
+                    .map(|(v, _)| *v)
+                    .collect(),
+                s.iter()
+                    .zip(&labels)
+                    .filter(|(_, b)| !**b)
+                    .map(|(v, _)| *v)
+                    .collect(),
+            )
+        };
+        let var = |v: &[f64]| {
+            let mean = v.iter().sum::<f64>() / v.len() as f64;
+            v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (v.len() - 1) as f64
+        };
+        let (ax, ay) = split(&a);
+        let (bx, by) = split(&b);
+        let v10 = |x: &[f64], y: &[f64]| -> Vec<f64> {
+            x.iter()
+                .map(|xi| y.iter().map(|yj| psi_of(*xi, *yj)).sum::<f64>() / y.len() as f64)
+                .collect()
+        };
+        let v01 = |x: &[f64], y: &[f64]| -> Vec<f64> {
+            y.iter()
+                .map(|yj| x.iter().map(|xi| psi_of(*xi, *yj)).sum::<f64>() / x.len() as f64)
+                .collect()
+        };
+        let d10: Vec<f64> = v10(&ax, &ay)
+            .iter()
+            .zip(v10(&bx, &by))
+            .map(|(p, q)| p - q)
+            .collect();
+        let d01: Vec<f64> = v01(&ax, &ay)
+            .iter()
+            .zip(v01(&bx, &by))
+            .map(|(p, q)| p - q)
+            .collect();
+        let want = (var(&d10) / d10.len() as f64 + var(&d01) / d01.len() as f64).sqrt();
+        assert!(
+            close(r.standard_error, want),
+            "{} vs {want}",
+            r.standard_error
+        );
+        assert!(r.p_value > 0.0 && r.p_value <= 1.0);
+        assert!(close(
+            r.ci95[1] - r.difference,
+            1.959_963_984_540_054 * want
+        ));
+    }
+
+    #[test]
+    fn the_same_scores_do_not_differ_and_a_clear_gain_is_significant() {
+        let mut rng = 17u64;
+        let mut next = || {
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (rng >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let labels: Vec<bool> = (0..4000).map(|i| i % 5 == 0).collect();
+        let strong: Vec<f64> = labels
+            .iter()
+            .map(|&b| next() + if b { 0.8 } else { 0.0 })
+            .collect();
+        let weak: Vec<f64> = strong.iter().map(|s| s + 1.5 * next()).collect();
+        let same = paired_auc(&strong, &strong, &labels).unwrap();
+        assert_eq!((same.difference, same.p_value), (0.0, 1.0));
+        let gain = paired_auc(&weak, &strong, &labels).unwrap();
+        assert!(gain.difference > 0.05, "{gain:?}");
+        assert!(gain.p_value < 1e-6, "{gain:?}");
+        assert!(gain.ci95[0] > 0.0);
     }
 }

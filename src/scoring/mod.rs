@@ -4,6 +4,7 @@
 pub mod attribution;
 pub mod binning;
 pub mod calibration;
+pub mod challenge;
 pub mod features;
 pub mod forest;
 pub mod grade;

@@ -381,6 +381,19 @@ pub struct Split {
     pub holdout: Vec<usize>,
 }
 
+/// The metrics of each model's PDs and of the combined PD.
+pub fn metrics_of(predictions: &[Prediction], bad: &[bool]) -> Result<ModelMetrics, EvaluateError> {
+    let of = |pd: fn(&Prediction) -> f64| {
+        let pds: Vec<f64> = predictions.iter().map(pd).collect();
+        binary_metrics(&pds, bad)
+    };
+    Ok(ModelMetrics {
+        lr: of(|p| p.pd_lr)?,
+        rf: of(|p| p.pd_rf)?,
+        combined: of(|p| p.pd)?,
+    })
+}
+
 /// 60 / 20 / 20, separately within the bads and within the goods, shuffled by `seed`.
 pub fn stratified_split(bad: &[bool], seed: u64) -> Split {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
@@ -745,6 +758,12 @@ impl ModelArtifact {
     /// converted: text in a numeric column is parsed (else missing), a number in a categorical
     /// column becomes its shortest decimal text.
     pub fn evaluate(&self, table: &TrainingTable) -> Result<ModelMetrics, EvaluateError> {
+        let predictions = self.predictions(table)?;
+        metrics_of(&predictions, &table.bad)
+    }
+
+    /// The PDs of every row of `table`, its columns matched as in [`Self::evaluate`].
+    pub fn predictions(&self, table: &TrainingTable) -> Result<Vec<Prediction>, EvaluateError> {
         table.check_shape()?;
         let index: Vec<usize> = self
             .features
@@ -758,27 +777,20 @@ impl ModelArtifact {
             })
             .collect::<Result<_, _>>()?;
         let mut row = Vec::with_capacity(self.features.len());
-        let mut lr = Vec::with_capacity(table.rows.len());
-        let mut rf = Vec::with_capacity(table.rows.len());
-        let mut pd = Vec::with_capacity(table.rows.len());
-        for r in &table.rows {
-            row.clear();
-            row.extend(
-                self.features
-                    .iter()
-                    .zip(&index)
-                    .map(|(f, &j)| convert(f.kind, &r[j])),
-            );
-            let p = self.predict(&row);
-            lr.push(p.pd_lr);
-            rf.push(p.pd_rf);
-            pd.push(p.pd);
-        }
-        Ok(ModelMetrics {
-            lr: binary_metrics(&lr, &table.bad)?,
-            rf: binary_metrics(&rf, &table.bad)?,
-            combined: binary_metrics(&pd, &table.bad)?,
-        })
+        Ok(table
+            .rows
+            .iter()
+            .map(|r| {
+                row.clear();
+                row.extend(
+                    self.features
+                        .iter()
+                        .zip(&index)
+                        .map(|(f, &j)| convert(f.kind, &r[j])),
+                );
+                self.predict(&row)
+            })
+            .collect())
     }
 
     /// The input columns as specs, e.g. for [`super::table::read_csv_as`], so that new data is
@@ -918,7 +930,7 @@ fn convert(kind: FeatureKind, value: &FeatureValue) -> FeatureValue {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use rand::Rng;
 
@@ -991,7 +1003,7 @@ mod tests {
         }
     }
 
-    fn small_params(seed: u64) -> TrainParams {
+    pub(crate) fn small_params(seed: u64) -> TrainParams {
         TrainParams {
             seed,
             forest: default_forest().n_trees(30),

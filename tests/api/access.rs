@@ -31,6 +31,8 @@ const CALLERS: [&str; 7] = [
 /// What every caller gets, in the order of `CALLERS`.
 const OPEN: [u16; 7] = [200; 7];
 const PRIVATE_READ: [u16; 7] = [401, 200, 403, 403, 403, 200, 200];
+/// A registered version that is not active, to compare with the active one.
+const CHALLENGER: &str = "test-model-2";
 const KEEPER_CREATE: [u16; 7] = [401, 403, 403, 403, 403, 201, 201];
 const KEEPER_UPDATE: [u16; 7] = [401, 403, 403, 403, 403, 200, 200];
 const KEEPER_READ: [u16; 7] = [401, 403, 403, 403, 403, 200, 200];
@@ -249,10 +251,23 @@ fn rows() -> Vec<Row> {
             KEEPER_READ,
             Nothing,
         ),
+        // The active version again: a no-op activation, so each keeper's call is the same.
         row(
             Method::POST,
             "/api/v1/models/{version}/activate",
             KEEPER_UPDATE,
+            Body(|_, _| json!({"reason": "the version in models/ACTIVE"})),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/models/{challenger}/comparisons",
+            KEEPER_CREATE,
+            Nothing,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/models/{challenger}/comparisons",
+            KEEPER_READ,
             Nothing,
         ),
         row(Method::GET, "/api/v1/banks", SIGNED_IN, Nothing),
@@ -605,6 +620,7 @@ impl Fixture {
             .replace("{sentiment}", &self.sentiment.to_string())
             .replace("{association}", &self.association.to_string())
             .replace("{version}", &self.version)
+            .replace("{challenger}", CHALLENGER)
             .replace("{authorization}", &self.authorization.to_string())
             .replace("{report}", &self.report_no)
     }
@@ -654,6 +670,7 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
         .iter()
         .fold(path.to_string(), |p, name| p.replace(name, "{id}"));
         path.replace("{report}", "{report_no}")
+            .replace("{challenger}", "{version}")
     };
     let covered: BTreeSet<(String, String)> = rows
         .iter()
@@ -717,6 +734,8 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
         .unwrap()
         .trim()
         .to_string();
+    app.install_model(&crate::helpers::test_model(2), false)
+        .await;
     let bank = crate::authorizations::bank_id(&app, &cast.owner_a, "Test Bank").await;
     crate::authorizations::grant(&app, &cast.owner_a, CODE_A, bank, 90).await;
     let authorization = crate::authorizations::grant(&app, &cast.owner_a, CODE_A, bank, 30).await;

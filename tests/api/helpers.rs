@@ -423,7 +423,16 @@ impl TestApp {
             db.write(|conn| {
                 ecredit::db::models::register(conn, &version, &json, &summary, trained, at)?;
                 if activate {
-                    ecredit::db::models::activate(conn, &version, "test", at)?;
+                    ecredit::db::models::activate(
+                        conn,
+                        ecredit::db::models::Activation {
+                            version: &version,
+                            by: "test",
+                            reason: "installed by the test",
+                            comparison: None,
+                            at,
+                        },
+                    )?;
                 }
                 Ok(())
             })

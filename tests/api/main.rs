@@ -12,6 +12,7 @@ mod enterprises;
 mod history;
 mod imports;
 mod lists;
+mod models;
 mod objections;
 mod operations;
 mod records;

@@ -320,19 +320,77 @@ async fn models_are_listed_inspected_and_activated(app: TestApp) {
     assert_eq!(detail["current_scores"], 2);
     assert!(detail["population_stability"]["psi"].as_f64().unwrap() >= 0.0);
 
-    let activated = app
+    let activate = "/api/v1/models/test-model-2/activate";
+    for blank in [json!({"reason": "  "}), json!({})] {
+        let problem =
+            assert_problem(app.post(activate, Some(&cast.admin), &blank).await, 422).await;
+        assert_eq!(problem["errors"][0]["field"], "reason", "{problem}");
+    }
+    let reason = json!({"reason": "higher holdout AUC; few enterprises move"});
+    // Replacing the active model needs a comparison of the two first.
+    let uncompared =
+        assert_problem(app.post(activate, Some(&cast.admin), &reason).await, 409).await;
+    assert!(
+        uncompared["detail"]
+            .as_str()
+            .unwrap()
+            .contains("/api/v1/models/test-model-2/comparisons"),
+        "{uncompared}"
+    );
+    let still: Value = app
+        .get("/api/v1/models/test-model-1", Some(&cast.regulator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        still["active"], true,
+        "a refused activation changes nothing"
+    );
+    let compared = app
         .request(
             reqwest::Method::POST,
-            "/api/v1/models/test-model-2/activate",
-            Some(&cast.admin),
+            "/api/v1/models/test-model-2/comparisons",
+            Some(&cast.regulator),
         )
         .send()
         .await
         .unwrap();
+    assert_eq!(compared.status(), 201);
+    let compared: Value = compared.json().await.unwrap();
+    assert_eq!(compared["champion"], "test-model-1");
+    assert_eq!(compared["challenger"], "test-model-2");
+    assert_eq!(compared["population"]["migration"]["enterprises"], 2);
+
+    let activated = app.post(activate, Some(&cast.admin), &reason).await;
     assert_eq!(activated.status(), 200);
     let activated: Value = activated.json().await.unwrap();
     assert_eq!(activated["active"], true);
     assert_eq!(activated["activated_by"], "admin");
+    assert_eq!(activated["activation_reason"], reason["reason"]);
+    let detail: Value = app
+        .get("/api/v1/models/test-model-2", Some(&cast.regulator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["activations"][0]["replaced"], "test-model-1");
+    assert_eq!(detail["activations"][0]["comparison_id"], compared["id"]);
+    assert_eq!(detail["activations"][0]["reason"], reason["reason"]);
+    // Activating the active version again changes nothing, and records nothing.
+    let again = app
+        .post(activate, Some(&cast.regulator), &json!({"reason": "again"}))
+        .await;
+    assert_eq!(again.status(), 200);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["activated_by"], "admin");
+    let detail: Value = app
+        .get("/api/v1/models/test-model-2", Some(&cast.regulator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["activations"].as_array().unwrap().len(), 1);
     let scored: Value = rescore(&app, CODE_A, Some(&cast.regulator))
         .await
         .json()
@@ -358,9 +416,17 @@ async fn models_are_listed_inspected_and_activated(app: TestApp) {
     );
 
     let unknown = app
+        .post(
+            "/api/v1/models/nope/activate",
+            Some(&cast.regulator),
+            &reason,
+        )
+        .await;
+    assert_problem(unknown, 404).await;
+    let unknown = app
         .request(
             reqwest::Method::POST,
-            "/api/v1/models/nope/activate",
+            "/api/v1/models/nope/comparisons",
             Some(&cast.regulator),
         )
         .send()

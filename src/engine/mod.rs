@@ -24,6 +24,9 @@ use crate::scoring::scorecard::{ColumnSpec, Reason};
 use crate::scoring::way_up::{self, WayUp};
 use crate::scoring::wording;
 
+mod challenge;
+pub use challenge::{ActivationRequest, activate_model, compare_models};
+
 /// A model ready to score.
 pub struct LoadedModel {
     pub version: String,
@@ -761,7 +764,7 @@ pub fn artifact_summary(artifact: &ModelArtifact) -> String {
 /// The committed default model (`models/ACTIVE`), built into the binary: a service started
 /// from another folder, or installed with `cargo install`, grades with it when its models
 /// directory holds no artifact. A test checks that it is the one `models/ACTIVE` names.
-pub const BUILT_IN_MODEL: &str = include_str!("../models/2026-11-22T07:18:53Z-10d574e8.json");
+pub const BUILT_IN_MODEL: &str = include_str!("../../models/2026-11-22T07:18:53Z-10d574e8.json");
 
 /// Registers one artifact file; returns its version.
 pub fn register_file(db: &Db, path: &Path, at: NaiveDateTime) -> anyhow::Result<String> {
@@ -840,8 +843,19 @@ pub fn register_directory(db: &Db, dir: &Path, at: NaiveDateTime) -> anyhow::Res
             }
         }
     };
-    db.write(|conn| models::activate(conn, &choice, "system", at))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    db.write(|conn| {
+        models::activate(
+            conn,
+            models::Activation {
+                version: &choice,
+                by: "system",
+                reason: "the first model of the registry, activated at its first start",
+                comparison: None,
+                at,
+            },
+        )
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     outcome.activated = Some(choice);
     Ok(outcome)
 }

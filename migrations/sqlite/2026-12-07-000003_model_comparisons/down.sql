@@ -1,0 +1,2 @@
+DROP TABLE model_activations;
+DROP TABLE model_comparisons;
