@@ -15,6 +15,7 @@ pub mod forms;
 pub use crate::i18n;
 pub mod layout;
 pub mod lists;
+pub mod models;
 pub mod objections;
 pub mod public;
 pub mod session;
@@ -74,6 +75,9 @@ pub const PAGES: &[&str] = &[
     "/workspace/repairs",
     "/workspace/authorizations",
     "/workspace/query-log",
+    "/workspace/models",
+    "/workspace/models/{version}",
+    "/workspace/models/{version}/activate",
 ];
 
 /// Mounts the console at `/`; call after every other service (it answers the paths they leave).
@@ -151,6 +155,20 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &WebSettings) {
                 web::post().to(enterprise::revoke),
             )
             .route("/workspace/query-log", web::get().to(enterprise::query_log))
+            .route("/workspace/models", web::get().to(models::list))
+            .route("/workspace/models/{version}", web::get().to(models::detail))
+            .route(
+                "/workspace/models/{version}/comparisons",
+                web::post().to(models::compare),
+            )
+            .route(
+                "/workspace/models/{version}/activate",
+                web::get().to(models::confirm),
+            )
+            .route(
+                "/workspace/models/{version}/activate",
+                web::post().to(models::activate),
+            )
             .route(
                 "/workspace/reports",
                 web::post().to(enterprise::create_report),

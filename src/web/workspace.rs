@@ -36,7 +36,9 @@ pub async fn landing(
         Some(code) => Some(service::enterprises::get(&state, code).await?),
         None => None,
     };
+    let keeper = crate::service::KEEPERS.contains(&principal.role);
     let content = html! {
+        @if keeper { (super::models::keeper_nav(&ctx, "/workspace")) }
         h1 { (t(lang, "workspace-title")) }
         dl class="facts" {
             dt { (t(lang, "workspace-user")) } dd { (principal.username) }

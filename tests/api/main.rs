@@ -22,4 +22,5 @@ mod scores;
 mod statistics;
 mod submissions;
 mod web;
+mod web_models;
 mod web_workspace;

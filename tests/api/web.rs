@@ -694,6 +694,21 @@ async fn page_role_matrix_in_both_languages(app: TestApp) {
     ] {
         matrix.push((page, format!("{page}?enterprise={CODE_A}"), workspace));
     }
+    // The keepers' model pages.
+    let keepers = [SignIn, Forbidden, Forbidden, Forbidden, Allowed, Allowed];
+    let active = std::fs::read_to_string("models/ACTIVE").unwrap();
+    let active = active.trim();
+    matrix.push(("/workspace/models", "/workspace/models".into(), keepers));
+    matrix.push((
+        "/workspace/models/{version}",
+        format!("/workspace/models/{active}"),
+        keepers,
+    ));
+    matrix.push((
+        "/workspace/models/{version}/activate",
+        format!("/workspace/models/{active}/activate"),
+        keepers,
+    ));
     let covered: BTreeSet<&str> = matrix.iter().map(|(p, _, _)| *p).collect();
     let pages: BTreeSet<&str> = ecredit::web::PAGES.iter().copied().collect();
     assert_eq!(covered, pages, "every page has a row in the matrix");

@@ -1,0 +1,165 @@
+//! The keepers' model pages: a challenger compared with the active model and activated from the
+//! console, each step checked through the JSON API; refused steps change nothing.
+
+use ecredit::domain::Role;
+use serde_json::Value;
+
+use crate::helpers::{TestApp, test_model};
+use crate::on_both_backends;
+use crate::web::{Browser, register_a_and_b, signed_in};
+
+on_both_backends!(a_challenger_is_compared_and_activated_from_the_console);
+
+async fn active_version(app: &TestApp, token: &str) -> String {
+    let list: Value = app
+        .get("/api/v1/models", Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["active"] == true)
+        .unwrap()["version"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn body_of(browser: &Browser, app: &TestApp, path: &str, status: u16) -> String {
+    let response = browser.get(app, path).await;
+    assert_eq!(response.status(), status, "{path}");
+    response.text().await.unwrap()
+}
+
+async fn a_challenger_is_compared_and_activated_from_the_console(app: TestApp) {
+    let regulator_token = register_a_and_b(&app).await;
+    app.install_model(&test_model(2), false).await;
+    let champion = std::fs::read_to_string("models/ACTIVE").unwrap();
+    let champion = champion.trim().to_string();
+    let mut regulator = signed_in(&app, "p-regulator", Role::Regulator, None).await;
+    regulator.lang = Some("en".into());
+
+    let list = body_of(&regulator, &app, "/workspace/models", 200).await;
+    assert!(list.contains("/workspace/models/test-model-2") && list.contains(&champion));
+    assert!(list.contains("Scoring models"));
+    let detail = body_of(&regulator, &app, "/workspace/models/test-model-2", 200).await;
+    assert!(
+        detail.contains("Not yet compared with the active model"),
+        "{detail}"
+    );
+
+    // Without a comparison the confirmation page offers the comparison, not the activation;
+    // an activation posted anyway is refused and changes nothing.
+    let confirm = body_of(
+        &regulator,
+        &app,
+        "/workspace/models/test-model-2/activate",
+        200,
+    )
+    .await;
+    assert!(confirm.contains("Compare them first") && !confirm.contains("field-reason"));
+    let csrf = regulator
+        .form_token(&app, "/workspace/models/test-model-2")
+        .await;
+    let refused = regulator
+        .post_form(
+            &app,
+            "/workspace/models/test-model-2/activate",
+            &[("csrf", &csrf), ("reason", "no comparison yet")],
+        )
+        .await;
+    assert_eq!(refused.status(), 409);
+    assert_eq!(active_version(&app, &regulator_token).await, champion);
+
+    // Compare from the page: the comparison is stored and shown side by side.
+    let compared = regulator
+        .post_form(
+            &app,
+            "/workspace/models/test-model-2/comparisons",
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(compared.status(), 303);
+    let location = compared.headers()["location"].to_str().unwrap().to_string();
+    let stored: Value = app
+        .get(
+            "/api/v1/models/test-model-2/comparisons",
+            Some(&regulator_token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = stored[0]["id"].as_i64().unwrap();
+    assert!(location.contains(&format!("compared={id}")), "{location}");
+    let detail = body_of(&regulator, &app, &location, 200).await;
+    assert!(detail.contains(&format!("Comparison {id} was made")));
+    assert!(detail.contains(r#"class="matrix""#), "{detail}");
+
+    // The confirmation names what changes; a blank reason is refused beside the field.
+    let mut chinese = regulator.clone();
+    chinese.lang = Some("zh-CN".into());
+    let confirm = body_of(
+        &chinese,
+        &app,
+        "/workspace/models/test-model-2/activate",
+        200,
+    )
+    .await;
+    assert!(
+        confirm.contains(&format!("第 {id} 次对比")) && confirm.contains("2 家企业中"),
+        "{confirm}"
+    );
+    let blank = regulator
+        .post_form(
+            &app,
+            "/workspace/models/test-model-2/activate",
+            &[("csrf", &csrf), ("reason", "   ")],
+        )
+        .await;
+    assert_eq!(blank.status(), 422);
+    assert!(blank.text().await.unwrap().contains("field-reason-error"));
+    assert_eq!(active_version(&app, &regulator_token).await, champion);
+
+    // Others may not.
+    let mut bank = signed_in(&app, "p-bank", Role::Bank, None).await;
+    assert_eq!(bank.get(&app, "/workspace/models").await.status(), 403);
+    let bank_csrf = bank.form_token(&app, "/workspace").await;
+    let response = bank
+        .post_form(
+            &app,
+            "/workspace/models/test-model-2/activate",
+            &[("csrf", &bank_csrf), ("reason", "a bank's wish")],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(active_version(&app, &regulator_token).await, champion);
+
+    let reason = "comparison reviewed: two enterprises, neither moves two grades";
+    let activated = regulator
+        .post_form(
+            &app,
+            "/workspace/models/test-model-2/activate",
+            &[("csrf", &csrf), ("reason", reason)],
+        )
+        .await;
+    assert_eq!(activated.status(), 303);
+    let model: Value = app
+        .get("/api/v1/models/test-model-2", Some(&regulator_token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(model["active"], true);
+    assert_eq!(model["activations"][0]["reason"], reason);
+    assert_eq!(model["activations"][0]["comparison_id"], id);
+    assert_eq!(model["activations"][0]["activated_by"], "p-regulator");
+    let location = activated.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let detail = body_of(&regulator, &app, &location, 200).await;
+    assert!(detail.contains("This version is now the active model"));
+}
