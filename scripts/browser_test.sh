@@ -61,9 +61,12 @@ trap 'exit 130' INT TERM
 PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
 ADMIN_PASSWORD="browser-$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')"
+# A models directory of its own: the challengers trained below must not land in models/.
+mkdir -p "$WORK/models"
+cp models/ACTIVE "models/$(cat models/ACTIVE).json" "$WORK/models/"
 log "starting ecredit serve --demo on $BASE"
 ECREDIT_ADMIN_PASSWORD="$ADMIN_PASSWORD" RUST_LOG="${RUST_LOG:-warn}" \
-    "$BIN" --data-dir "$WORK/data" serve --demo --bind "127.0.0.1:$PORT" --workers 2 \
+    "$BIN" --data-dir "$WORK/data" --models-dir "$WORK/models" serve --demo --bind "127.0.0.1:$PORT" --workers 2 \
     >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 wait_for_service "$BASE/health" "$SERVER_PID" "$WORK/server.log" "browser tests"
@@ -72,12 +75,22 @@ DEMO_PASSWORD="$(awk '$1 == "demo-regulator" { print $3 }' "$WORK/server.log")"
 ENTERPRISE_PASSWORD="$(awk '$1 == "demo-enterprise-2" { print $3 }' "$WORK/server.log")"
 [[ -n "$DEMO_PASSWORD" && -n "$ENTERPRISE_PASSWORD" ]] || { cat "$WORK/server.log" >&2; echo "browser tests: no demo accounts" >&2; exit 1; }
 
+# Two challengers trained on the demo registry, registered beside the committed model: the tests
+# compare and activate the first from the pages, and photograph the second's comparison.
+challengers=()
+for seed in 7 8; do
+    challengers+=("$("$BIN" --data-dir "$WORK/data" --models-dir "$WORK/models" model train --from-db --seed "$seed" 2>/dev/null \
+        | python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])')")
+done
+"$BIN" --data-dir "$WORK/data" --models-dir "$WORK/models" model list >/dev/null
+
 rm -rf "$SHOTS"
 log "running tests/browser/test_console.py (screenshots: $SHOTS)"
 ECREDIT_URL="$BASE" ECREDIT_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
     DEMO_USER=demo-regulator DEMO_PASSWORD="$DEMO_PASSWORD" \
     DEMO_ENTERPRISE_USER=demo-enterprise-2 DEMO_ENTERPRISE_PASSWORD="$ENTERPRISE_PASSWORD" \
     AXE_JS="$(realpath tests/browser/node_modules/axe-core/axe.min.js)" SCREENSHOTS="$SHOTS" \
+    CHALLENGER="${challengers[0]}" SECOND_CHALLENGER="${challengers[1]}" \
     CHROMIUM=/usr/bin/chromium \
     timeout 300 "$VENV/bin/python" tests/browser/test_console.py
 log "screenshots of every page, in zh-CN and en: $SHOTS"

@@ -672,7 +672,7 @@ mdl-metric = Metric
 mdl-champion = Active model
 mdl-challenger = This version
 mdl-difference = Difference
-mdl-delong = p = { $p } (DeLong), 95% CI { $low } to { $high }
+mdl-delong = p { $p } (DeLong), 95% CI { $low } to { $high }
 mdl-enterprises = Enterprises graded
 mdl-unchanged = Same grade
 mdl-upgraded = Graded better

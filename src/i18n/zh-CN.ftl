@@ -666,7 +666,7 @@ mdl-metric = 指标
 mdl-champion = 启用模型
 mdl-challenger = 本版本
 mdl-difference = 差值
-mdl-delong = p = { $p }（DeLong 检验），95% 置信区间 { $low } 至 { $high }
+mdl-delong = p { $p }（DeLong 检验），95% 置信区间 { $low } 至 { $high }
 mdl-enterprises = 评级企业数
 mdl-unchanged = 等级不变
 mdl-upgraded = 等级上调

@@ -80,7 +80,7 @@ pub async fn list(ctx: Ctx, state: State) -> AppResult<HttpResponse> {
         None => None,
     };
     let title = t(lang, "mdl-title");
-    let content = html! {
+    let content = html! { div class="model-page" {
         (keeper_nav(&ctx, "/workspace/models"))
         h1 { (title) }
         p class="lead" { (t(lang, "mdl-lead")) }
@@ -120,7 +120,7 @@ pub async fn list(ctx: Ctx, state: State) -> AppResult<HttpResponse> {
             }
         }
         p class="hint" { (t(lang, "mdl-list-hint")) }
-    };
+    } };
     Ok(page(&ctx, &title, content))
 }
 
@@ -155,7 +155,7 @@ pub async fn detail(
     let training = &artifact.training;
     let title = t_args(lang, "mdl-detail-title", &[("version", &row.version)]);
     let latest = comparisons.first();
-    let content = html! {
+    let content = html! { div class="model-page" {
         (keeper_nav(&ctx, "/workspace/models"))
         p class="breadcrumbs" { a href="/workspace/models" { (t(lang, "mdl-title")) } }
         h1 { (title) }
@@ -203,7 +203,7 @@ pub async fn detail(
                         None => { p { (t_args(lang, "mdl-not-compared", &[("champion", champion)])) } }
                     }
                     @if artifact.is_registry_model() {
-                        div class="actions" {
+                        div class="actions model-actions" {
                             form method="post" action=(format!("{}/comparisons", model_href(&row.version))) {
                                 (csrf_field(&ctx))
                                 button type="submit" class="button" { (t(lang, "mdl-compare-button")) }
@@ -271,7 +271,7 @@ pub async fn detail(
                 }
             }
         }
-    };
+    } };
     Ok(page(&ctx, &title, content))
 }
 
@@ -404,7 +404,7 @@ fn holdout(lang: Lang, h: &HoldoutComparison) -> Markup {
                                 span class=(better_class(b.auc - a.auc, true)) { (signed(b.auc - a.auc)) }
                                 br;
                                 span class="hint" { (t_args(lang, "mdl-delong", &[
-                                    ("p", &format!("{:.3}", test.p_value)),
+                                    ("p", &p_value(test.p_value)),
                                     ("low", &signed(test.ci95[0])),
                                     ("high", &signed(test.ci95[1])),
                                 ])) }
@@ -426,6 +426,15 @@ fn holdout(lang: Lang, h: &HoldoutComparison) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// "= 0.382", and "< 0.001" rather than a p-value of zero.
+fn p_value(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".into()
+    } else {
+        format!("= {p:.3}")
     }
 }
 
@@ -559,7 +568,7 @@ async fn render_confirm(
         .as_ref()
         .and_then(|c| comparisons.iter().find(|s| &s.comparison.champion == c));
     let title = t_args(lang, "mdl-confirm-title", &[("version", version)]);
-    let content = html! {
+    let content = html! { div class="model-page" {
         (keeper_nav(ctx, "/workspace/models"))
         p class="breadcrumbs" {
             a href="/workspace/models" { (t(lang, "mdl-title")) } " › "
@@ -605,7 +614,7 @@ async fn render_confirm(
                     form method="post" action=(format!("{}/activate", model_href(version))) class="stack" novalidate {
                         (csrf_field(ctx))
                         (textarea(lang, "reason", t(lang, "mdl-reason"), reason, true, errors))
-                        div class="actions" {
+                        div class="actions model-actions" {
                             button type="submit" class="button danger" { (t(lang, "mdl-confirm-button")) }
                             a href=(model_href(version)) { (t(lang, "mdl-cancel")) }
                         }
@@ -613,7 +622,7 @@ async fn render_confirm(
                 }
             }
         }
-    };
+    } };
     let status = if errors.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -669,5 +678,11 @@ mod tests {
         assert_eq!(better_class(0.01, false), "worse");
         assert_eq!(better_class(-0.01, false), "better");
         assert_eq!(better_class(0.0, true), "");
+    }
+
+    #[test]
+    fn tiny_p_values_are_not_written_as_zero() {
+        assert_eq!(p_value(1e-9), "< 0.001");
+        assert_eq!(p_value(0.38225), "= 0.382");
     }
 }

@@ -12,7 +12,8 @@ Run by scripts/browser_test.sh, which starts `ecredit serve --demo` and passes:
 Tasks done through the pages, keyboard only where it says so, and checked through the API:
 sign in (Tab/Enter), search an enterprise and open its profile, switch the language, create a
 public report, verify it and a tampered copy; as the enterprise, grant and revoke an
-authorisation, file an objection, and submit an operating period that is held for review. axe-core must find no serious or critical
+authorisation, file an objection, and submit an operating period that is held for review; as a
+keeper, compare a challenger model with the active one and activate it with a reason. axe-core must find no serious or critical
 violation on any page, in either language; the pages must break no CSP rule.
 """
 
@@ -20,6 +21,7 @@ import datetime
 import json
 import os
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -34,6 +36,8 @@ DEMO_USER = os.environ["DEMO_USER"]
 DEMO_PASSWORD = os.environ["DEMO_PASSWORD"]
 ENTERPRISE_USER = os.environ["DEMO_ENTERPRISE_USER"]
 ENTERPRISE_PASSWORD = os.environ["DEMO_ENTERPRISE_PASSWORD"]
+CHALLENGER = os.environ["CHALLENGER"]
+SECOND_CHALLENGER = os.environ["SECOND_CHALLENGER"]
 WORKSPACE_PAGES = [
     ("ws-dashboard", "/workspace"),
     ("ws-records", "/workspace/records"),
@@ -202,6 +206,41 @@ def submit_held_period(page, token, code):
     check(period not in periods, "a held period is not recorded before the review")
 
 
+def model_path(version):
+    return "/workspace/models/" + urllib.parse.quote(version, safe="")
+
+
+def compare_and_activate(page, token):
+    """As a regulator: open the challenger from the model list, compare it with the active
+    model, read the confirmation, refuse a blank reason, then activate it with one."""
+    page.goto(BASE + "/workspace/models")
+    page.locator(f"a[href='{model_path(CHALLENGER)}']").click()
+    page.wait_for_url("**" + model_path(CHALLENGER))
+    with page.expect_navigation():
+        page.locator("form[action$='/comparisons'] button").first.click()
+    check("compared=" in page.url, f"the comparison opens: {page.url}")
+    expect(page.locator("table.matrix")).to_be_visible()
+    stored = api("GET", f"/api/v1/models/{urllib.parse.quote(CHALLENGER, safe='')}/comparisons", token)
+    check(len(stored) == 1, "the comparison made on the page is stored")
+    page.locator(f"a[href='{model_path(CHALLENGER)}/activate']").click()
+    page.wait_for_url("**/activate")
+    expect(page.locator("table.matrix")).to_be_visible()
+    page.locator("form[action$='/activate'] button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("#field-reason-error")).to_be_visible()
+    active = [m["version"] for m in api("GET", "/api/v1/models", token) if m["active"]]
+    check(active != [CHALLENGER], "a blank reason activates nothing")
+    page.locator("#field-reason").fill("对比结果已审阅：迁移矩阵可接受")
+    with page.expect_navigation():
+        page.locator("form[action$='/activate'] button[type=submit]").click()
+    check("activated=1" in page.url, f"the activation returns to the model: {page.url}")
+    model = api("GET", f"/api/v1/models/{urllib.parse.quote(CHALLENGER, safe='')}", token)
+    check(model["active"] and model["activation_reason"] == "对比结果已审阅：迁移矩阵可接受",
+          "the challenger activated on the page is active, with its reason")
+    check(model["activations"][0]["comparison_id"] == stored[0]["id"],
+          "the activation relies on the comparison made on the page")
+
+
 def run_axe(page, label):
     page.add_script_tag(path=AXE_JS)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -286,8 +325,14 @@ def main():
         submit_held_period(page, token, own_code)
         for label, path in WORKSPACE_PAGES:
             page.goto(BASE + path)
+        page.locator("form[action='/sign-out'] button").click()
+        page.wait_for_load_state()
+        sign_in_as(page, "admin", ADMIN_PASSWORD)
+        compare_and_activate(page, token)
         check(not csp_errors, f"no CSP violations: {csp_errors}")
         context.close()
+        # The second challenger's comparison with the new champion, for its pages below.
+        api("POST", f"/api/v1/models/{urllib.parse.quote(SECOND_CHALLENGER, safe='')}/comparisons", token)
 
         # Every page in both languages: axe (its script injected past the CSP) and a screenshot.
         pages = [
@@ -324,6 +369,16 @@ def main():
             page.wait_for_url(BASE + "/workspace")
             run_axe(page, f"workspace ({lang})")
             page.screenshot(path=str(SHOTS / f"workspace-{lang}.png"), full_page=True)
+            # The keepers' model pages, as the demo regulator.
+            for label, path in [
+                ("models", "/workspace/models"),
+                ("model", model_path(SECOND_CHALLENGER)),
+                ("model-activate", model_path(SECOND_CHALLENGER) + "/activate"),
+            ]:
+                page.goto(BASE + path)
+                check(page.locator("h1").count() == 1, f"{label} ({lang}) renders")
+                run_axe(page, f"{label} ({lang})")
+                page.screenshot(path=str(SHOTS / f"{label}-{lang}.png"), full_page=True)
             # The enterprise workspace, as the demo enterprise.
             page.locator("form[action='/sign-out'] button").click()
             page.wait_for_load_state()
