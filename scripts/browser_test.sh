@@ -73,7 +73,8 @@ wait_for_service "$BASE/health" "$SERVER_PID" "$WORK/server.log" "browser tests"
 # The demo accounts' passwords are printed once, in the table of the start.
 DEMO_PASSWORD="$(awk '$1 == "demo-regulator" { print $3 }' "$WORK/server.log")"
 ENTERPRISE_PASSWORD="$(awk '$1 == "demo-enterprise-2" { print $3 }' "$WORK/server.log")"
-[[ -n "$DEMO_PASSWORD" && -n "$ENTERPRISE_PASSWORD" ]] || { cat "$WORK/server.log" >&2; echo "browser tests: no demo accounts" >&2; exit 1; }
+BANK_PASSWORD="$(awk '$1 == "demo-bank" { print $3 }' "$WORK/server.log")"
+[[ -n "$DEMO_PASSWORD" && -n "$ENTERPRISE_PASSWORD" && -n "$BANK_PASSWORD" ]] || { cat "$WORK/server.log" >&2; echo "browser tests: no demo accounts" >&2; exit 1; }
 
 # Two challengers trained on the demo registry, registered beside the committed model: the tests
 # compare and activate the first from the pages, and photograph the second's comparison.
@@ -89,6 +90,7 @@ log "running tests/browser/test_console.py (screenshots: $SHOTS)"
 ECREDIT_URL="$BASE" ECREDIT_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
     DEMO_USER=demo-regulator DEMO_PASSWORD="$DEMO_PASSWORD" \
     DEMO_ENTERPRISE_USER=demo-enterprise-2 DEMO_ENTERPRISE_PASSWORD="$ENTERPRISE_PASSWORD" \
+    DEMO_BANK_USER=demo-bank DEMO_BANK_PASSWORD="$BANK_PASSWORD" \
     AXE_JS="$(realpath tests/browser/node_modules/axe-core/axe.min.js)" SCREENSHOTS="$SHOTS" \
     CHALLENGER="${challengers[0]}" SECOND_CHALLENGER="${challengers[1]}" \
     CHROMIUM=/usr/bin/chromium \

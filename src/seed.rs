@@ -286,9 +286,42 @@ pub enum DemoStart {
     AlreadyFilled(u64),
 }
 
+/// Both demo enterprises authorise the demo bank (the first for 20 days, so the bank sees a grant
+/// about to expire; the second for 180) and the bank watches them, so its console opens on a
+/// portfolio rather than on empty pages.
+fn authorise_demo_bank(db: &Db, clock: &dyn Clock, accounts: &[DemoAccount]) -> anyhow::Result<()> {
+    use crate::domain::authorization::{Authorization, AuthorizationPurpose, AuthorizationScope};
+    let now = clock.now_naive();
+    let today = clock.today();
+    db.write(|conn| {
+        let bank = crate::db::users::find_by_username(conn, "demo-bank")?
+            .and_then(|u| u.organisation_id)
+            .ok_or_else(|| crate::error::AppError::internal("the demo bank has no organisation"))?;
+        let owners = accounts
+            .iter()
+            .filter_map(|a| a.enterprise.as_ref().map(|(code, _)| (a, code)));
+        for ((account, code), (days, purpose)) in owners.zip([
+            (20, AuthorizationPurpose::CreditLineReview),
+            (180, AuthorizationPurpose::PostLoanMonitoring),
+        ]) {
+            let grant = Authorization {
+                bank_organisation_id: bank,
+                purpose,
+                scope: AuthorizationScope::FullReport,
+                expires_on: today + chrono::Duration::days(days),
+                note: None,
+            };
+            crate::db::authorizations::insert(conn, code, &grant, &account.username, now)?;
+            crate::db::watch::add(conn, bank, code, "demo-bank", now)?;
+        }
+        Ok(())
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 /// For `serve --demo`: seeds a small population into an empty registry and creates an account
 /// for each role (a regulator, a bank, the owners of the safest and of the riskiest enterprise),
-/// with generated passwords. Accounts whose username is taken are left alone.
+/// with generated passwords; the enterprises authorise the bank, which watches them. Accounts whose username is taken are left alone.
 pub fn demo_start(db: &Db, clock: &dyn Clock) -> anyhow::Result<DemoStart> {
     let existing = db
         .read(crate::db::enterprises::count)
@@ -353,6 +386,9 @@ pub fn demo_start(db: &Db, clock: &dyn Clock) -> anyhow::Result<DemoStart> {
             organisation: organisation.map(str::to_string),
             enterprise,
         });
+    }
+    if accounts.iter().any(|a| a.username == "demo-bank") {
+        authorise_demo_bank(db, clock, &accounts)?;
     }
     // Graded at once, so the newcomer finds scores and grades, not 404s.
     let model = db.read(|conn| crate::engine::ModelCache::default().active(conn));

@@ -549,6 +549,31 @@ fn serve_demo_seeds_and_prints_an_account_for_every_role() {
             own["details"]["model_version"].as_str(),
             Some(committed.trim())
         );
+
+        // The demo bank holds both enterprises' authorisations and watches them, graded.
+        let watched: serde_json::Value = client
+            .get(format!("{base}/api/v1/watch"))
+            .bearer_auth(&tokens[1])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut codes: Vec<&str> = watched
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["grade"].is_string())
+            .map(|w| w["enterprise_code"].as_str().unwrap())
+            .collect();
+        codes.sort_unstable();
+        let mut owned = vec![
+            accounts[2].3.as_deref().unwrap(),
+            accounts[3].3.as_deref().unwrap(),
+        ];
+        owned.sort_unstable();
+        assert_eq!(codes, owned, "{watched}");
     });
     child.kill().unwrap();
     child.wait().unwrap();

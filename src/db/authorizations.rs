@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{authorizations, organisations, users};
+use super::schema::{authorizations, enterprises, organisations, users};
 use crate::domain::Role;
 use crate::domain::authorization::Authorization;
 use crate::error::{AppError, AppResult};
@@ -31,6 +31,8 @@ pub struct AuthorizationRow {
 pub struct NamedAuthorization {
     pub row: AuthorizationRow,
     pub bank_name: String,
+    /// The enterprise that granted it.
+    pub enterprise_name: String,
 }
 
 /// Organisations that bank users belong to: the parties an enterprise can authorise.
@@ -81,10 +83,14 @@ pub fn insert(
     get(conn, enterprise_code, id)
 }
 
-type Named = (AuthorizationRow, String);
+type Named = (AuthorizationRow, String, String);
 
-fn with_name((row, bank_name): Named) -> NamedAuthorization {
-    NamedAuthorization { row, bank_name }
+fn with_name((row, bank_name, enterprise_name): Named) -> NamedAuthorization {
+    NamedAuthorization {
+        row,
+        bank_name,
+        enterprise_name,
+    }
 }
 
 pub fn get(
@@ -94,9 +100,14 @@ pub fn get(
 ) -> AppResult<NamedAuthorization> {
     authorizations::table
         .inner_join(organisations::table)
+        .inner_join(enterprises::table)
         .filter(authorizations::id.eq(id))
         .filter(authorizations::enterprise_code.eq(enterprise_code))
-        .select((AuthorizationRow::as_select(), organisations::name))
+        .select((
+            AuthorizationRow::as_select(),
+            organisations::name,
+            enterprises::name,
+        ))
         .first::<Named>(conn)
         .optional()?
         .map(with_name)
@@ -139,9 +150,14 @@ pub fn page(
         .load(conn)?;
     let rows: Vec<Named> = authorizations::table
         .inner_join(organisations::table)
+        .inner_join(enterprises::table)
         .filter(authorizations::id.eq_any(ids))
         .order(authorizations::id.desc())
-        .select((AuthorizationRow::as_select(), organisations::name))
+        .select((
+            AuthorizationRow::as_select(),
+            organisations::name,
+            enterprises::name,
+        ))
         .load(conn)?;
     Ok((rows.into_iter().map(with_name).collect(), total))
 }

@@ -377,6 +377,7 @@ diesel::joinable!(scores -> enterprises (enterprise_code));
 diesel::joinable!(scores -> models (model_version));
 diesel::joinable!(current_scores -> enterprises (enterprise_code));
 diesel::joinable!(authorizations -> organisations (bank_organisation_id));
+diesel::joinable!(authorizations -> enterprises (enterprise_code));
 diesel::joinable!(report_queries -> organisations (organisation_id));
 diesel::joinable!(watch_items -> enterprises (enterprise_code));
 diesel::joinable!(list_entries -> enterprises (enterprise_code));
@@ -462,6 +463,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    portfolio_visits (user_id) {
+        user_id -> BigInt,
+        seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     web_sessions (id_hash) {
         id_hash -> Text,
         user_id -> BigInt,
@@ -503,4 +511,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     web_sessions,
     model_comparisons,
     model_activations,
+    portfolio_visits,
 );

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{current_scores, enterprises, scores, watch_items};
+use super::schema::{current_scores, enterprises, portfolio_visits, scores, watch_items};
 use crate::error::AppResult;
 
 #[derive(Debug, Clone)]
@@ -171,4 +171,31 @@ pub fn evaluations_since(
     // Each enterprise's trail together, in the order it was stored.
     out.sort_by(|a, b| (&a.enterprise_code, a.score_id).cmp(&(&b.enterprise_code, b.score_id)));
     Ok(out)
+}
+
+/// Records a visit of `user_id` to the portfolio at `now` and returns the one before, if any.
+/// Call inside a write transaction (read, then update or insert: the same on both backends).
+pub fn record_visit(
+    conn: &mut DbConnection,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> AppResult<Option<NaiveDateTime>> {
+    let previous: Option<NaiveDateTime> = portfolio_visits::table
+        .find(user_id)
+        .select(portfolio_visits::seen_at)
+        .first(conn)
+        .optional()?;
+    if previous.is_some() {
+        diesel::update(portfolio_visits::table.find(user_id))
+            .set(portfolio_visits::seen_at.eq(now))
+            .execute(conn)?;
+    } else {
+        diesel::insert_into(portfolio_visits::table)
+            .values((
+                portfolio_visits::user_id.eq(user_id),
+                portfolio_visits::seen_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(previous)
 }

@@ -692,3 +692,60 @@ mdl-confirm-first = { $version } will become the model that grades every enterpr
 mdl-confirm-rescoring = Grades already published stay until the enterprises are rescored, by the next rescoring run or one by one.
 mdl-confirm-button = Activate this version
 mdl-cancel = Cancel
+
+## The bank's console
+bank-nav-portfolio = Portfolio watch
+bank-nav-grants = Authorisations and reports
+bank-portfolio-title = Portfolio watch
+bank-added = { $code } is now on the watch list.
+bank-removed = { $code } is no longer on the watch list.
+bank-portfolio-lead = The enterprises you follow, and every change of their grade or list status. Grades show only while the enterprise's authorisation of your bank is live.
+bank-watch-list = Watched enterprises
+bank-watch-empty = No enterprise is on the watch list yet.
+bank-enterprise = Enterprise
+bank-grade = Grade
+bank-authorised = Authorisation
+bank-added-at = Added
+bank-actions = Actions
+bank-yes = Live
+bank-lapsed = Lapsed: nothing is shown
+bank-remove = Remove
+bank-add-title = Add an enterprise
+bank-add-field = Credit code or name
+bank-add-hint = An enterprise that has authorised your bank: its unified social credit code, its name, or a part of the name only it has.
+bank-add-button = Watch
+bank-feed-title = Changes in the last { $days } days
+bank-since-visit = Your last visit was { $at }; { $count ->
+        [0] nothing changed since.
+        [one] one change since, highlighted.
+       *[other] { $count } changes since, highlighted.
+    }
+bank-first-visit = This is your first visit: the changes of your next visits will be highlighted.
+bank-feed-empty = No grade or list change of a watched enterprise in this period.
+bank-when = Recorded
+bank-change = Change
+bank-new = New
+bank-first-grade = First grade:
+bank-evaluated = evaluated as of { $date }
+bank-list-change-blacklist-listed = Put on the blacklist
+bank-list-change-blacklist-removed = Removed from the blacklist
+bank-list-change-blacklist-expired = Blacklisting expired
+bank-list-change-redlist-listed = Put on the redlist
+bank-list-change-redlist-removed = Removed from the redlist
+bank-list-change-redlist-expired = Redlisting expired
+bank-grants-title = Authorisations and reports
+bank-grants-lead = The authorisations enterprises have granted your bank. While one is live you may pull the enterprise's full credit report; those expiring within { $days } days are marked.
+bank-grants-empty = No enterprise has authorised your bank yet.
+bank-granted = Granted
+bank-report = Full report
+bank-expires-in = { $days ->
+        [0] expires today
+        [one] expires in 1 day
+       *[other] expires in { $days } days
+    }
+bank-pull = Pull report
+bank-verify-hint = A saved report can be checked at any time, without signing in:
+bank-verify-link = verify a report
+bank-report-made = Full report { $no } was made and signed. It is in the enterprise's query log under your bank.
+bank-report-print = Open the printable page (print it to PDF from the browser)
+bank-report-download = Download the signed JSON

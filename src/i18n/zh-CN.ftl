@@ -686,3 +686,58 @@ mdl-confirm-first = { $version } 将成为为全部企业评级的模型。
 mdl-confirm-rescoring = 已公布的等级在企业重新评分（下次批量重评或逐户评分）前保持不变。
 mdl-confirm-button = 启用该版本
 mdl-cancel = 取消
+
+## The bank's console
+bank-nav-portfolio = 贷后监测
+bank-nav-grants = 授权与报告
+bank-portfolio-title = 贷后监测
+bank-added = 已将 { $code } 加入监测名单。
+bank-removed = 已将 { $code } 移出监测名单。
+bank-portfolio-lead = 您关注的企业及其信用等级、名单状态的每次变化。仅在企业对贵行的授权有效期间显示等级。
+bank-watch-list = 监测企业
+bank-watch-empty = 监测名单中还没有企业。
+bank-enterprise = 企业
+bank-grade = 等级
+bank-authorised = 授权
+bank-added-at = 加入时间
+bank-actions = 操作
+bank-yes = 有效
+bank-lapsed = 已失效：不显示信息
+bank-remove = 移除
+bank-add-title = 添加企业
+bank-add-field = 统一社会信用代码或名称
+bank-add-hint = 已向贵行授权的企业：其统一社会信用代码、名称，或仅其名称包含的部分文字。
+bank-add-button = 加入监测
+bank-feed-title = 近 { $days } 天的变化
+bank-since-visit = 您上次访问于 { $at }；{ $count ->
+        [0] 此后没有变化。
+       *[other] 此后有 { $count } 项变化，已突出显示。
+    }
+bank-first-visit = 这是您首次访问：今后每次访问时，上次以来的变化将突出显示。
+bank-feed-empty = 此期间监测企业没有等级或名单变化。
+bank-when = 记录时间
+bank-change = 变化
+bank-new = 新
+bank-first-grade = 首次评级：
+bank-evaluated = 评价基准日 { $date }
+bank-list-change-blacklist-listed = 列入严重失信名单
+bank-list-change-blacklist-removed = 移出严重失信名单
+bank-list-change-blacklist-expired = 严重失信名单期满
+bank-list-change-redlist-listed = 列入守信激励名单
+bank-list-change-redlist-removed = 移出守信激励名单
+bank-list-change-redlist-expired = 守信激励名单期满
+bank-grants-title = 授权与报告
+bank-grants-lead = 企业向贵行授予的查询授权。授权有效期间可调取该企业的完整信用报告；{ $days } 天内到期的授权已标注。
+bank-grants-empty = 还没有企业向贵行授权。
+bank-granted = 授权时间
+bank-report = 完整报告
+bank-expires-in = { $days ->
+        [0] 今日到期
+       *[other] { $days } 天后到期
+    }
+bank-pull = 调取报告
+bank-verify-hint = 保存的报告可随时验真，无需登录：
+bank-verify-link = 报告验真
+bank-report-made = 完整报告 { $no } 已生成并签名，并以贵行名义记入该企业的查询记录。
+bank-report-print = 打开打印版页面（可在浏览器中打印为 PDF）
+bank-report-download = 下载签名 JSON

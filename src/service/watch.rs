@@ -234,3 +234,14 @@ fn list_changes(
             .collect(),
     )
 }
+
+/// Records that the caller opened its portfolio now and returns when it did before (none on the
+/// first visit): the console highlights the changes after it. Banks only.
+pub async fn record_visit(state: &AppState, caller: &Caller) -> AppResult<Option<NaiveDateTime>> {
+    let (principal, _) = caller.viewer.require_bank()?;
+    let user_id = principal.user_id;
+    let now = state.clock.now_naive();
+    state
+        .blocking(move |db| db.write(|conn| watch::record_visit(conn, user_id, now)))
+        .await
+}

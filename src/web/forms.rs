@@ -97,6 +97,8 @@ pub struct Field<'a> {
     pub required: bool,
     pub autocomplete: Option<&'a str>,
     pub hint: Option<String>,
+    /// The id of a `<datalist>` of suggestions.
+    pub list: Option<&'a str>,
 }
 
 impl<'a> Field<'a> {
@@ -109,7 +111,13 @@ impl<'a> Field<'a> {
             required: false,
             autocomplete: None,
             hint: None,
+            list: None,
         }
+    }
+
+    pub fn list(mut self, datalist_id: &'a str) -> Self {
+        self.list = Some(datalist_id);
+        self
     }
 
     pub fn kind(mut self, kind: &'a str) -> Self {
@@ -157,7 +165,7 @@ impl<'a> Field<'a> {
                     p class="hint" id=(hint_id) { (hint) }
                 }
                 input id=(id) name=(self.name) type=(self.kind) value=(self.value)
-                    required[self.required] autocomplete=[self.autocomplete]
+                    required[self.required] autocomplete=[self.autocomplete] list=[self.list]
                     aria-invalid=[(!mine.is_empty()).then_some("true")]
                     aria-describedby=[described];
                 (field_errors(lang, &error_id, &mine))

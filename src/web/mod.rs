@@ -8,6 +8,7 @@
 
 pub mod assets;
 pub mod audit;
+pub mod bank;
 pub mod commitments;
 pub mod enterprise;
 pub mod errors;
@@ -75,6 +76,8 @@ pub const PAGES: &[&str] = &[
     "/workspace/repairs",
     "/workspace/authorizations",
     "/workspace/query-log",
+    "/workspace/portfolio",
+    "/workspace/grants",
     "/workspace/models",
     "/workspace/models/{version}",
     "/workspace/models/{version}/activate",
@@ -155,6 +158,18 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &WebSettings) {
                 web::post().to(enterprise::revoke),
             )
             .route("/workspace/query-log", web::get().to(enterprise::query_log))
+            .route("/workspace/portfolio", web::get().to(bank::portfolio))
+            .route("/workspace/portfolio", web::post().to(bank::add))
+            .route("/workspace/portfolio/remove", web::post().to(bank::remove))
+            .route("/workspace/grants", web::get().to(bank::grants))
+            .route(
+                "/workspace/grants/report",
+                web::post().to(bank::pull_report),
+            )
+            .route(
+                "/workspace/reports/{no}/download",
+                web::get().to(bank::download_report),
+            )
             .route("/workspace/models", web::get().to(models::list))
             .route("/workspace/models/{version}", web::get().to(models::detail))
             .route(

@@ -16,6 +16,7 @@ use super::forms::{check_csrf, csrf_field, form_errors};
 use super::i18n::{Lang, format_date, format_date_time, format_number, t, t_args, t_value};
 use super::layout::{page, page_with_status, see_other};
 use super::session::{Ctx, State};
+use super::workspace::role_nav;
 use crate::domain::Violations;
 use crate::domain::models::ActivationInput;
 use crate::error::AppResult;
@@ -24,28 +25,6 @@ use crate::scoring::metrics::{BinaryMetrics, PairedAuc};
 use crate::scoring::model::ModelMetrics;
 use crate::scoring::scorecard::ColumnStatus;
 use crate::service::models::{self, StoredComparison};
-
-/// The keepers' sections, on every keeper page.
-const SECTIONS: [(&str, &str); 2] = [
-    ("/workspace", "ws-nav-dashboard"),
-    ("/workspace/models", "mdl-nav"),
-];
-
-/// The keepers' section bar.
-pub(super) fn keeper_nav(ctx: &Ctx, current: &str) -> Markup {
-    html! {
-        nav class="ws-nav" aria-label=(t(ctx.lang, "ws-nav-label")) {
-            ul {
-                @for (href, key) in SECTIONS {
-                    li {
-                        a href=(href) hx-get=(href) hx-target="#main" hx-push-url="true"
-                            aria-current=[(current == href).then_some("page")] { (t(ctx.lang, key)) }
-                    }
-                }
-            }
-        }
-    }
-}
 
 fn metric(value: f64) -> String {
     format!("{value:.4}")
@@ -81,7 +60,7 @@ pub async fn list(ctx: Ctx, state: State) -> AppResult<HttpResponse> {
     };
     let title = t(lang, "mdl-title");
     let content = html! { div class="model-page" {
-        (keeper_nav(&ctx, "/workspace/models"))
+        (role_nav(&ctx, "/workspace/models"))
         h1 { (title) }
         p class="lead" { (t(lang, "mdl-lead")) }
         div class="table-wrap" tabindex="0" role="region" aria-label=(t(lang, "ws-table")) {
@@ -156,7 +135,7 @@ pub async fn detail(
     let title = t_args(lang, "mdl-detail-title", &[("version", &row.version)]);
     let latest = comparisons.first();
     let content = html! { div class="model-page" {
-        (keeper_nav(&ctx, "/workspace/models"))
+        (role_nav(&ctx, "/workspace/models"))
         p class="breadcrumbs" { a href="/workspace/models" { (t(lang, "mdl-title")) } }
         h1 { (title) }
         @if let Some(id) = query.compared {
@@ -569,7 +548,7 @@ async fn render_confirm(
         .and_then(|c| comparisons.iter().find(|s| &s.comparison.champion == c));
     let title = t_args(lang, "mdl-confirm-title", &[("version", version)]);
     let content = html! { div class="model-page" {
-        (keeper_nav(ctx, "/workspace/models"))
+        (role_nav(ctx, "/workspace/models"))
         p class="breadcrumbs" {
             a href="/workspace/models" { (t(lang, "mdl-title")) } " › "
             a href=(model_href(version)) { code { (version) } }

@@ -3,11 +3,12 @@
 //! this layout.
 
 use actix_web::{HttpResponse, web};
-use maud::html;
+use maud::{Markup, html};
 
 use super::i18n::{t, t_value};
 use super::layout::{page, see_other};
 use super::session::{Ctx, State};
+use crate::domain::Role;
 use crate::error::AppResult;
 use crate::service;
 
@@ -36,9 +37,8 @@ pub async fn landing(
         Some(code) => Some(service::enterprises::get(&state, code).await?),
         None => None,
     };
-    let keeper = crate::service::KEEPERS.contains(&principal.role);
     let content = html! {
-        @if keeper { (super::models::keeper_nav(&ctx, "/workspace")) }
+        (role_nav(&ctx, "/workspace"))
         h1 { (t(lang, "workspace-title")) }
         dl class="facts" {
             dt { (t(lang, "workspace-user")) } dd { (principal.username) }
@@ -52,7 +52,44 @@ pub async fn landing(
             }
         }
         p { (t_value(lang, "workspace-role-about", principal.role.as_str())) }
-        p class="hint" { (t(lang, "workspace-more-soon")) }
+        @if role_sections(principal.role).is_empty() {
+            p class="hint" { (t(lang, "workspace-more-soon")) }
+        }
     };
     Ok(page(&ctx, &t(lang, "workspace-title"), content))
+}
+
+/// The sections of a role's workspace beyond the enterprise's own (which has its own bar).
+fn role_sections(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Regulator | Role::Admin => &[
+            ("/workspace", "ws-nav-dashboard"),
+            ("/workspace/models", "mdl-nav"),
+        ],
+        Role::Bank => &[
+            ("/workspace", "ws-nav-dashboard"),
+            ("/workspace/portfolio", "bank-nav-portfolio"),
+            ("/workspace/grants", "bank-nav-grants"),
+        ],
+        Role::Enterprise => &[],
+    }
+}
+
+/// The section bar of the signed-in role (nothing for the public and for enterprises).
+pub(super) fn role_nav(ctx: &Ctx, current: &str) -> Markup {
+    let sections = ctx.principal().map_or(&[][..], |p| role_sections(p.role));
+    html! {
+        @if !sections.is_empty() {
+            nav class="ws-nav" aria-label=(t(ctx.lang, "ws-nav-label")) {
+                ul {
+                    @for (href, key) in sections {
+                        li {
+                            a href=(href) hx-get=(href) hx-target="#main" hx-push-url="true"
+                                aria-current=[(current == *href).then_some("page")] { (t(ctx.lang, key)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

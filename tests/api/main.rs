@@ -22,5 +22,6 @@ mod scores;
 mod statistics;
 mod submissions;
 mod web;
+mod web_bank;
 mod web_models;
 mod web_workspace;

@@ -694,6 +694,10 @@ async fn page_role_matrix_in_both_languages(app: TestApp) {
     ] {
         matrix.push((page, format!("{page}?enterprise={CODE_A}"), workspace));
     }
+    // The bank's pages.
+    let banks = [SignIn, Forbidden, Forbidden, Allowed, Forbidden, Forbidden];
+    matrix.push(("/workspace/portfolio", "/workspace/portfolio".into(), banks));
+    matrix.push(("/workspace/grants", "/workspace/grants".into(), banks));
     // The keepers' model pages.
     let keepers = [SignIn, Forbidden, Forbidden, Forbidden, Allowed, Allowed];
     let active = std::fs::read_to_string("models/ACTIVE").unwrap();

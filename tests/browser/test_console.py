@@ -13,7 +13,8 @@ Tasks done through the pages, keyboard only where it says so, and checked throug
 sign in (Tab/Enter), search an enterprise and open its profile, switch the language, create a
 public report, verify it and a tampered copy; as the enterprise, grant and revoke an
 authorisation, file an objection, and submit an operating period that is held for review; as a
-keeper, compare a challenger model with the active one and activate it with a reason. axe-core must find no serious or critical
+keeper, compare a challenger model with the active one and activate it with a reason; as the
+bank, keep the portfolio watch and pull a full report under a live grant. axe-core must find no serious or critical
 violation on any page, in either language; the pages must break no CSP rule.
 """
 
@@ -36,6 +37,8 @@ DEMO_USER = os.environ["DEMO_USER"]
 DEMO_PASSWORD = os.environ["DEMO_PASSWORD"]
 ENTERPRISE_USER = os.environ["DEMO_ENTERPRISE_USER"]
 ENTERPRISE_PASSWORD = os.environ["DEMO_ENTERPRISE_PASSWORD"]
+BANK_USER = os.environ["DEMO_BANK_USER"]
+BANK_PASSWORD = os.environ["DEMO_BANK_PASSWORD"]
 CHALLENGER = os.environ["CHALLENGER"]
 SECOND_CHALLENGER = os.environ["SECOND_CHALLENGER"]
 WORKSPACE_PAGES = [
@@ -241,6 +244,35 @@ def compare_and_activate(page, token):
           "the activation relies on the comparison made on the page")
 
 
+def keep_portfolio_and_pull_a_report(page, token):
+    """As the demo bank: remove a watched enterprise, add it back by a part of its name, then
+    pull its full report under the live grant and fetch the signed JSON."""
+    page.goto(BASE + "/workspace/portfolio")
+    first = page.locator("main table tbody tr").first
+    name = first.locator("th a").inner_text()
+    code = first.locator("th code").inner_text()
+    with page.expect_navigation():
+        first.locator("form button").click()
+    check(code not in page.locator("main table").first.inner_text() if page.locator("main table").count() else True,
+          "a removed enterprise leaves the watch list")
+    page.locator("#field-enterprise").fill(name[2:6])
+    with page.expect_navigation():
+        page.locator("form[action='/workspace/portfolio'] button[type=submit]").click()
+    check(f"added={code}" in page.url, f"the enterprise is added back by a part of its name: {page.url}")
+    page.goto(BASE + "/workspace/grants")
+    expect(page.locator("tr.expiring")).to_have_count(1)
+    with page.expect_navigation():
+        page.locator("form[action='/workspace/grants/report'] button").first.click()
+    check("report=ECR-" in page.url, f"the report is pulled: {page.url}")
+    report_no = page.url.rsplit("=", 1)[1]
+    href = page.locator("a[download]").get_attribute("href")
+    saved = page.request.get(BASE + href)
+    check(saved.ok and json.loads(saved.text())["report"]["report_no"] == report_no,
+          "the signed JSON downloads from the page")
+    log = api("GET", f"/api/v1/enterprises/{code}/query-log", token)["items"]
+    check(any(q["report_no"] == report_no for q in log), "the bank's report is in the query log")
+
+
 def run_axe(page, label):
     page.add_script_tag(path=AXE_JS)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -329,6 +361,10 @@ def main():
         page.wait_for_load_state()
         sign_in_as(page, "admin", ADMIN_PASSWORD)
         compare_and_activate(page, token)
+        page.locator("form[action='/sign-out'] button").click()
+        page.wait_for_load_state()
+        sign_in_as(page, BANK_USER, BANK_PASSWORD)
+        keep_portfolio_and_pull_a_report(page, token)
         check(not csp_errors, f"no CSP violations: {csp_errors}")
         context.close()
         # The second challenger's comparison with the new champion, for its pages below.
@@ -377,6 +413,14 @@ def main():
             ]:
                 page.goto(BASE + path)
                 check(page.locator("h1").count() == 1, f"{label} ({lang}) renders")
+                run_axe(page, f"{label} ({lang})")
+                page.screenshot(path=str(SHOTS / f"{label}-{lang}.png"), full_page=True)
+            # The bank's pages, as the demo bank.
+            page.locator("form[action='/sign-out'] button").click()
+            page.wait_for_load_state()
+            sign_in_as(page, BANK_USER, BANK_PASSWORD)
+            for label, path in [("portfolio", "/workspace/portfolio"), ("grants", "/workspace/grants")]:
+                page.goto(BASE + path)
                 run_axe(page, f"{label} ({lang})")
                 page.screenshot(path=str(SHOTS / f"{label}-{lang}.png"), full_page=True)
             # The enterprise workspace, as the demo enterprise.
