@@ -40,8 +40,11 @@ pub struct RunView {
     #[serde(with = "crate::domain::utc::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub finished_at: Option<NaiveDateTime>,
-    /// Enterprises scored, once finished.
+    /// Enterprises scored so far while running; in all once finished.
     pub scored: Option<i64>,
+    /// Enterprises in the registry when the run started.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
     pub error: Option<String>,
 }
 
@@ -56,6 +59,7 @@ impl From<RunRow> for RunView {
             started_by: r.started_by,
             finished_at: r.finished_at,
             scored: r.scored,
+            total: r.total,
             error: r.error,
         }
     }

@@ -22,8 +22,11 @@ pub struct RunRow {
     pub started_at: NaiveDateTime,
     pub started_by: String,
     pub finished_at: Option<NaiveDateTime>,
+    /// Enterprises scored so far while running; in all once it has ended.
     pub scored: Option<i64>,
     pub error: Option<String>,
+    /// Enterprises in the registry when it started (none for runs before this was kept).
+    pub total: Option<i64>,
 }
 
 /// Records a new run; 409 while another is going (one run at a time: two would score the same
@@ -33,6 +36,7 @@ pub fn start(
     model_version: &str,
     as_of: NaiveDate,
     started_by: &str,
+    total: i64,
     at: NaiveDateTime,
 ) -> AppResult<RunRow> {
     let going: Option<i64> = score_runs::table
@@ -52,6 +56,8 @@ pub fn start(
             score_runs::as_of.eq(as_of),
             score_runs::started_at.eq(at),
             score_runs::started_by.eq(started_by),
+            score_runs::scored.eq(0),
+            score_runs::total.eq(total),
         ))
         .returning(score_runs::id)
         .get_result(conn)?;
@@ -84,6 +90,18 @@ pub fn finish(
             score_runs::finished_at.eq(at),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// How many enterprises a running run has scored so far.
+pub fn progress(conn: &mut DbConnection, id: i64, scored: i64) -> AppResult<()> {
+    diesel::update(
+        score_runs::table
+            .filter(score_runs::id.eq(id))
+            .filter(score_runs::status.eq(RUNNING)),
+    )
+    .set(score_runs::scored.eq(scored))
+    .execute(conn)?;
     Ok(())
 }
 

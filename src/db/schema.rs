@@ -436,6 +436,7 @@ diesel::table! {
         finished_at -> Nullable<Timestamp>,
         scored -> Nullable<BigInt>,
         error -> Nullable<Text>,
+        total -> Nullable<BigInt>,
     }
 }
 

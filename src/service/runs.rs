@@ -32,8 +32,10 @@ pub async fn start(
     let (run, model) = state
         .blocking(move |db| {
             let model = db.read(|conn| app.models.active(conn))?;
-            let run =
-                db.write(|conn| runs::start(conn, &model.version, as_of, &ctx.actor, ctx.at))?;
+            let total = db.read(crate::db::enterprises::count)?;
+            let run = db.write(|conn| {
+                runs::start(conn, &model.version, as_of, &ctx.actor, total, ctx.at)
+            })?;
             Ok((run, model))
         })
         .await?;
@@ -43,13 +45,22 @@ pub async fn start(
     std::thread::Builder::new()
         .name(format!("score-run-{id}"))
         .spawn(move || {
+            let scored = std::sync::atomic::AtomicI64::new(0);
             let outcome = engine::rescore_all(
                 &app.db,
                 &model,
                 as_of,
                 &format!("run {id}"),
                 app.clock.now_naive(),
-                |_| {},
+                // After every stored chunk, so a person can watch the run (one small write per
+                // chunk of 2,000 enterprises).
+                |n| {
+                    let so_far = scored.fetch_add(n as i64, std::sync::atomic::Ordering::Relaxed)
+                        + n as i64;
+                    if let Err(e) = app.db.write(|conn| runs::progress(conn, id, so_far)) {
+                        tracing::warn!(run = id, error = %e, "the progress of a run was not recorded");
+                    }
+                },
             );
             let at = app.clock.now_naive();
             let stored = app.db.write(|conn| match &outcome {

@@ -19,6 +19,7 @@ pub mod lists;
 pub mod models;
 pub mod objections;
 pub mod public;
+pub mod runs;
 pub mod session;
 pub mod signin;
 pub mod verify;
@@ -78,6 +79,8 @@ pub const PAGES: &[&str] = &[
     "/workspace/query-log",
     "/workspace/portfolio",
     "/workspace/grants",
+    "/workspace/runs",
+    "/workspace/runs/progress",
     "/workspace/models",
     "/workspace/models/{version}",
     "/workspace/models/{version}/activate",
@@ -169,6 +172,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &WebSettings) {
             .route(
                 "/workspace/reports/{no}/download",
                 web::get().to(bank::download_report),
+            )
+            .route("/workspace/runs", web::get().to(runs::page))
+            .route("/workspace/runs", web::post().to(runs::start))
+            .route(
+                "/workspace/runs/progress",
+                web::get().to(runs::progress_fragment),
             )
             .route("/workspace/models", web::get().to(models::list))
             .route("/workspace/models/{version}", web::get().to(models::detail))

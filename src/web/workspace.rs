@@ -65,6 +65,7 @@ fn role_sections(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Regulator | Role::Admin => &[
             ("/workspace", "ws-nav-dashboard"),
             ("/workspace/models", "mdl-nav"),
+            ("/workspace/runs", "runs-nav"),
         ],
         Role::Bank => &[
             ("/workspace", "ws-nav-dashboard"),

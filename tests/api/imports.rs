@@ -204,9 +204,22 @@ async fn a_rescoring_run_scores_everyone_in_the_background(app: TestApp) {
     let run: Value = started.json().await.unwrap();
     assert_eq!(location, format!("/api/v1/scores/runs/{}", run["id"]));
     assert_eq!(run["started_by"], "regulator");
+    // What a person watching it sees: how many of how many.
+    assert_eq!(
+        (run["scored"].as_i64(), run["total"].as_i64()),
+        (Some(0), Some(6))
+    );
     let ended = wait_for_run(&app, &cast.admin, run["id"].as_i64().unwrap()).await;
     assert_eq!(ended["status"], "completed", "{ended}");
     assert_eq!(ended["scored"], 6);
+    assert_eq!(ended["total"], 6);
+    // Progress recorded late (by a slow writer) never rewrites an ended run.
+    let id = run["id"].as_i64().unwrap();
+    app.db
+        .write(|conn| ecredit::db::runs::progress(conn, id, 2))
+        .unwrap();
+    let again = wait_for_run(&app, &cast.admin, id).await;
+    assert_eq!(again["scored"], 6);
     assert_eq!(ended["as_of"], "2026-11-01");
     let score: Value = app
         .get(
@@ -225,7 +238,7 @@ async fn a_rescoring_run_scores_everyone_in_the_background(app: TestApp) {
     use ecredit::clock::Clock;
     let at = app.clock.now_naive();
     let stuck = db
-        .write(|conn| ecredit::db::runs::start(conn, "v", app.clock.today(), "regulator", at))
+        .write(|conn| ecredit::db::runs::start(conn, "v", app.clock.today(), "regulator", 0, at))
         .unwrap();
     let busy = app
         .request(

@@ -703,6 +703,12 @@ async fn page_role_matrix_in_both_languages(app: TestApp) {
     let active = std::fs::read_to_string("models/ACTIVE").unwrap();
     let active = active.trim();
     matrix.push(("/workspace/models", "/workspace/models".into(), keepers));
+    matrix.push(("/workspace/runs", "/workspace/runs".into(), keepers));
+    matrix.push((
+        "/workspace/runs/progress",
+        "/workspace/runs/progress".into(),
+        keepers,
+    ));
     matrix.push((
         "/workspace/models/{version}",
         format!("/workspace/models/{active}"),

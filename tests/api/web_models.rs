@@ -8,7 +8,10 @@ use crate::helpers::{TestApp, test_model};
 use crate::on_both_backends;
 use crate::web::{Browser, register_a_and_b, signed_in};
 
-on_both_backends!(a_challenger_is_compared_and_activated_from_the_console);
+on_both_backends!(
+    a_challenger_is_compared_and_activated_from_the_console,
+    a_rescoring_run_is_started_and_followed_from_the_console,
+);
 
 async fn active_version(app: &TestApp, token: &str) -> String {
     let list: Value = app
@@ -162,4 +165,78 @@ async fn a_challenger_is_compared_and_activated_from_the_console(app: TestApp) {
         .to_string();
     let detail = body_of(&regulator, &app, &location, 200).await;
     assert!(detail.contains("This version is now the active model"));
+}
+
+async fn a_rescoring_run_is_started_and_followed_from_the_console(app: TestApp) {
+    let regulator_token = register_a_and_b(&app).await;
+    let mut regulator = signed_in(&app, "r-regulator", Role::Regulator, None).await;
+    regulator.lang = Some("en".into());
+    let page = body_of(&regulator, &app, "/workspace/runs", 200).await;
+    assert!(page.contains("No run yet") && page.contains("Rescore every enterprise"));
+    let csrf = regulator.form_token(&app, "/workspace/runs").await;
+
+    // A date in the future is refused beside the field, and starts nothing.
+    let refused = regulator
+        .post_form(
+            &app,
+            "/workspace/runs",
+            &[("csrf", &csrf), ("as_of", "2999-01-01")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("field-as_of-error"));
+    let runs: Value = app
+        .get("/api/v1/scores/runs", Some(&regulator_token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(runs["total"], 0);
+
+    // A bank may not start one.
+    let mut bank = signed_in(&app, "r-bank", Role::Bank, None).await;
+    let bank_csrf = bank.form_token(&app, "/workspace").await;
+    let response = bank
+        .post_form(
+            &app,
+            "/workspace/runs",
+            &[("csrf", &bank_csrf), ("as_of", "")],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
+
+    let started = regulator
+        .post_form(&app, "/workspace/runs", &[("csrf", &csrf), ("as_of", "")])
+        .await;
+    assert_eq!(started.status(), 303);
+    let location = started.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = location.rsplit('=').next().unwrap().parse().unwrap();
+    let ended = crate::imports::wait_for_run(&app, &regulator_token, id).await;
+    assert_eq!(ended["status"], "completed", "{ended}");
+    assert_eq!(
+        (ended["scored"].as_i64(), ended["total"].as_i64()),
+        (Some(2), Some(2))
+    );
+    let page = body_of(&regulator, &app, &location, 200).await;
+    assert!(page.contains(&format!("Run {id} started")));
+    assert!(
+        page.contains("Completed") && page.contains("2 of 2"),
+        "{page}"
+    );
+    // The ended run's block no longer polls.
+    let fragment = body_of(&regulator, &app, "/workspace/runs/progress", 200).await;
+    assert!(fragment.contains(r#"id="run-progress""#) && !fragment.contains("hx-trigger"));
+    assert!(!fragment.contains("<html"), "a fragment, not a page");
+
+    // While a run goes, its block polls and no second run is offered.
+    let at = ecredit::clock::Clock::now_naive(&app.clock);
+    let today = ecredit::clock::Clock::today(&app.clock);
+    app.db
+        .write(|conn| ecredit::db::runs::start(conn, "v", today, "regulator", 10, at))
+        .unwrap();
+    let fragment = body_of(&regulator, &app, "/workspace/runs/progress", 200).await;
+    assert!(fragment.contains(r#"hx-trigger="every 2s""#), "{fragment}");
+    assert!(fragment.contains("0 of 10"));
+    let page = body_of(&regulator, &app, "/workspace/runs", 200).await;
+    assert!(!page.contains("Rescore every enterprise"));
 }

@@ -242,6 +242,16 @@ def compare_and_activate(page, token):
           "the challenger activated on the page is active, with its reason")
     check(model["activations"][0]["comparison_id"] == stored[0]["id"],
           "the activation relies on the comparison made on the page")
+    # Rescore everyone with it, and watch the run end on the page (htmx polls its progress).
+    page.goto(BASE + "/workspace/runs")
+    with page.expect_navigation():
+        page.locator("form[action='/workspace/runs'] button[type=submit]").click()
+    check("started=" in page.url, f"the run starts: {page.url}")
+    run_id = int(page.url.rsplit("=", 1)[1])
+    expect(page.locator("#run-progress")).to_contain_text("已完成", timeout=60000)
+    run = api("GET", f"/api/v1/scores/runs/{run_id}", token)
+    check(run["status"] == "completed" and run["scored"] == run["total"],
+          f"the run seen ending on the page has scored everyone: {run}")
 
 
 def keep_portfolio_and_pull_a_report(page, token):
@@ -410,6 +420,7 @@ def main():
                 ("models", "/workspace/models"),
                 ("model", model_path(SECOND_CHALLENGER)),
                 ("model-activate", model_path(SECOND_CHALLENGER) + "/activate"),
+                ("runs", "/workspace/runs"),
             ]:
                 page.goto(BASE + path)
                 check(page.locator("h1").count() == 1, f"{label} ({lang}) renders")

@@ -1,0 +1,1 @@
+ALTER TABLE score_runs DROP COLUMN total;
