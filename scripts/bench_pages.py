@@ -8,7 +8,9 @@ page. Exits 1 when any page's 90th percentile is over the limit.
 """
 
 import argparse
+import datetime
 import http.client
+import json
 import re
 import statistics
 import sys
@@ -58,6 +60,21 @@ class Client:
         )
         if response.status != 303:
             sys.exit(f"bench_pages: sign-in as {username} answered {response.status}")
+
+
+    def api(self, method, path, token=None, body=None):
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        response, data = self.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+        return response.status, (json.loads(data) if data else None)
+
+
+def token(client, username, password):
+    status, body = client.api("POST", "/api/v1/auth/token", body={"username": username, "password": password})
+    if status != 200:
+        sys.exit(f"bench_pages: no token for {username}: {status} {body}")
+    return body["access_token"]
 
 
 def server_ms(response):
@@ -116,10 +133,43 @@ def main():
     anonymous = Client(args.base)
     owner = Client(args.base)
     owner.sign_in(args.username, args.password)
+    regulator = Client(args.base)
+    regulator.sign_in("bench-regulator", args.password)
+    bank = Client(args.base)
+    bank.sign_in("bench-bank", args.password)
+
+    # The enterprise authorises the bench bank, which watches it: a portfolio to show.
+    api = Client(args.base)
+    owner_token = token(api, args.username, args.password)
+    bank_token = token(api, "bench-bank", args.password)
+    _, banks = api.api("GET", "/api/v1/banks", owner_token)
+    bank_id = next(b["id"] for b in banks if b["name"] == "Bench Bank")
+    expires = (datetime.date.today() + datetime.timedelta(days=20)).isoformat()
+    status, body = api.api("POST", f"/api/v1/enterprises/{args.code}/authorizations", owner_token,
+                           {"bank_organisation_id": bank_id, "purpose": "loan_application", "expires_on": expires})
+    if status != 201:
+        sys.exit(f"bench_pages: the grant answered {status} {body}")
+    api.api("POST", "/api/v1/watch", bank_token, {"enterprise_code": args.code})
+    _, models = api.api("GET", "/api/v1/models", token(api, "bench-regulator", args.password))
+    active = next(m["version"] for m in models if m["active"])
+    model_path = "/workspace/models/" + quoted(active, safe="")
+    keeper_pages = [
+        "/workspace/models",
+        model_path,
+        model_path + "/activate",
+        "/workspace/runs",
+        "/workspace/runs/progress",
+    ]
+    bank_pages = ["/workspace", "/workspace/portfolio", "/workspace/grants"]
 
     over = []
     print(f"{'page':<48} {'p50 ms':>8} {'p90 ms':>8} {'max ms':>8} {'KB':>7}")
-    for who, client, pages in [("public", anonymous, public_pages), ("owner", owner, workspace_pages)]:
+    for who, client, pages in [
+        ("public", anonymous, public_pages),
+        ("owner", owner, workspace_pages),
+        ("regulator", regulator, keeper_pages),
+        ("bank", bank, bank_pages),
+    ]:
         for path in pages:
             times = []
             size = 0

@@ -3,7 +3,7 @@
 # seeds the registry, activates the committed model, grades everyone, gives the enterprise with
 # the most credit events an account (the busiest workspace), starts `ecredit serve` (release)
 # and runs scripts/bench_pages.py, which reads each page's `Server-Timing` header over 30 calls
-# as the public and as that enterprise's user. Fails when a page's 90th percentile is over 50 ms.
+# as the public, as that enterprise's user, as a regulator and as a bank it authorised. Fails when a page's 90th percentile is over 50 ms.
 #
 #   scripts/bench_pages.sh [N]
 set -euo pipefail
@@ -26,6 +26,13 @@ name="${busiest#*|}"
 password="bench-$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')"
 printf '%s\n' "$password" |
     "${ecredit[@]}" user add --username bench-enterprise --role enterprise --enterprise "$code" \
+        --password-stdin >/dev/null
+# A regulator (the model and run pages) and a bank (its portfolio and grants) as well.
+printf '%s\n' "$password" |
+    "${ecredit[@]}" user add --username bench-regulator --role regulator --organisation "Bench Bureau" \
+        --password-stdin >/dev/null
+printf '%s\n' "$password" |
+    "${ecredit[@]}" user add --username bench-bank --role bank --organisation "Bench Bank" \
         --password-stdin >/dev/null
 echo "== the workspace of $code $name: $(sql "SELECT count(*) FROM credit_events WHERE enterprise_code = '$code'") credit events, $(sql "SELECT count(*) FROM operating_records WHERE enterprise_code = '$code'") operating records"
 

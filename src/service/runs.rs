@@ -11,7 +11,7 @@ use crate::engine;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
-pub use crate::db::runs::RunRow;
+pub use crate::db::runs::{RUNNING, RunRow};
 
 /// Starts rescoring every enterprise with the active model, as of `as_of` (today when not
 /// given), and answers at once with the run. One run at a time (409 while one is going); 409

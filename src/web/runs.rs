@@ -17,10 +17,9 @@ use super::i18n::{Lang, format_date, format_date_time, format_number, t, t_args,
 use super::layout::{page_with_status, pager, see_other};
 use super::session::{Ctx, State};
 use super::workspace::role_nav;
-use crate::db::runs::RUNNING;
 use crate::domain::Violations;
 use crate::error::AppResult;
-use crate::service::runs::{self, RunRow};
+use crate::service::runs::{self, RUNNING, RunRow};
 use crate::service::{PageRequest, models};
 
 #[derive(Debug, Deserialize)]
