@@ -229,10 +229,13 @@ pub async fn get_model(
     request_body = ActivationInput,
     responses(
         (status = 200, description = "Activated (or already active)", body = ModelView),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only regulators and admins activate models", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such version", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not compared with the active model yet, or the model cannot score registry enterprises", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 256 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not sent as application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, or one too long", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
