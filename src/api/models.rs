@@ -200,7 +200,7 @@ pub async fn get_model(
 ) -> AppResult<HttpResponse> {
     let ModelDetail {
         row,
-        artifact,
+        model,
         population_stability,
         current_scores,
         activations,
@@ -213,7 +213,7 @@ pub async fn get_model(
         }
         .into(),
         activations: activations.into_iter().map(ActivationView::from).collect(),
-        features: serde_json::to_value(&artifact.features).unwrap_or_default(),
+        features: serde_json::to_value(&model.artifact.features).unwrap_or_default(),
         population_stability,
         current_scores,
     }))

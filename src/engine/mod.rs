@@ -41,6 +41,21 @@ pub struct ModelCache {
     /// The points range of each dimension, by model version: reports draw every score against
     /// the model that made it, which need not be the active one.
     ranges: RwLock<std::collections::HashMap<String, DimensionRanges>>,
+    /// The stability of each version's current scores, with the newest score id it was
+    /// computed at: every evaluation stores a new score, so a newer id means it is stale.
+    stability: RwLock<std::collections::HashMap<String, StabilityAt>>,
+}
+
+/// A version's stability and the newest score id when it was computed.
+type StabilityAt = (Option<i64>, Arc<CurrentStability>);
+
+/// How the current scores made by one model version stand against its training population.
+#[derive(Debug)]
+pub struct CurrentStability {
+    /// How many enterprises currently hold a score from the version.
+    pub current_scores: usize,
+    /// Their PSI against the version's reference distribution; none without current scores.
+    pub psi: Option<crate::scoring::metrics::Psi>,
 }
 
 /// (dimension, fewest points, most points) of a model's scorecard.
@@ -86,6 +101,34 @@ impl ModelCache {
             version: version.to_string(),
             artifact,
         }))
+    }
+
+    /// The stability of `model`'s current scores, computed again only after a new score was
+    /// stored (reading and binning 100k scores is ~10 ms; the check is one indexed `max`).
+    pub fn current_stability(
+        &self,
+        conn: &mut DbConnection,
+        model: &LoadedModel,
+    ) -> AppResult<Arc<CurrentStability>> {
+        let newest = scores::newest_id(conn)?;
+        if let Some((at, known)) = self.stability.read().get(&model.version)
+            && *at == newest
+        {
+            return Ok(known.clone());
+        }
+        let current = scores::current_scores_of(conn, &model.version)?;
+        let stability = Arc::new(CurrentStability {
+            current_scores: current.len(),
+            psi: if current.is_empty() {
+                None
+            } else {
+                model.artifact.psi(&current).ok()
+            },
+        });
+        self.stability
+            .write()
+            .insert(model.version.clone(), (newest, stability.clone()));
+        Ok(stability)
     }
 
     /// The dimension ranges of model `version`, parsed once per version.

@@ -6,12 +6,11 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::{Caller, KEEPERS};
-use crate::db::{Db, models, scores};
+use crate::db::{Db, models};
 use crate::domain::models::ActivationInput;
-use crate::engine::{self, ActivationRequest, ModelCache};
+use crate::engine::{self, ActivationRequest, LoadedModel, ModelCache};
 use crate::error::{AppError, AppResult};
 use crate::scoring::challenge::ModelComparison;
-use crate::scoring::model::ModelArtifact;
 use crate::state::AppState;
 
 pub use crate::db::models::{ActivationRow, ModelRow};
@@ -24,10 +23,9 @@ pub struct ModelEntry {
 }
 
 /// One model version with its artifact and how the current scores made by it stand.
-#[derive(Debug)]
 pub struct ModelDetail {
     pub row: ModelRow,
-    pub artifact: ModelArtifact,
+    pub model: Arc<LoadedModel>,
     /// Population stability of the current scores made by this version against its training
     /// population; none while no enterprise has a current score from it.
     pub population_stability: Option<serde_json::Value>,
@@ -58,36 +56,30 @@ pub async fn list(state: &AppState, caller: &Caller) -> AppResult<Vec<ModelEntry
 
 /// One model version with its features, metrics and the population stability (PSI) of the
 /// current scores against its training population.
-pub async fn get(state: &AppState, caller: &Caller, version: &str) -> AppResult<ModelDetail> {
+pub async fn get(state: &Arc<AppState>, caller: &Caller, version: &str) -> AppResult<ModelDetail> {
     caller.viewer.require_role(KEEPERS)?;
     let version = version.to_string();
-    // Parsing a 1 MB artifact is blocking work: it stays off the async workers.
+    let app = state.clone();
+    // Parsing a 1 MB artifact (the active one is cached) and binning every current score are
+    // blocking work: they stay off the async workers.
     state
         .blocking(move |db| {
-            let (row, artifact, current, activations) = db.read(|conn| {
+            db.read(|conn| {
                 let row = models::find(conn, &version)?
                     .ok_or_else(|| AppError::NotFound(format!("no model version {version}")))?;
-                let artifact = models::artifact(conn, &version)?.unwrap_or_default();
-                let current = scores::current_scores_of(conn, &version)?;
+                let model = app.models.of_version(conn, &version)?;
+                let stability = app.models.current_stability(conn, &model)?;
                 let activations = models::activations(conn, &version)?;
-                Ok((row, artifact, current, activations))
-            })?;
-            let artifact = stored_artifact(&artifact)?;
-            // Binning every current score (a million of them) is no work for an async worker.
-            let population_stability = if current.is_empty() {
-                None
-            } else {
-                artifact
-                    .psi(&current)
-                    .ok()
-                    .and_then(|psi| serde_json::to_value(psi).ok())
-            };
-            Ok(ModelDetail {
-                row,
-                artifact,
-                population_stability,
-                current_scores: current.len(),
-                activations,
+                Ok(ModelDetail {
+                    row,
+                    population_stability: stability
+                        .psi
+                        .as_ref()
+                        .and_then(|psi| serde_json::to_value(psi).ok()),
+                    current_scores: stability.current_scores,
+                    model,
+                    activations,
+                })
             })
         })
         .await
@@ -243,8 +235,4 @@ pub async fn comparisons(
             })
         })
         .await
-}
-
-fn stored_artifact(json: &str) -> AppResult<ModelArtifact> {
-    ModelArtifact::from_json(json).map_err(|e| AppError::internal(format!("stored artifact: {e}")))
 }

@@ -130,7 +130,7 @@ pub async fn detail(
         .find(|e| e.row.active)
         .map(|e| e.row.version.clone());
     let row = &detail.row;
-    let artifact = &detail.artifact;
+    let artifact = &detail.model.artifact;
     let training = &artifact.training;
     let title = t_args(lang, "mdl-detail-title", &[("version", &row.version)]);
     let latest = comparisons.first();
