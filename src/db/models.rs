@@ -153,6 +153,19 @@ pub fn activations(conn: &mut DbConnection, version: &str) -> AppResult<Vec<Acti
         .load(conn)?)
 }
 
+/// The reason of the latest activation of `version`, if it was ever activated.
+pub fn latest_activation_reason(
+    conn: &mut DbConnection,
+    version: &str,
+) -> AppResult<Option<String>> {
+    Ok(model_activations::table
+        .filter(model_activations::version.eq(version))
+        .order(model_activations::id.desc())
+        .select(model_activations::reason)
+        .first(conn)
+        .optional()?)
+}
+
 /// The reason of the latest activation of each version that has one.
 pub fn latest_activation_reasons(
     conn: &mut DbConnection,

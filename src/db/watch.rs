@@ -173,6 +173,15 @@ pub fn evaluations_since(
     Ok(out)
 }
 
+/// When `user_id` last opened the portfolio.
+pub fn last_visit(conn: &mut DbConnection, user_id: i64) -> AppResult<Option<NaiveDateTime>> {
+    Ok(portfolio_visits::table
+        .find(user_id)
+        .select(portfolio_visits::seen_at)
+        .first(conn)
+        .optional()?)
+}
+
 /// Records a visit of `user_id` to the portfolio at `now` and returns the one before, if any.
 /// Call inside a write transaction (read, then update or insert: the same on both backends).
 pub fn record_visit(
@@ -180,11 +189,7 @@ pub fn record_visit(
     user_id: i64,
     now: NaiveDateTime,
 ) -> AppResult<Option<NaiveDateTime>> {
-    let previous: Option<NaiveDateTime> = portfolio_visits::table
-        .find(user_id)
-        .select(portfolio_visits::seen_at)
-        .first(conn)
-        .optional()?;
+    let previous = last_visit(conn, user_id)?;
     if previous.is_some() {
         diesel::update(portfolio_visits::table.find(user_id))
             .set(portfolio_visits::seen_at.eq(now))

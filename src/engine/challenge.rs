@@ -5,8 +5,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::{
-    CHUNK, LoadedModel, check_registry_model, default_training_date, evaluate, read_chunk,
-    training_table,
+    CHUNK, LoadedModel, check_registry_model, default_training_date, features_of, grade_and_score,
+    policy_facts, read_chunk, training_table,
 };
 use crate::db::{Db, DbConnection, enterprises, models, records};
 use crate::error::{AppError, AppResult};
@@ -53,11 +53,13 @@ pub fn compare_models(
                 let set = sets
                     .get(&stored.enterprise.code.to_string())
                     .unwrap_or(&empty);
-                let grade = |model: &LoadedModel| {
-                    let e = evaluate(model, &stored.enterprise, set, as_of);
-                    (e.evaluated, e.breakdown.score)
-                };
-                (grade(champion), grade(challenger))
+                // The features and the policy facts once, for both models.
+                let row = features_of(&stored.enterprise, set, as_of);
+                let facts = policy_facts(set, as_of);
+                (
+                    grade_and_score(champion, &row, facts),
+                    grade_and_score(challenger, &row, facts),
+                )
             })
             .collect();
         for ((from, from_score), (to, to_score)) in graded {

@@ -382,6 +382,23 @@ pub fn evaluate(
     }
 }
 
+/// The policy grade and the score of an enterprise whose features are `row`: what [`evaluate`]
+/// gives, without the explanation (no reasons, sub-scores or bins), for callers that grade the
+/// same features with several models.
+pub fn grade_and_score(
+    model: &LoadedModel,
+    row: &[FeatureValue],
+    facts: PolicyFacts,
+) -> (Grade, f64) {
+    let pd = model.artifact.predict(row).pd;
+    let (evaluated, _) = grade::apply_policy(
+        model.artifact.master_scale.grade_for(pd),
+        facts,
+        PolicyRules::default(),
+    );
+    (evaluated, model.artifact.scaling.score_from_pd(pd))
+}
+
 /// The way up for enterprise `enterprise_code` as of `as_of` under `model`, with the policy
 /// adjustments that cap its grade whatever the scorecard says (a blacklisting, an active
 /// serious event).

@@ -99,9 +99,9 @@ pub async fn activate(
     let reason = input.validate()?;
     let version = version.to_string();
     let at = state.clock.now_naive();
-    let (row, changed) = state
+    let (row, changed, activation_reason) = state
         .blocking(move |db| {
-            engine::activate_model(
+            let (row, changed) = engine::activate_model(
                 db,
                 ActivationRequest {
                     version: &version,
@@ -110,17 +110,19 @@ pub async fn activate(
                     at,
                 },
                 |_| Ok(()),
-            )
+            )?;
+            // A no-op keeps the reason of the activation that made it active.
+            let activation_reason = if changed {
+                Some(reason)
+            } else {
+                db.read(|conn| models::latest_activation_reason(conn, &version))?
+            };
+            Ok((row, changed, activation_reason))
         })
         .await?;
     if changed {
         tracing::info!(version = %row.version, "model activated");
     }
-    let version = row.version.clone();
-    let activation_reason = state
-        .blocking(move |db| db.read(models::latest_activation_reasons))
-        .await?
-        .remove(&version);
     Ok(ModelEntry {
         row,
         activation_reason,

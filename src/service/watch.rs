@@ -245,3 +245,13 @@ pub async fn record_visit(state: &AppState, caller: &Caller) -> AppResult<Option
         .blocking(move |db| db.write(|conn| watch::record_visit(conn, user_id, now)))
         .await
 }
+
+/// When the caller last opened its portfolio, without counting this as a visit (a form shown
+/// again with its errors). Banks only.
+pub async fn last_visit(state: &AppState, caller: &Caller) -> AppResult<Option<NaiveDateTime>> {
+    let (principal, _) = caller.viewer.require_bank()?;
+    let user_id = principal.user_id;
+    state
+        .blocking(move |db| db.read(|conn| watch::last_visit(conn, user_id)))
+        .await
+}

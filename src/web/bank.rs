@@ -22,7 +22,7 @@ use super::workspace::role_nav;
 use crate::domain::authorization::{AuthorizationStatus, status_at};
 use crate::domain::{CreditCode, Violations};
 use crate::error::{AppError, AppResult};
-use crate::service::reports::{self, ReportOrder};
+use crate::service::reports;
 use crate::service::{self, PageRequest, authorizations, watch};
 
 /// Grants expiring within this many days are marked.
@@ -50,10 +50,12 @@ pub async fn portfolio(
     // Read before the visit is recorded, so a refused caller records nothing.
     let items = watch::list(&state, &ctx.caller).await?;
     let last_visit = watch::record_visit(&state, &ctx.caller).await?;
+    let grants = live_grants(&ctx, &state).await?;
     render_portfolio(
         &ctx,
         &state,
         items,
+        &grants,
         last_visit,
         &query,
         "",
@@ -68,6 +70,7 @@ async fn render_portfolio(
     ctx: &Ctx,
     state: &State,
     items: Vec<watch::WatchItem>,
+    grants: &[(String, String)],
     last_visit: Option<NaiveDateTime>,
     query: &PortfolioQuery,
     typed: &str,
@@ -81,7 +84,6 @@ async fn render_portfolio(
         .iter()
         .map(|i| (i.enterprise_code.as_str(), i.name.as_str()))
         .collect();
-    let grants = live_grants(ctx, state).await?;
     let suggestions: Vec<&(String, String)> = grants
         .iter()
         .filter(|(code, _)| !names.contains_key(code.as_str()))
@@ -310,11 +312,13 @@ pub async fn add(
         Err(e) => {
             let v = violations(e)?;
             let items = watch::list(&state, &ctx.caller).await?;
+            let last_visit = watch::last_visit(&state, &ctx.caller).await?;
             render_portfolio(
                 &ctx,
                 &state,
                 items,
-                None,
+                &grants,
+                last_visit,
                 &PortfolioQuery {
                     added: None,
                     removed: None,
@@ -465,20 +469,10 @@ pub async fn pull_report(
         return Ok(to_sign_in(&ctx));
     }
     let code = super::public::path_code(val(&form, "enterprise_code"))?;
-    reports::admit_report_request(&state, &ctx.caller)?;
-    let row = reports::create_report(
-        &state,
-        &ctx.caller,
-        &code,
-        ReportOrder {
-            kind: Some(crate::report::document::ReportKind::Full),
-            purpose: None,
-        },
-    )
-    .await?;
+    let report_no = super::enterprise::make_full_report(&ctx, &state, &code).await?;
     Ok(see_other(
         &ctx,
-        &format!("/workspace/grants?report={}", row.report_no),
+        &format!("/workspace/grants?report={report_no}"),
     ))
 }
 

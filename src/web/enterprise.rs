@@ -2092,21 +2092,25 @@ pub async fn create_report(
         Ok(t) => t,
         Err(redirect) => return Ok(redirect),
     };
-    reports::admit_report_request(&state, &ctx.caller)?;
+    let report_no = make_full_report(&ctx, &state, &target.code).await?;
+    Ok(see_other(&ctx, &format!("/workspace/reports/{report_no}")))
+}
+
+/// A full report of `code` for the signed-in caller (the enterprise itself, or a bank under a
+/// live grant: the service decides), under the report throttle; its number.
+pub(super) async fn make_full_report(ctx: &Ctx, state: &State, code: &str) -> AppResult<String> {
+    reports::admit_report_request(state, &ctx.caller)?;
     let row = reports::create_report(
-        &state,
+        state,
         &ctx.caller,
-        &target.code,
+        code,
         reports::ReportOrder {
             kind: Some(ReportKind::Full),
             purpose: None,
         },
     )
     .await?;
-    Ok(see_other(
-        &ctx,
-        &format!("/workspace/reports/{}", row.report_no),
-    ))
+    Ok(row.report_no)
 }
 
 /// `GET /workspace/reports/{no}`: the printable page of a report, as the API gives it for

@@ -48,11 +48,12 @@ async fn render(
 ) -> AppResult<HttpResponse> {
     let lang = ctx.lang;
     let listed = runs::list(state, &ctx.caller, PageRequest::new(page_no, Some(20))).await?;
-    let latest = runs::list(state, &ctx.caller, PageRequest::new(Some(1), Some(1)))
-        .await?
-        .rows
-        .into_iter()
-        .next();
+    // Newest first: on the first page the latest run is its first row.
+    let latest = if listed.request.page == 1 {
+        listed.rows.first().cloned()
+    } else {
+        latest_run(ctx, state).await?
+    };
     let active = models::list(state, &ctx.caller)
         .await?
         .into_iter()
@@ -173,17 +174,22 @@ fn progress(lang: Lang, run: &RunRow) -> Markup {
     }
 }
 
+async fn latest_run(ctx: &Ctx, state: &State) -> AppResult<Option<RunRow>> {
+    Ok(
+        runs::list(state, &ctx.caller, PageRequest::new(Some(1), Some(1)))
+            .await?
+            .rows
+            .into_iter()
+            .next(),
+    )
+}
+
 /// `GET /workspace/runs/progress`: the progress block alone (what htmx polls).
 pub async fn progress_fragment(ctx: Ctx, state: State) -> AppResult<HttpResponse> {
     if ctx.principal().is_none() {
         return Ok(to_sign_in(&ctx));
     }
-    let latest = runs::list(&state, &ctx.caller, PageRequest::new(Some(1), Some(1)))
-        .await?
-        .rows
-        .into_iter()
-        .next();
-    let body = match latest {
+    let body = match latest_run(&ctx, &state).await? {
         Some(run) => progress(ctx.lang, &run),
         None => html! { section id="run-progress" {} },
     };

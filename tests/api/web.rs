@@ -139,6 +139,13 @@ impl Browser {
     }
 }
 
+/// The body of `path` opened by `browser`, which must answer `status`.
+pub(crate) async fn page_body(browser: &Browser, app: &TestApp, path: &str, status: u16) -> String {
+    let response = browser.get(app, path).await;
+    assert_eq!(response.status(), status, "{path}");
+    response.text().await.unwrap()
+}
+
 pub(crate) fn hidden_csrf(body: &str) -> Option<String> {
     let at = body.find(r#"name="csrf" value=""#)?;
     let rest = &body[at + r#"name="csrf" value=""#.len()..];

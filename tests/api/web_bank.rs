@@ -9,7 +9,8 @@ use serde_json::Value;
 use crate::authorizations::{bank_id, grant, revoke};
 use crate::helpers::{CODE_A, CODE_B, TestApp};
 use crate::on_both_backends;
-use crate::web::{Browser, signed_in};
+use crate::web::{Browser, page_body, signed_in};
+use crate::web_workspace::json_of;
 
 on_both_backends!(
     the_portfolio_watch_is_kept_from_the_pages,
@@ -17,23 +18,12 @@ on_both_backends!(
 );
 
 async fn watched(app: &TestApp, bank: &str) -> Vec<String> {
-    let list: Value = app
-        .get("/api/v1/watch", Some(bank))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = json_of(app, "/api/v1/watch", bank).await;
     list.as_array()
         .unwrap()
         .iter()
         .map(|i| i["enterprise_code"].as_str().unwrap().to_string())
         .collect()
-}
-
-async fn body(browser: &Browser, app: &TestApp, path: &str) -> String {
-    let response = browser.get(app, path).await;
-    assert_eq!(response.status(), 200, "{path}");
-    response.text().await.unwrap()
 }
 
 async fn the_portfolio_watch_is_kept_from_the_pages(app: TestApp) {
@@ -44,7 +34,7 @@ async fn the_portfolio_watch_is_kept_from_the_pages(app: TestApp) {
     let mut browser = signed_in(&app, "w-bank", Role::Bank, None).await;
     browser.lang = Some("en".into());
 
-    let first = body(&browser, &app, "/workspace/portfolio").await;
+    let first = page_body(&browser, &app, "/workspace/portfolio", 200).await;
     assert!(first.contains("This is your first visit"), "{first}");
     let csrf = browser.form_token(&app, "/workspace/portfolio").await;
     let add = |typed: &'static str| {
@@ -75,11 +65,13 @@ async fn the_portfolio_watch_is_kept_from_the_pages(app: TestApp) {
         assert_eq!(refused.status(), 422, "{typed}");
         let page = refused.text().await.unwrap();
         assert!(page.contains("field-enterprise-error"), "{typed}: {page}");
+        // Shown again, the form does not count as a visit nor forget the last one.
+        assert!(page.contains("Your last visit was"), "{typed}: {page}");
     }
     assert_eq!(watched(&app, &cast.bank).await, [CODE_A, CODE_B]);
 
     // A change after this visit is highlighted on the next one.
-    body(&browser, &app, "/workspace/portfolio").await;
+    page_body(&browser, &app, "/workspace/portfolio", 200).await;
     app.clock.advance(chrono::Duration::minutes(5));
     let scored = app
         .request(
@@ -91,12 +83,12 @@ async fn the_portfolio_watch_is_kept_from_the_pages(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(scored.status(), 201);
-    let next = body(&browser, &app, "/workspace/portfolio").await;
+    let next = page_body(&browser, &app, "/workspace/portfolio", 200).await;
     assert!(next.contains("one change since, highlighted"), "{next}");
     assert_eq!(next.matches(r#"class="new""#).count(), 1, "{next}");
     assert!(next.contains("First grade:"));
     // Seen now: the visit after has nothing new.
-    let after = body(&browser, &app, "/workspace/portfolio").await;
+    let after = page_body(&browser, &app, "/workspace/portfolio", 200).await;
     assert!(after.contains("nothing changed since"), "{after}");
     assert_eq!(after.matches(r#"class="new""#).count(), 0);
 
@@ -122,6 +114,14 @@ async fn the_portfolio_watch_is_kept_from_the_pages(app: TestApp) {
         )
         .await;
     assert_eq!(response.status(), 403);
+    let response = regulator
+        .post_form(
+            &app,
+            "/workspace/portfolio/remove",
+            &[("csrf", &token), ("enterprise_code", CODE_A)],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
     assert_eq!(watched(&app, &cast.bank).await, [CODE_A]);
 }
 
@@ -133,7 +133,7 @@ async fn a_full_report_is_pulled_under_a_live_grant_from_the_pages(app: TestApp)
     let mut browser = signed_in(&app, "w-bank", Role::Bank, None).await;
     browser.lang = Some("zh-CN".into());
 
-    let page = body(&browser, &app, "/workspace/grants").await;
+    let page = page_body(&browser, &app, "/workspace/grants", 200).await;
     assert!(
         page.contains("杭州西湖茶电子商务有限公司") && page.contains("深圳南山数码贸易有限公司")
     );
@@ -152,7 +152,7 @@ async fn a_full_report_is_pulled_under_a_live_grant_from_the_pages(app: TestApp)
     let location = pulled.headers()["location"].to_str().unwrap().to_string();
     let report_no = location.rsplit('=').next().unwrap().to_string();
     assert!(report_no.starts_with("ECR-"), "{location}");
-    let page = body(&browser, &app, &location).await;
+    let page = page_body(&browser, &app, &location, 200).await;
     assert!(page.contains(&format!("/workspace/reports/{report_no}/download")));
 
     let download = browser
@@ -212,12 +212,23 @@ async fn a_full_report_is_pulled_under_a_live_grant_from_the_pages(app: TestApp)
         )
         .await;
     assert_eq!(refused.status(), 403);
-    let page = body(&browser, &app, "/workspace/grants").await;
+    let page = page_body(&browser, &app, "/workspace/grants", 200).await;
     assert_eq!(
         page.matches("/workspace/grants/report").count(),
         1,
         "only B's grant is live"
     );
+    // Another enterprise cannot pull A's full report through the bank's form.
+    let mut owner_b = signed_in(&app, "w-owner-b", Role::Enterprise, Some(CODE_B)).await;
+    let b_csrf = owner_b.form_token(&app, "/workspace").await;
+    let response = owner_b
+        .post_form(
+            &app,
+            "/workspace/grants/report",
+            &[("csrf", &b_csrf), ("enterprise_code", CODE_A)],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
     // Another bank's user cannot read the report.
     let mut other = Browser::default();
     app.token_in("w-other-bank", Role::Bank, None, Some("Other Bank"))

@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use crate::helpers::{TestApp, test_model};
 use crate::on_both_backends;
-use crate::web::{Browser, register_a_and_b, signed_in};
+use crate::web::{page_body, register_a_and_b, signed_in};
+use crate::web_workspace::json_of;
 
 on_both_backends!(
     a_challenger_is_compared_and_activated_from_the_console,
@@ -14,12 +15,7 @@ on_both_backends!(
 );
 
 async fn active_version(app: &TestApp, token: &str) -> String {
-    let list: Value = app
-        .get("/api/v1/models", Some(token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = json_of(app, "/api/v1/models", token).await;
     list.as_array()
         .unwrap()
         .iter()
@@ -30,12 +26,6 @@ async fn active_version(app: &TestApp, token: &str) -> String {
         .to_string()
 }
 
-async fn body_of(browser: &Browser, app: &TestApp, path: &str, status: u16) -> String {
-    let response = browser.get(app, path).await;
-    assert_eq!(response.status(), status, "{path}");
-    response.text().await.unwrap()
-}
-
 async fn a_challenger_is_compared_and_activated_from_the_console(app: TestApp) {
     let regulator_token = register_a_and_b(&app).await;
     app.install_model(&test_model(2), false).await;
@@ -44,10 +34,10 @@ async fn a_challenger_is_compared_and_activated_from_the_console(app: TestApp) {
     let mut regulator = signed_in(&app, "p-regulator", Role::Regulator, None).await;
     regulator.lang = Some("en".into());
 
-    let list = body_of(&regulator, &app, "/workspace/models", 200).await;
+    let list = page_body(&regulator, &app, "/workspace/models", 200).await;
     assert!(list.contains("/workspace/models/test-model-2") && list.contains(&champion));
     assert!(list.contains("Scoring models"));
-    let detail = body_of(&regulator, &app, "/workspace/models/test-model-2", 200).await;
+    let detail = page_body(&regulator, &app, "/workspace/models/test-model-2", 200).await;
     assert!(
         detail.contains("Not yet compared with the active model"),
         "{detail}"
@@ -55,7 +45,7 @@ async fn a_challenger_is_compared_and_activated_from_the_console(app: TestApp) {
 
     // Without a comparison the confirmation page offers the comparison, not the activation;
     // an activation posted anyway is refused and changes nothing.
-    let confirm = body_of(
+    let confirm = page_body(
         &regulator,
         &app,
         "/workspace/models/test-model-2/activate",
@@ -97,14 +87,14 @@ async fn a_challenger_is_compared_and_activated_from_the_console(app: TestApp) {
         .unwrap();
     let id = stored[0]["id"].as_i64().unwrap();
     assert!(location.contains(&format!("compared={id}")), "{location}");
-    let detail = body_of(&regulator, &app, &location, 200).await;
+    let detail = page_body(&regulator, &app, &location, 200).await;
     assert!(detail.contains(&format!("Comparison {id} was made")));
     assert!(detail.contains(r#"class="matrix""#), "{detail}");
 
     // The confirmation names what changes; a blank reason is refused beside the field.
     let mut chinese = regulator.clone();
     chinese.lang = Some("zh-CN".into());
-    let confirm = body_of(
+    let confirm = page_body(
         &chinese,
         &app,
         "/workspace/models/test-model-2/activate",
@@ -139,6 +129,25 @@ async fn a_challenger_is_compared_and_activated_from_the_console(app: TestApp) {
         .await;
     assert_eq!(response.status(), 403);
     assert_eq!(active_version(&app, &regulator_token).await, champion);
+    let response = bank
+        .post_form(
+            &app,
+            "/workspace/models/test-model-2/comparisons",
+            &[("csrf", &bank_csrf)],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
+    let stored = json_of(
+        &app,
+        "/api/v1/models/test-model-2/comparisons",
+        &regulator_token,
+    )
+    .await;
+    assert_eq!(
+        stored.as_array().unwrap().len(),
+        1,
+        "a refused comparison stores nothing"
+    );
 
     let reason = "comparison reviewed: two enterprises, neither moves two grades";
     let activated = regulator
@@ -163,7 +172,7 @@ async fn a_challenger_is_compared_and_activated_from_the_console(app: TestApp) {
         .to_str()
         .unwrap()
         .to_string();
-    let detail = body_of(&regulator, &app, &location, 200).await;
+    let detail = page_body(&regulator, &app, &location, 200).await;
     assert!(detail.contains("This version is now the active model"));
 }
 
@@ -171,7 +180,7 @@ async fn a_rescoring_run_is_started_and_followed_from_the_console(app: TestApp) 
     let regulator_token = register_a_and_b(&app).await;
     let mut regulator = signed_in(&app, "r-regulator", Role::Regulator, None).await;
     regulator.lang = Some("en".into());
-    let page = body_of(&regulator, &app, "/workspace/runs", 200).await;
+    let page = page_body(&regulator, &app, "/workspace/runs", 200).await;
     assert!(page.contains("No run yet") && page.contains("Rescore every enterprise"));
     let csrf = regulator.form_token(&app, "/workspace/runs").await;
 
@@ -217,14 +226,14 @@ async fn a_rescoring_run_is_started_and_followed_from_the_console(app: TestApp) 
         (ended["scored"].as_i64(), ended["total"].as_i64()),
         (Some(2), Some(2))
     );
-    let page = body_of(&regulator, &app, &location, 200).await;
+    let page = page_body(&regulator, &app, &location, 200).await;
     assert!(page.contains(&format!("Run {id} started")));
     assert!(
         page.contains("Completed") && page.contains("2 of 2"),
         "{page}"
     );
     // The ended run's block no longer polls.
-    let fragment = body_of(&regulator, &app, "/workspace/runs/progress", 200).await;
+    let fragment = page_body(&regulator, &app, "/workspace/runs/progress", 200).await;
     assert!(fragment.contains(r#"id="run-progress""#) && !fragment.contains("hx-trigger"));
     assert!(!fragment.contains("<html"), "a fragment, not a page");
 
@@ -234,9 +243,9 @@ async fn a_rescoring_run_is_started_and_followed_from_the_console(app: TestApp) 
     app.db
         .write(|conn| ecredit::db::runs::start(conn, "v", today, "regulator", 10, at))
         .unwrap();
-    let fragment = body_of(&regulator, &app, "/workspace/runs/progress", 200).await;
+    let fragment = page_body(&regulator, &app, "/workspace/runs/progress", 200).await;
     assert!(fragment.contains(r#"hx-trigger="every 2s""#), "{fragment}");
     assert!(fragment.contains("0 of 10"));
-    let page = body_of(&regulator, &app, "/workspace/runs", 200).await;
+    let page = page_body(&regulator, &app, "/workspace/runs", 200).await;
     assert!(!page.contains("Rescore every enterprise"));
 }

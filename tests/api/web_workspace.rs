@@ -23,7 +23,7 @@ on_both_backends!(
     records_show_sentiment_and_associations_and_the_dashboard_the_grade_trend,
 );
 
-async fn json_of(app: &TestApp, path: &str, token: &str) -> Value {
+pub(crate) async fn json_of(app: &TestApp, path: &str, token: &str) -> Value {
     let response = app.get(path, Some(token)).await;
     assert_eq!(response.status(), 200, "{path}");
     response.json().await.unwrap()
