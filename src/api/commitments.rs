@@ -8,11 +8,12 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::problems::{
-    PrivateListProblems, PrivateReadProblems, ReviewProblems, SelfCreateProblems,
+    KeeperReadProblems, PrivateListProblems, PrivateReadProblems, ReviewProblems,
+    SelfCreateProblems,
 };
 use super::views::CreditEventView;
 use super::{ApiJson, ApiQuery, KEEPERS, Page, PageQuery, PageRequest, path_code};
@@ -24,19 +25,20 @@ use crate::service::commitments::{self, CommitmentRow};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        super::resource("/enterprises/{code}/commitments")
-            .route(web::get().to(list_commitments))
-            .route(web::post().to(create_commitment)),
-    )
-    .service(
-        super::resource("/enterprises/{code}/commitments/{id}")
-            .route(web::get().to(get_commitment)),
-    )
-    .service(
-        super::resource("/enterprises/{code}/commitments/{id}/decision")
-            .route(web::post().to(decide_commitment)),
-    );
+    cfg.service(super::resource("/commitments").route(web::get().to(review_queue)))
+        .service(
+            super::resource("/enterprises/{code}/commitments")
+                .route(web::get().to(list_commitments))
+                .route(web::post().to(create_commitment)),
+        )
+        .service(
+            super::resource("/enterprises/{code}/commitments/{id}")
+                .route(web::get().to(get_commitment)),
+        )
+        .service(
+            super::resource("/enterprises/{code}/commitments/{id}/decision")
+                .route(web::post().to(decide_commitment)),
+        );
 }
 
 /// A commitment and, once decided, the finding.
@@ -151,6 +153,41 @@ pub async fn list_commitments(
     caller.viewer.require_private_of(&code)?;
     let paging = PageRequest::try_from(paging.into_inner()?)?;
     let found = commitments::of_enterprise(&state, &caller, &code, paging).await?;
+    Ok(HttpResponse::Ok().json(Page::from(found.map(CommitmentView::of))))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// Only commitments in this status; `pending` is the work to do. All when absent.
+    pub status: Option<CommitmentStatus>,
+    #[param(minimum = 1, maximum = 1000000, example = 1)]
+    pub page: Option<u32>,
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub per_page: Option<u32>,
+}
+
+/// The regulators' queue: every enterprise's commitments, the earliest end of period first
+/// (those whose period is over are ready to be found kept). Regulators and admins.
+#[utoipa::path(
+    get, path = "/api/v1/commitments", tag = "commitments",
+    params(QueueQuery),
+    responses(
+        (status = 200, description = "One page of commitments", body = Page<CommitmentView>),
+        KeeperReadProblems,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn review_queue(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    query: ApiQuery<QueueQuery>,
+) -> AppResult<HttpResponse> {
+    let caller = Caller::new(viewer, None, None);
+    caller.viewer.require_role(KEEPERS)?;
+    let query = query.into_inner()?;
+    let paging = PageRequest::new(query.page, query.per_page)?;
+    let found = commitments::review_queue(&state, &caller, query.status, paging).await?;
     Ok(HttpResponse::Ok().json(Page::from(found.map(CommitmentView::of))))
 }
 

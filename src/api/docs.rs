@@ -85,6 +85,7 @@ use super::{
         repairs::list_repairs,
         repairs::get_repair,
         repairs::review_queue,
+        commitments::review_queue,
         repairs::decide_repair,
         objections::file_objection,
         objections::list_objections,

@@ -4,9 +4,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::DbConnection;
 use super::history::{self, ChangeContext, Entity};
 use super::schema::commitments;
+use super::{DbBackend, DbConnection};
 use crate::domain::commitments::{CommitmentDecision, CommitmentStatus, NewCommitment};
 use crate::domain::patch;
 use crate::error::{AppError, AppResult};
@@ -140,6 +140,31 @@ pub fn page(
     let total = owned().count().get_result(conn)?;
     let rows = owned()
         .order(commitments::id.desc())
+        .offset(offset)
+        .limit(limit)
+        .select(CommitmentRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// One page of every enterprise's commitments (of one status, when given), the earliest end of
+/// period first: the regulators' queue, where those whose period is over come first.
+pub fn queue(
+    conn: &mut DbConnection,
+    status: Option<CommitmentStatus>,
+    offset: i64,
+    limit: i64,
+) -> AppResult<(Vec<CommitmentRow>, i64)> {
+    let filtered = || {
+        let mut q: commitments::BoxedQuery<'static, DbBackend> = commitments::table.into_boxed();
+        if let Some(status) = status {
+            q = q.filter(commitments::status.eq(status.as_str()));
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order((commitments::period_end.asc(), commitments::id.asc()))
         .offset(offset)
         .limit(limit)
         .select(CommitmentRow::as_select())

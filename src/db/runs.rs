@@ -27,6 +27,8 @@ pub struct RunRow {
     pub error: Option<String>,
     /// Enterprises in the registry when it started (none for runs before this was kept).
     pub total: Option<i64>,
+    /// The grade distribution when it completed, JSON `{"AAA": n, …}` (completed runs only).
+    pub grades: Option<String>,
 }
 
 /// Records a new run; 409 while another is going (one run at a time: two would score the same
@@ -73,7 +75,7 @@ pub fn get(conn: &mut DbConnection, id: i64) -> AppResult<RunRow> {
         .ok_or_else(|| AppError::NotFound(format!("no rescoring run {id}")))
 }
 
-/// Records how a running run ended.
+/// Records how a running run ended; a completed run keeps the grade distribution it left.
 pub fn finish(
     conn: &mut DbConnection,
     id: i64,
@@ -82,15 +84,39 @@ pub fn finish(
     error: Option<&str>,
     at: NaiveDateTime,
 ) -> AppResult<()> {
+    let grades = if status == COMPLETED {
+        let mut counts = serde_json::Map::new();
+        for (grade, _, n) in super::scores::grade_tallies(conn)? {
+            let sum = counts.get(&grade).and_then(|v| v.as_i64()).unwrap_or(0) + n;
+            counts.insert(grade, sum.into());
+        }
+        Some(serde_json::Value::Object(counts).to_string())
+    } else {
+        None
+    };
     diesel::update(score_runs::table.filter(score_runs::id.eq(id)))
         .set((
             score_runs::status.eq(status),
             score_runs::scored.eq(scored),
             score_runs::error.eq(error),
             score_runs::finished_at.eq(at),
+            score_runs::grades.eq(grades),
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// The last `limit` completed runs that kept their grade distribution, oldest first.
+pub fn completed_with_grades(conn: &mut DbConnection, limit: i64) -> AppResult<Vec<RunRow>> {
+    let mut rows: Vec<RunRow> = score_runs::table
+        .filter(score_runs::status.eq(COMPLETED))
+        .filter(score_runs::grades.is_not_null())
+        .order(score_runs::id.desc())
+        .limit(limit)
+        .select(RunRow::as_select())
+        .load(conn)?;
+    rows.reverse();
+    Ok(rows)
 }
 
 /// How many enterprises a running run has scored so far.

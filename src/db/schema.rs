@@ -437,6 +437,15 @@ diesel::table! {
         scored -> Nullable<BigInt>,
         error -> Nullable<Text>,
         total -> Nullable<BigInt>,
+        grades -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    grade_tallies (grade, previous_grade) {
+        grade -> Text,
+        previous_grade -> Text,
+        enterprises -> BigInt,
     }
 }
 
@@ -497,6 +506,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     models,
     scores,
     current_scores,
+    grade_tallies,
     authorizations,
     reports,
     report_queries,

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::DbConnection;
 use super::bulk::insert_all;
-use super::schema::{current_scores, scores};
+use super::schema::{current_scores, grade_tallies, scores};
 use super::statistics::{Param, Sql};
 use crate::error::AppResult;
 
@@ -141,6 +141,7 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[NewScore]) -> AppResult<usiz
     let stored = insert_all!(conn, scores::table, rows, NewScore::COLUMNS);
     let codes: Vec<&str> = rows.iter().map(|r| r.enterprise_code.as_str()).collect();
     for codes in codes.chunks(MAX_CODES_PER_QUERY) {
+        let before = transitions_of(conn, codes)?;
         diesel::delete(current_scores::table.filter(current_scores::enterprise_code.eq_any(codes)))
             .execute(conn)?;
         let newest_ids = newest
@@ -168,6 +169,8 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[NewScore]) -> AppResult<usiz
             ))
             .execute(conn)?;
         set_previous_grades(conn, codes)?;
+        let after = transitions_of(conn, codes)?;
+        adjust_tallies(conn, &before, &after)?;
     }
     Ok(stored)
 }
@@ -194,12 +197,83 @@ fn set_previous_grades(conn: &mut DbConnection, codes: &[&str]) -> AppResult<()>
     Ok(())
 }
 
+/// A (current grade, previous grade) pair as `grade_tallies` keys it: '' for no previous grade.
+type Transition = (String, String);
+
+/// The current scores of the given enterprises, counted by (grade, previous grade).
+fn transitions_of(conn: &mut DbConnection, codes: &[&str]) -> AppResult<HashMap<Transition, i64>> {
+    let rows: Vec<(String, Option<String>, i64)> = current_scores::table
+        .filter(current_scores::enterprise_code.eq_any(codes))
+        .group_by((current_scores::grade, current_scores::previous_grade))
+        .select((
+            current_scores::grade,
+            current_scores::previous_grade,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(grade, previous, n)| ((grade, previous.unwrap_or_default()), n))
+        .collect())
+}
+
+/// Moves the tallies from what a write found to what it left. The rows are updated in key
+/// order, so that two writers on PostgreSQL lock them in the same order and never deadlock; a
+/// writer waits for another's commit only when both move the same pair.
+fn adjust_tallies(
+    conn: &mut DbConnection,
+    before: &HashMap<Transition, i64>,
+    after: &HashMap<Transition, i64>,
+) -> AppResult<()> {
+    let mut deltas: std::collections::BTreeMap<&Transition, i64> = Default::default();
+    for (key, n) in after {
+        *deltas.entry(key).or_default() += n;
+    }
+    for (key, n) in before {
+        *deltas.entry(key).or_default() -= n;
+    }
+    for ((grade, previous), delta) in deltas.into_iter().filter(|(_, d)| *d != 0) {
+        let updated = diesel::update(
+            grade_tallies::table
+                .filter(grade_tallies::grade.eq(grade))
+                .filter(grade_tallies::previous_grade.eq(previous)),
+        )
+        .set(grade_tallies::enterprises.eq(grade_tallies::enterprises + delta))
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(crate::error::AppError::internal(format!(
+                "no grade tally for {grade} after {previous:?}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The maintained grade tallies: how many enterprises hold each current grade, by the grade
+/// before (`None`: first score). Pairs nobody holds are left out.
+pub fn grade_tallies(conn: &mut DbConnection) -> AppResult<Vec<(String, Option<String>, i64)>> {
+    let rows: Vec<(String, String, i64)> = grade_tallies::table
+        .filter(grade_tallies::enterprises.ne(0))
+        .select((
+            grade_tallies::grade,
+            grade_tallies::previous_grade,
+            grade_tallies::enterprises,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(g, p, n)| (g, (!p.is_empty()).then_some(p), n))
+        .collect())
+}
+
 /// Stores a score and makes it the enterprise's current one; call inside a write transaction.
 pub fn insert(conn: &mut DbConnection, score: &NewScore) -> AppResult<ScoreRow> {
     let id: i64 = diesel::insert_into(scores::table)
         .values(score)
         .returning(scores::id)
         .get_result(conn)?;
+    let code = [score.enterprise_code.as_str()];
+    let before = transitions_of(conn, &code)?;
     // Delete and insert rather than an upsert: the multi-backend connection has no ON CONFLICT.
     diesel::delete(current_scores::table.find(&score.enterprise_code)).execute(conn)?;
     diesel::insert_into(current_scores::table)
@@ -213,7 +287,9 @@ pub fn insert(conn: &mut DbConnection, score: &NewScore) -> AppResult<ScoreRow> 
             current_scores::grade.eq(&score.grade),
         ))
         .execute(conn)?;
-    set_previous_grades(conn, &[score.enterprise_code.as_str()])?;
+    set_previous_grades(conn, &code)?;
+    let after = transitions_of(conn, &code)?;
+    adjust_tallies(conn, &before, &after)?;
     Ok(scores::table
         .find(id)
         .select(ScoreRow::as_select())

@@ -419,6 +419,26 @@ pub fn grade_transitions(
     conn: &mut DbConnection,
     filter: &StatisticsFilter,
 ) -> AppResult<Vec<GradeTransition>> {
+    // The whole registry: the tallies kept with every score write.
+    if filter.region_prefix.is_none() && filter.industry.is_none() {
+        return Ok(super::scores::grade_tallies(conn)?
+            .into_iter()
+            .map(|(current, previous, enterprises)| GradeTransition {
+                current: Grade::from_stored(&current),
+                previous: previous.as_deref().map(Grade::from_stored),
+                enterprises,
+            })
+            .collect());
+    }
+    grade_transitions_counted(conn, filter)
+}
+
+/// [`grade_transitions`] counted from `current_scores` itself, whatever the filter: what the
+/// tallies must always equal.
+pub fn grade_transitions_counted(
+    conn: &mut DbConnection,
+    filter: &StatisticsFilter,
+) -> AppResult<Vec<GradeTransition>> {
     let mut sql = Sql::new(conn);
     sql.push("SELECT cs.grade AS current_grade, cs.previous_grade, COUNT(*) AS enterprises FROM current_scores cs");
     // Every current score has its enterprise (a foreign key): join only to filter.

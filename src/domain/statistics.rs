@@ -521,6 +521,17 @@ pub fn publish_grades(transitions: &[GradeTransition]) -> GradeStatistics {
     }
 }
 
+/// A grade distribution kept as counts (a completed run's), published as one breakdown: the
+/// counts of AAA to C, `None` where suppressed.
+pub fn publish_distribution(counts: &[i64; 9]) -> Vec<Option<i64>> {
+    let mask = suppression_mask(counts);
+    counts
+        .iter()
+        .zip(mask)
+        .map(|(&n, suppressed)| (!suppressed).then_some(n))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -263,6 +263,125 @@ pub(crate) fn trend(oldest_first: &[&ReportPeriod]) -> Markup {
     }
 }
 
+/// One grade's bar of a distribution.
+pub struct GradeBar {
+    pub grade: Grade,
+    /// `None`: withheld (rests on too few enterprises).
+    pub count: Option<i64>,
+    /// The count as the reader writes numbers, or the word for a withheld one.
+    pub label: String,
+}
+
+/// How many enterprises hold each grade, AAA to C: a bar per grade, coloured by class (A, B,
+/// C); a withheld count is an outlined, empty bar with its label. No bars, no chart.
+pub fn grade_distribution(bars: &[GradeBar], aria_label: &str) -> Markup {
+    if bars.is_empty() {
+        return html! {};
+    }
+    let (left, right, top, bottom) = (10.0, 610.0, 24.0, 214.0);
+    let slot = (right - left) / bars.len() as f64;
+    let highest = bars
+        .iter()
+        .filter_map(|b| b.count)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    html! {
+        svg.chart.grade-bars viewBox="0 0 620 250" role="img" aria-label=(aria_label) {
+            title { (aria_label) }
+            line.axis x1=(f(left)) y1=(f(bottom)) x2=(f(right)) y2=(f(bottom)) {}
+            @for (i, bar) in bars.iter().enumerate() {
+                @let x = left + slot * i as f64 + slot * 0.15;
+                @let width = slot * 0.7;
+                @let class = grade_class(bar.grade);
+                @match bar.count {
+                    Some(n) => {
+                        @let height = (bottom - top) * n as f64 / highest;
+                        rect class=(format!("bar {class}")) x=(f(x)) y=(f(bottom - height)) width=(f(width)) height=(f(height)) {
+                            title { (bar.grade.as_str()) ": " (bar.label) }
+                        }
+                        text.axis-value x=(f(x + width / 2.0)) y=(f(bottom - height - 6.0)) text-anchor="middle" { (bar.label) }
+                    }
+                    None => {
+                        rect.bar-withheld x=(f(x)) y=(f(bottom - 24.0)) width=(f(width)) height="24" {
+                            title { (bar.grade.as_str()) ": " (bar.label) }
+                        }
+                        text.axis-value x=(f(x + width / 2.0)) y=(f(bottom - 30.0)) text-anchor="middle" { (bar.label) }
+                    }
+                }
+                text.axis-label x=(f(x + width / 2.0)) y=(f(bottom + 22.0)) text-anchor="middle" { (bar.grade.as_str()) }
+            }
+        }
+    }
+}
+
+/// The class (三等) of a grade as a style: A (AAA–A), B (BBB–B) or C (CCC–C).
+pub fn grade_class(grade: Grade) -> &'static str {
+    match grade.rank() {
+        0..=2 => "class-a",
+        3..=5 => "class-b",
+        _ => "class-c",
+    }
+}
+
+/// One column of the class trend: the shares of classes A, B and C of the graded enterprises.
+pub struct ClassColumn {
+    pub label: String,
+    /// Shares of A, B and C, summing to 1 (or all 0 when nobody was graded).
+    pub shares: [f64; 3],
+    pub title: String,
+}
+
+/// The shares of the three classes over time, oldest first: one 100 % stacked column each,
+/// A at the top. No columns, no chart.
+pub fn class_shares(columns: &[ClassColumn], aria_label: &str) -> Markup {
+    let k = columns.len();
+    if k == 0 {
+        return html! {};
+    }
+    let (left, right, top, bottom) = (44.0, 610.0, 10.0, 190.0);
+    let slot = (right - left) / k as f64;
+    let width = (slot * 0.6).min(48.0);
+    let every = k.div_ceil(8).max(1);
+    html! {
+        svg.chart.class-shares viewBox="0 0 620 222" role="img" aria-label=(aria_label) {
+            title { (aria_label) }
+            @for tick in [0.0, 0.5, 1.0] {
+                @let y = bottom - (bottom - top) * tick;
+                line.grid-line x1=(f(left)) y1=(f(y)) x2=(f(right)) y2=(f(y)) {}
+                text.axis-value x=(f(left - 8.0)) y=(f(y + 4.0)) text-anchor="end" { (format!("{:.0}%", tick * 100.0)) }
+            }
+            @for (i, column) in columns.iter().enumerate() {
+                @let x = left + slot * (i as f64 + 0.5) - width / 2.0;
+                g {
+                    title { (column.title) }
+                    @for (y, height, class) in stack(column.shares, top, bottom - top) {
+                        rect class=(format!("bar {class}")) x=(f(x)) y=(f(y)) width=(f(width)) height=(f(height)) {}
+                    }
+                }
+                @if i % every == 0 || i == k - 1 {
+                    text.axis-value x=(f(x + width / 2.0)) y=(f(bottom + 22.0)) text-anchor="middle" { (column.label) }
+                }
+            }
+        }
+    }
+}
+
+/// The segments of a stacked column from `top` down: (y, height, class) of A, B and C.
+fn stack(shares: [f64; 3], top: f64, height: f64) -> Vec<(f64, f64, &'static str)> {
+    let mut y = top;
+    shares
+        .iter()
+        .zip(["class-a", "class-b", "class-c"])
+        .map(|(share, class)| {
+            let h = (height * share).max(0.0);
+            let segment = (y, h, class);
+            y += h;
+            segment
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

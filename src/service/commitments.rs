@@ -9,7 +9,9 @@ use super::records::record_credit_event;
 use super::{Caller, KEEPERS, PageRequest, Paged, Stored, private_page};
 use crate::db::commitments as store;
 use crate::db::enterprises;
-use crate::domain::commitments::{CommitmentDecisionInput, CommitmentInput, decidable};
+use crate::domain::commitments::{
+    CommitmentDecisionInput, CommitmentInput, CommitmentStatus, decidable,
+};
 use crate::domain::records::CreditEvent;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -50,6 +52,27 @@ pub async fn of_enterprise(
     paging: PageRequest,
 ) -> AppResult<Paged<CommitmentRow>> {
     private_page(state, caller, code, Ok(paging), store::page).await
+}
+
+/// One page of the commitments across enterprises, optionally of one status, the earliest end
+/// of period first. Keepers only.
+pub async fn review_queue(
+    state: &AppState,
+    caller: &Caller,
+    status: Option<CommitmentStatus>,
+    paging: PageRequest,
+) -> AppResult<Paged<CommitmentRow>> {
+    caller.viewer.require_role(KEEPERS)?;
+    let (rows, total) = state
+        .blocking(move |db| {
+            db.read(|conn| store::queue(conn, status, paging.offset(), paging.limit()))
+        })
+        .await?;
+    Ok(Paged {
+        rows,
+        request: paging,
+        total,
+    })
 }
 
 /// One commitment of an enterprise.

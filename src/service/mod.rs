@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod authorizations;
 pub mod commitments;
+pub mod dashboard;
 pub mod enterprises;
 pub mod health;
 pub mod history;

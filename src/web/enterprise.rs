@@ -995,7 +995,7 @@ fn topic_label(lang: Lang, topic: &str) -> String {
 }
 
 /// A finding in the page's language: the field's label, then what was found in it.
-fn finding_line(lang: Lang, finding: &crate::domain::submission::Finding) -> Markup {
+pub(super) fn finding_line(lang: Lang, finding: &crate::domain::submission::Finding) -> Markup {
     let (label, text) = finding_words(lang, finding);
     html! { strong { (label) } (t(lang, "finding-separator")) (text) }
 }

@@ -18,7 +18,9 @@ pub mod layout;
 pub mod lists;
 pub mod models;
 pub mod objections;
+pub mod oversight;
 pub mod public;
+pub mod queues;
 pub mod runs;
 pub mod session;
 pub mod signin;
@@ -84,6 +86,16 @@ pub const PAGES: &[&str] = &[
     "/workspace/models",
     "/workspace/models/{version}",
     "/workspace/models/{version}/activate",
+    "/workspace/queues/proposals",
+    "/workspace/queues/proposals/{id}",
+    "/workspace/queues/objections",
+    "/workspace/queues/objections/{code}/{id}",
+    "/workspace/queues/submissions",
+    "/workspace/queues/submissions/{code}/{id}",
+    "/workspace/queues/repairs",
+    "/workspace/queues/repairs/{code}/{id}",
+    "/workspace/queues/commitments",
+    "/workspace/queues/commitments/{code}/{id}",
 ];
 
 /// Mounts the console at `/`; call after every other service (it answers the paths they leave).
@@ -192,6 +204,66 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &WebSettings) {
             .route(
                 "/workspace/models/{version}/activate",
                 web::post().to(models::activate),
+            )
+            .route(
+                "/workspace/queues/proposals",
+                web::get().to(queues::proposals),
+            )
+            .route(
+                "/workspace/queues/proposals/{id}",
+                web::get().to(queues::proposal),
+            )
+            .route(
+                "/workspace/queues/proposals/{id}",
+                web::post().to(queues::decide_proposal),
+            )
+            .route(
+                "/workspace/queues/objections",
+                web::get().to(queues::objections_queue),
+            )
+            .route(
+                "/workspace/queues/objections/{code}/{id}",
+                web::get().to(queues::objection),
+            )
+            .route(
+                "/workspace/queues/objections/{code}/{id}",
+                web::post().to(queues::answer_objection),
+            )
+            .route(
+                "/workspace/queues/submissions",
+                web::get().to(queues::submissions_queue),
+            )
+            .route(
+                "/workspace/queues/submissions/{code}/{id}",
+                web::get().to(queues::submission),
+            )
+            .route(
+                "/workspace/queues/submissions/{code}/{id}",
+                web::post().to(queues::review_submission),
+            )
+            .route(
+                "/workspace/queues/repairs",
+                web::get().to(queues::repairs_queue),
+            )
+            .route(
+                "/workspace/queues/repairs/{code}/{id}",
+                web::get().to(queues::repair),
+            )
+            .route(
+                "/workspace/queues/repairs/{code}/{id}",
+                web::post().to(queues::decide_repair),
+            )
+            .route(
+                "/workspace/queues/commitments",
+                web::get().to(queues::commitments_queue),
+            )
+            .route(
+                "/workspace/queues/commitments/{code}/{id}",
+                web::get().to(queues::commitment),
+            )
+            .route(
+                "/workspace/queues/commitments/{code}/{id}",
+                web::post().to(queues::decide_commitment),
             )
             .route(
                 "/workspace/reports",

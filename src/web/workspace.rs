@@ -28,6 +28,9 @@ pub async fn landing(
         let next = form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect::<String>();
         return Ok(see_other(&ctx, &format!("/sign-in?next={next}")));
     };
+    if matches!(principal.role, Role::Regulator | Role::Admin) {
+        return super::oversight::regulator(ctx, state).await;
+    }
     let lang = ctx.lang;
     let organisation = match principal.organisation {
         Some(id) => service::auth::organisation_name(&state, id).await?,
@@ -64,6 +67,7 @@ fn role_sections(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
         Role::Regulator | Role::Admin => &[
             ("/workspace", "ws-nav-dashboard"),
+            ("/workspace/queues/proposals", "q-nav-label"),
             ("/workspace/models", "mdl-nav"),
             ("/workspace/runs", "runs-nav"),
         ],

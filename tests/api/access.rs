@@ -435,6 +435,12 @@ fn rows() -> Vec<Row> {
             Nothing,
         ),
         row(
+            Method::GET,
+            "/api/v1/commitments?status=pending",
+            KEEPER_READ,
+            Nothing,
+        ),
+        row(
             Method::POST,
             "/api/v1/enterprises/{code}/repairs/{decidable_repair}/decision",
             KEEPER_UPDATE,

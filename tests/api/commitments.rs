@@ -15,6 +15,7 @@ on_both_backends!(
     only_keepers_decide_and_only_the_enterprise_commits,
     a_finding_rescores_a_scored_enterprise,
     of_two_concurrent_findings_exactly_one_wins,
+    the_keepers_queue_puts_the_ended_periods_first,
 );
 
 fn commitments_path(code: &str) -> String {
@@ -469,4 +470,69 @@ async fn of_two_concurrent_findings_exactly_one_wins(app: TestApp) {
         1,
         "the losing decision recorded no event"
     );
+}
+
+async fn the_keepers_queue_puts_the_ended_periods_first(app: TestApp) {
+    let cast = app.cast().await;
+    // Made on 2026-11-22: A's ends next month, B's this month, so B's comes first.
+    let later = ok_json(
+        make(&app, &cast.owner_a, CODE_A, &commitment("2026-12-31")).await,
+        201,
+    )
+    .await;
+    let sooner = ok_json(
+        make(&app, &cast.owner_b, CODE_B, &commitment("2026-11-30")).await,
+        201,
+    )
+    .await;
+    let ids = |page: &Value| -> Vec<i64> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect()
+    };
+    let queue = ok_json(
+        app.get("/api/v1/commitments?status=pending", Some(&cast.regulator))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        ids(&queue),
+        [
+            sooner["id"].as_i64().unwrap(),
+            later["id"].as_i64().unwrap()
+        ]
+    );
+    assert_eq!(queue["total"], 2);
+    // Decided, it leaves the pending queue and stays in the whole one.
+    let found = decide(
+        &app,
+        Some(&cast.regulator),
+        CODE_B,
+        sooner["id"].as_i64().unwrap(),
+        &broken(),
+    )
+    .await;
+    assert_eq!(found.status(), 200);
+    let pending = ok_json(
+        app.get("/api/v1/commitments?status=pending", Some(&cast.admin))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(ids(&pending), [later["id"].as_i64().unwrap()]);
+    let all = ok_json(app.get("/api/v1/commitments", Some(&cast.admin)).await, 200).await;
+    assert_eq!(all["total"], 2);
+    // The queue is the keepers': not the enterprises', nor a bank's; a bad status is a 400.
+    assert_problem(app.get("/api/v1/commitments", None).await, 401).await;
+    for token in [&cast.owner_a, &cast.bank] {
+        assert_problem(app.get("/api/v1/commitments", Some(token)).await, 403).await;
+    }
+    let bad = app
+        .get("/api/v1/commitments?status=maybe", Some(&cast.regulator))
+        .await;
+    assert!(bad.status().is_client_error());
 }

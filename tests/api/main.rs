@@ -24,4 +24,5 @@ mod submissions;
 mod web;
 mod web_bank;
 mod web_models;
+mod web_queues;
 mod web_workspace;

@@ -726,6 +726,39 @@ async fn page_role_matrix_in_both_languages(app: TestApp) {
         format!("/workspace/models/{active}/activate"),
         keepers,
     ));
+    // The regulators' queues, with one item waiting in each.
+    let waiting = crate::web_queues::one_of_each(&app).await;
+    let q = "/workspace/queues";
+    for (list, detail, item) in [
+        (
+            "/workspace/queues/proposals",
+            "/workspace/queues/proposals/{id}",
+            format!("{q}/proposals/{}", waiting.proposal),
+        ),
+        (
+            "/workspace/queues/objections",
+            "/workspace/queues/objections/{code}/{id}",
+            format!("{q}/objections/{CODE_A}/{}", waiting.objection),
+        ),
+        (
+            "/workspace/queues/submissions",
+            "/workspace/queues/submissions/{code}/{id}",
+            format!("{q}/submissions/{CODE_A}/{}", waiting.submission),
+        ),
+        (
+            "/workspace/queues/repairs",
+            "/workspace/queues/repairs/{code}/{id}",
+            format!("{q}/repairs/{CODE_A}/{}", waiting.repair),
+        ),
+        (
+            "/workspace/queues/commitments",
+            "/workspace/queues/commitments/{code}/{id}",
+            format!("{q}/commitments/{CODE_A}/{}", waiting.commitment),
+        ),
+    ] {
+        matrix.push((list, list.to_string(), keepers));
+        matrix.push((detail, item, keepers));
+    }
     let covered: BTreeSet<&str> = matrix.iter().map(|(p, _, _)| *p).collect();
     let pages: BTreeSet<&str> = ecredit::web::PAGES.iter().copied().collect();
     assert_eq!(covered, pages, "every page has a row in the matrix");

@@ -1,0 +1,2 @@
+ALTER TABLE score_runs DROP COLUMN grades;
+DROP TABLE grade_tallies;

@@ -1,0 +1,603 @@
+//! The regulators' console: the dashboard (pending work by queue, the grade distribution kept
+//! as tallies, the trend over completed runs) and the queues, each decided from its page with
+//! the effect checked through the JSON API; refused decisions change nothing, and a decision
+//! made meanwhile by someone else is said so (409), never a bare error.
+
+use ecredit::db::statistics::StatisticsFilter;
+use ecredit::domain::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{CODE_A, TestApp};
+use crate::on_both_backends;
+use crate::web::{Browser, page_body, register_a_and_b, signed_in};
+use crate::web_workspace::json_of;
+
+on_both_backends!(
+    the_dashboard_counts_each_queue_and_links_to_it,
+    each_queue_is_decided_from_its_page,
+    grade_tallies_equal_a_count_of_the_current_scores,
+);
+
+/// One item waiting in each queue, all of enterprise A.
+pub(crate) struct Waiting {
+    pub proposal: i64,
+    pub objection: i64,
+    pub submission: i64,
+    pub repair: i64,
+    pub commitment: i64,
+    pub regulator: String,
+    pub owner: String,
+}
+
+async fn created(response: reqwest::Response, status: u16) -> Value {
+    let code = response.status().as_u16();
+    let body = response.text().await.unwrap();
+    assert_eq!(code, status, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// Registers nothing: A must exist. Files one item of each queue through the API.
+pub(crate) async fn one_of_each(app: &TestApp) -> Waiting {
+    let regulator = app.token_for("q-regulator", Role::Regulator, None).await;
+    let owner = app
+        .token_for("q-owner", Role::Enterprise, Some(CODE_A))
+        .await;
+    let events = format!("/api/v1/enterprises/{CODE_A}/credit-events");
+    // A dishonest judgment debtor: the blacklist rule proposes an entry.
+    created(
+        app.post(
+            &events,
+            Some(&regulator),
+            &json!({
+                "kind": "dishonest_judgment_debtor", "severity": "serious",
+                "title": "列入失信被执行人名单", "authority": "杭州市西湖区人民法院",
+                "document_number": "(2026)浙0106执9号", "decided_on": "2026-05-01"
+            }),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let proposals = json_of(app, "/api/v1/lists/proposals", &regulator).await;
+    let proposal = proposals["items"][0]["id"].as_i64().unwrap();
+    let penalty = created(
+        app.post(
+            &events,
+            Some(&regulator),
+            &json!({
+                "kind": "administrative_penalty", "severity": "major", "title": "虚假宣传",
+                "authority": "杭州市西湖区市场监督管理局", "decided_on": "2026-05-01",
+                "publicity_until": "2029-05-01"
+            }),
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let objection = created(
+        app.post(
+            &format!("/api/v1/enterprises/{CODE_A}/objections"),
+            Some(&owner),
+            &json!({"credit_event_id": penalty, "reason": "处罚决定已经行政复议撤销"}),
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let submission = created(
+        app.post(
+            &format!("/api/v1/enterprises/{CODE_A}/submissions"),
+            Some(&owner),
+            &json!({"basic": {"name": "杭州西湖龙井茶电子商务有限公司"}}),
+        )
+        .await,
+        202,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let repair = created(
+        app.post(
+            &format!("/api/v1/enterprises/{CODE_A}/repairs"),
+            Some(&owner),
+            &json!({"credit_event_id": penalty, "corrections": "已删除全部虚假宣传内容并公开致歉"}),
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let commitment = created(
+        app.post(
+            &format!("/api/v1/enterprises/{CODE_A}/commitments"),
+            Some(&owner),
+            &json!({
+                "text": "本企业承诺所售茶叶均经第三方检测合格。", "scope": "product quality",
+                "period_start": "2026-11-01", "period_end": "2026-11-30"
+            }),
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    Waiting {
+        proposal,
+        objection,
+        submission,
+        repair,
+        commitment,
+        regulator,
+        owner,
+    }
+}
+
+/// The count shown on the dashboard's card for `queue`.
+fn card_count(page: &str, queue: &str) -> String {
+    let link = format!("<a href=\"/workspace/queues/{queue}\">");
+    let at = page
+        .find(&link)
+        .unwrap_or_else(|| panic!("no card for {queue}: {page}"));
+    let rest = &page[at..];
+    let start = rest.find("queue-count\">").unwrap() + "queue-count\">".len();
+    rest[start..][..rest[start..].find('<').unwrap()].to_string()
+}
+
+async fn the_dashboard_counts_each_queue_and_links_to_it(app: TestApp) {
+    register_a_and_b(&app).await;
+    let mut browser = signed_in(&app, "d-regulator", Role::Regulator, None).await;
+    browser.lang = Some("en".into());
+    let empty = page_body(&browser, &app, "/workspace", 200).await;
+    for queue in [
+        "proposals",
+        "objections",
+        "submissions",
+        "repairs",
+        "commitments",
+    ] {
+        assert_eq!(card_count(&empty, queue), "0", "{queue}");
+    }
+    assert!(
+        empty.contains("No enterprise has been graded yet"),
+        "{empty}"
+    );
+
+    let waiting = one_of_each(&app).await;
+    let page = page_body(&browser, &app, "/workspace", 200).await;
+    for queue in [
+        "proposals",
+        "objections",
+        "submissions",
+        "repairs",
+        "commitments",
+    ] {
+        assert_eq!(card_count(&page, queue), "1", "{queue}");
+    }
+    // Filed today: the objection's 20 days are not close yet; the commitment's period is on.
+    assert!(
+        page.contains("0 due by") && page.contains("0 overdue"),
+        "{page}"
+    );
+    assert!(page.contains("0 past their period"), "{page}");
+    // Sixteen days on the objection is due within five days; the commitment's period is over.
+    app.clock.advance(chrono::Duration::days(16));
+    // Sessions end after days away: sign in afresh.
+    let mut browser = signed_in(&app, "d-regulator-2", Role::Regulator, None).await;
+    browser.lang = Some("en".into());
+    let page = page_body(&browser, &app, "/workspace", 200).await;
+    assert!(
+        page.contains("1 due by") && page.contains("0 overdue"),
+        "{page}"
+    );
+    assert!(page.contains("1 past their period"), "{page}");
+    let soon = page_body(&browser, &app, "/workspace/queues/objections?due=soon", 200).await;
+    assert!(soon.contains(&format!("/objections/{CODE_A}/{}", waiting.objection)));
+    let overdue = page_body(
+        &browser,
+        &app,
+        "/workspace/queues/objections?due=overdue",
+        200,
+    )
+    .await;
+    assert!(overdue.contains("Nothing waits here"), "{overdue}");
+    app.clock.advance(chrono::Duration::days(6));
+    let mut browser = signed_in(&app, "d-regulator-3", Role::Regulator, None).await;
+    browser.lang = Some("en".into());
+    let page = page_body(&browser, &app, "/workspace", 200).await;
+    assert!(
+        page.contains("0 due by") && page.contains("1 overdue"),
+        "{page}"
+    );
+    let overdue = page_body(
+        &browser,
+        &app,
+        "/workspace/queues/objections?due=overdue",
+        200,
+    )
+    .await;
+    assert!(overdue.contains("days overdue"), "{overdue}");
+
+    // Graded: the distribution is there (one enterprise per grade is withheld), and a
+    // completed run adds a point to the trend.
+    app.install_model(&crate::helpers::test_model(1), true)
+        .await;
+    // Tokens expire too: a fresh one.
+    let regulator = app.token_for("q-regulator-2", Role::Regulator, None).await;
+    for code in [CODE_A, crate::helpers::CODE_B] {
+        let scored = app
+            .post(
+                &format!("/api/v1/enterprises/{code}/score"),
+                Some(&regulator),
+                &json!({}),
+            )
+            .await;
+        assert!(
+            scored.status().is_success(),
+            "{}",
+            scored.text().await.unwrap()
+        );
+    }
+    // Two graded: every figure would point at one of them, so all is withheld.
+    let page = page_body(&browser, &app, "/workspace", 200).await;
+    assert!(
+        page.contains("Fewer than three enterprises hold a grade"),
+        "{page}"
+    );
+    let third = crate::helpers::enterprise_body(
+        crate::helpers::CODE_C,
+        "深圳福田家居用品有限公司",
+        "440304",
+    );
+    assert_eq!(
+        app.post("/api/v1/enterprises", Some(&regulator), &third)
+            .await
+            .status(),
+        201
+    );
+    let scored = app
+        .post(
+            &format!("/api/v1/enterprises/{}/score", crate::helpers::CODE_C),
+            Some(&regulator),
+            &json!({}),
+        )
+        .await;
+    assert!(scored.status().is_success());
+    let page = page_body(&browser, &app, "/workspace", 200).await;
+    assert!(
+        page.contains("3 enterprises hold a current grade"),
+        "{page}"
+    );
+    assert!(page.contains("class=\"withheld\""), "{page}");
+    assert!(
+        page.contains("No rescoring run has completed yet"),
+        "{page}"
+    );
+    let run = created(
+        app.post("/api/v1/scores/runs", Some(&regulator), &json!({}))
+            .await,
+        202,
+    )
+    .await;
+    let id = run["id"].as_i64().unwrap();
+    for _ in 0..100 {
+        let now = json_of(&app, &format!("/api/v1/scores/runs/{id}"), &regulator).await;
+        if now["status"] != "running" {
+            assert_eq!(now["status"], "completed", "{now}");
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let page = page_body(&browser, &app, "/workspace", 200).await;
+    assert!(page.contains(&format!("Run {id}")), "{page}");
+    assert!(page.contains("class-shares"), "{page}");
+}
+
+/// Posts a decision form of `path` (its CSRF token read off the page) with `fields`.
+async fn decide(
+    browser: &Browser,
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut browser = browser.clone();
+    let csrf = browser.form_token(app, path).await;
+    let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+    form.extend_from_slice(fields);
+    browser.post_form(app, path, &form).await
+}
+
+async fn each_queue_is_decided_from_its_page(app: TestApp) {
+    register_a_and_b(&app).await;
+    let w = one_of_each(&app).await;
+    let mut browser = signed_in(&app, "d-regulator", Role::Regulator, None).await;
+    browser.lang = Some("en".into());
+    let api = |path: String| {
+        let app = &app;
+        let token = w.regulator.clone();
+        async move { json_of(app, &path, &token).await }
+    };
+
+    // A list proposal: confirming needs the legal basis, beside the field; then it is current.
+    let listed = page_body(&browser, &app, "/workspace/queues/proposals", 200).await;
+    assert!(listed.contains(&format!("/workspace/queues/proposals/{}", w.proposal)));
+    let path = format!("/workspace/queues/proposals/{}", w.proposal);
+    let refused = decide(
+        &browser,
+        &app,
+        &path,
+        &[
+            ("action", "confirm"),
+            ("authority", "杭州市西湖区市场监督管理局"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("field-legal_basis-error"), "{body}");
+    assert!(
+        body.contains("杭州市西湖区市场监督管理局"),
+        "what was typed is kept"
+    );
+    let entry = api(format!("/api/v1/lists/entries/{}", w.proposal)).await;
+    assert_eq!(entry["state"], "proposed");
+    let confirmed = decide(
+        &browser,
+        &app,
+        &path,
+        &[
+            ("action", "confirm"),
+            ("legal_basis", "《失信被执行人名单管理办法》第三条"),
+            ("authority", "杭州市西湖区市场监督管理局"),
+            ("document_number", "杭西市监信〔2026〕1号"),
+            ("starts_on", "2026-11-22"),
+        ],
+    )
+    .await;
+    assert_eq!(confirmed.status(), 303);
+    let entry = api(format!("/api/v1/lists/entries/{}", w.proposal)).await;
+    assert_eq!(entry["state"], "current", "{entry}");
+    assert_eq!(entry["legal_basis"], "《失信被执行人名单管理办法》第三条");
+    // Rejecting it now: someone decided first, and the page says so.
+    let late = decide(
+        &browser,
+        &app,
+        &path,
+        &[("action", "reject"), ("reason", "重复")],
+    )
+    .await;
+    assert_eq!(late.status(), 409);
+    assert!(
+        late.text()
+            .await
+            .unwrap()
+            .contains("Someone else decided this meanwhile")
+    );
+
+    // An objection: upheld needs an explanation; corrected with a figure that is no number is
+    // refused beside the field; then answered.
+    let path = format!("/workspace/queues/objections/{CODE_A}/{}", w.objection);
+    let refused = decide(
+        &browser,
+        &app,
+        &path,
+        &[("action", "answer"), ("outcome", "upheld")],
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("field-explanation-error")
+    );
+    let answered = decide(
+        &browser,
+        &app,
+        &path,
+        &[
+            ("action", "answer"),
+            ("outcome", "corrected"),
+            ("explanation", "经复核，处罚已被撤销，降为一般"),
+            ("severity", "minor"),
+        ],
+    )
+    .await;
+    assert_eq!(answered.status(), 303);
+    let objection = api(format!(
+        "/api/v1/enterprises/{CODE_A}/objections/{}",
+        w.objection
+    ))
+    .await;
+    assert_eq!(objection["outcome"], "corrected", "{objection}");
+    let event_id = objection["credit_event_id"].as_i64().unwrap();
+    let event = api(format!(
+        "/api/v1/enterprises/{CODE_A}/credit-events/{event_id}"
+    ))
+    .await;
+    assert_eq!(event["severity"], "minor", "{event}");
+
+    // A held submission: the page shows the difference from the current data.
+    let path = format!("/workspace/queues/submissions/{CODE_A}/{}", w.submission);
+    let page = page_body(&browser, &app, &path, 200).await;
+    assert!(
+        page.contains("杭州西湖茶电子商务有限公司")
+            && page.contains("杭州西湖龙井茶电子商务有限公司"),
+        "{page}"
+    );
+    let refused = decide(
+        &browser,
+        &app,
+        &path,
+        &[("outcome", "approved"), ("reason", " ")],
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    let enterprise = api(format!("/api/v1/enterprises/{CODE_A}")).await;
+    assert_eq!(enterprise["name"], "杭州西湖茶电子商务有限公司");
+    let approved = decide(
+        &browser,
+        &app,
+        &path,
+        &[("outcome", "approved"), ("reason", "已与营业执照核对一致")],
+    )
+    .await;
+    assert_eq!(approved.status(), 303);
+    let enterprise = api(format!("/api/v1/enterprises/{CODE_A}")).await;
+    assert_eq!(enterprise["name"], "杭州西湖龙井茶电子商务有限公司");
+
+    // A repair application, rejected with the reason.
+    let path = format!("/workspace/queues/repairs/{CODE_A}/{}", w.repair);
+    let rejected = decide(
+        &browser,
+        &app,
+        &path,
+        &[("outcome", "rejected"), ("explanation", "整改材料不完整")],
+    )
+    .await;
+    assert_eq!(rejected.status(), 303);
+    let repair = api(format!("/api/v1/enterprises/{CODE_A}/repairs/{}", w.repair)).await;
+    assert_eq!(repair["status"], "rejected", "{repair}");
+
+    // A commitment found broken records a negative event.
+    let path = format!("/workspace/queues/commitments/{CODE_A}/{}", w.commitment);
+    let refused = decide(
+        &browser,
+        &app,
+        &path,
+        &[
+            ("outcome", "broken"),
+            ("explanation", "抽检不合格"),
+            ("publicity_until", "soon"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("field-publicity_until-error")
+    );
+    let broken = decide(
+        &browser,
+        &app,
+        &path,
+        &[
+            ("outcome", "broken"),
+            ("severity", "major"),
+            ("explanation", "抽检两批次不合格"),
+            ("authority", "杭州市西湖区市场监督管理局"),
+        ],
+    )
+    .await;
+    assert_eq!(broken.status(), 303, "{}", broken.text().await.unwrap());
+    let commitment = api(format!(
+        "/api/v1/enterprises/{CODE_A}/commitments/{}",
+        w.commitment
+    ))
+    .await;
+    assert_eq!(commitment["status"], "broken", "{commitment}");
+
+    // Every queue is empty now, and the dashboard says so.
+    let dashboard = page_body(&browser, &app, "/workspace", 200).await;
+    for queue in [
+        "proposals",
+        "objections",
+        "submissions",
+        "repairs",
+        "commitments",
+    ] {
+        assert_eq!(card_count(&dashboard, queue), "0", "{queue}");
+    }
+
+    // Without the CSRF token nothing is decided; an enterprise may not decide its own.
+    let owner = signed_in(&app, "d-owner", Role::Enterprise, Some(CODE_A)).await;
+    let own = format!("/workspace/queues/commitments/{CODE_A}/{}", w.commitment);
+    assert_eq!(owner.get(&app, &own).await.status(), 403);
+    let _ = &w.owner;
+}
+
+async fn grade_tallies_equal_a_count_of_the_current_scores(app: TestApp) {
+    register_a_and_b(&app).await;
+    let regulator = app.token_for("t-regulator", Role::Regulator, None).await;
+    app.install_model(&crate::helpers::test_model(1), true)
+        .await;
+    let counted = |app: &TestApp| {
+        let db = app.db.clone();
+        let mut tallies = db
+            .read(|conn| {
+                Ok((
+                    ecredit::db::statistics::grade_transitions(conn, &StatisticsFilter::default())?,
+                    ecredit::db::statistics::grade_transitions_counted(
+                        conn,
+                        &StatisticsFilter::default(),
+                    )?,
+                ))
+            })
+            .unwrap();
+        let key = |t: &ecredit::domain::statistics::GradeTransition| {
+            (
+                t.current.as_str(),
+                t.previous.map(|p| p.as_str()),
+                t.enterprises,
+            )
+        };
+        tallies.0.sort_by_key(key);
+        tallies.1.sort_by_key(key);
+        tallies
+    };
+    let (kept, scanned) = counted(&app);
+    assert_eq!(kept, scanned);
+    assert!(kept.is_empty());
+    // Scores one at a time (each write moves a pair), events that rescore, and a full run.
+    let events = format!("/api/v1/enterprises/{CODE_A}/credit-events");
+    for round in 0..3 {
+        for code in [CODE_A, crate::helpers::CODE_B] {
+            let scored = app
+                .post(
+                    &format!("/api/v1/enterprises/{code}/score"),
+                    Some(&regulator),
+                    &json!({}),
+                )
+                .await;
+            assert!(scored.status().is_success());
+        }
+        let penalty = json!({
+            "kind": "administrative_penalty", "severity": "serious", "title": format!("处罚{round}"),
+            "authority": "杭州市西湖区市场监督管理局", "decided_on": "2026-05-01"
+        });
+        assert_eq!(
+            app.post(&events, Some(&regulator), &penalty).await.status(),
+            201
+        );
+        let (kept, scanned) = counted(&app);
+        assert_eq!(kept, scanned, "round {round}");
+    }
+    let run = app
+        .post("/api/v1/scores/runs", Some(&regulator), &json!({}))
+        .await;
+    assert_eq!(run.status(), 202);
+    let id = run.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    for _ in 0..100 {
+        let now = json_of(&app, &format!("/api/v1/scores/runs/{id}"), &regulator).await;
+        if now["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (kept, scanned) = counted(&app);
+    assert_eq!(kept, scanned);
+    assert_eq!(kept.iter().map(|t| t.enterprises).sum::<i64>(), 2);
+    assert!(
+        kept.iter().all(|t| t.previous.is_some()),
+        "everyone was scored before: {kept:?}"
+    );
+}
