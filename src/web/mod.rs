@@ -8,6 +8,7 @@
 
 pub mod assets;
 pub mod audit;
+pub mod audit_trail;
 pub mod bank;
 pub mod commitments;
 pub mod enterprise;
@@ -86,6 +87,7 @@ pub const PAGES: &[&str] = &[
     "/workspace/models",
     "/workspace/models/{version}",
     "/workspace/models/{version}/activate",
+    "/workspace/audit",
     "/workspace/queues/proposals",
     "/workspace/queues/proposals/{id}",
     "/workspace/queues/objections",
@@ -204,6 +206,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &WebSettings) {
             .route(
                 "/workspace/models/{version}/activate",
                 web::post().to(models::activate),
+            )
+            .route("/workspace/audit", web::get().to(audit_trail::page))
+            .route(
+                "/workspace/audit/verify",
+                web::post().to(audit_trail::verify),
             )
             .route(
                 "/workspace/queues/proposals",

@@ -6,7 +6,9 @@
 use actix_web::HttpResponse;
 use maud::{Markup, html};
 
-use super::i18n::{Lang, format_date, format_date_time, format_number, format_percent, t, t_args};
+use super::i18n::{
+    Lang, format_date, format_date_time, format_number, format_percent, t, t_args, t_value,
+};
 use super::layout::page;
 use super::session::{Ctx, State};
 use super::workspace::role_nav;
@@ -14,16 +16,29 @@ use crate::domain::statistics::GradeStatistics;
 use crate::error::AppResult;
 use crate::report::svg::{self, ClassColumn, GradeBar};
 use crate::scoring::grade::Grade;
+use crate::service;
 use crate::service::dashboard::{self, RegulatorDashboard};
 
 /// The dashboard as `/workspace` for regulators and admins.
 pub async fn regulator(ctx: Ctx, state: State) -> AppResult<HttpResponse> {
     let lang = ctx.lang;
     let board = dashboard::regulator(&state, &ctx.caller).await?;
+    let who = ctx.principal().cloned();
+    let organisation = match who.as_ref().and_then(|p| p.organisation) {
+        Some(id) => service::auth::organisation_name(&state, id).await?,
+        None => None,
+    };
     let content = html! {
         (role_nav(&ctx, "/workspace"))
         h1 { (t(lang, "reg-title")) }
-        p class="hint" { (t_args(lang, "reg-as-of", &[("date", &format_date(lang, board.today))])) }
+        p class="hint" {
+            @if let Some(p) = &who {
+                (p.username) " · " (t_value(lang, "role", p.role.as_str()))
+                @if let Some(name) = &organisation { " · " (name) }
+                " · "
+            }
+            (t_args(lang, "reg-as-of", &[("date", &format_date(lang, board.today))]))
+        }
         (pending_section(lang, &board))
         (distribution_section(lang, &board.grades))
         (trend_section(lang, &board))

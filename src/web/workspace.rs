@@ -70,6 +70,7 @@ fn role_sections(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/workspace/queues/proposals", "q-nav-label"),
             ("/workspace/models", "mdl-nav"),
             ("/workspace/runs", "runs-nav"),
+            ("/workspace/audit", "audit-nav"),
         ],
         Role::Bank => &[
             ("/workspace", "ws-nav-dashboard"),

@@ -256,7 +256,7 @@ pub fn run_sql(app: &TestApp, sql: &str) -> Result<(), String> {
     refusal.map_or(Ok(()), Err)
 }
 
-fn bypass_append_only(app: &TestApp) {
+pub(crate) fn bypass_append_only(app: &TestApp) {
     let sql = match app.backend {
         Backend::Sqlite => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
         Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change;",

@@ -726,6 +726,7 @@ async fn page_role_matrix_in_both_languages(app: TestApp) {
         format!("/workspace/models/{active}/activate"),
         keepers,
     ));
+    matrix.push(("/workspace/audit", "/workspace/audit".into(), keepers));
     // The regulators' queues, with one item waiting in each.
     let waiting = crate::web_queues::one_of_each(&app).await;
     let q = "/workspace/queues";

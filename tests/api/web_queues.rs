@@ -1,7 +1,8 @@
 //! The regulators' console: the dashboard (pending work by queue, the grade distribution kept
 //! as tallies, the trend over completed runs) and the queues, each decided from its page with
 //! the effect checked through the JSON API; refused decisions change nothing, and a decision
-//! made meanwhile by someone else is said so (409), never a bare error.
+//! made meanwhile by someone else is said so (409), never a bare error. And the audit log page:
+//! searched by its filters, and its chain verified, intact or broken.
 
 use ecredit::db::statistics::StatisticsFilter;
 use ecredit::domain::Role;
@@ -16,6 +17,7 @@ on_both_backends!(
     the_dashboard_counts_each_queue_and_links_to_it,
     each_queue_is_decided_from_its_page,
     grade_tallies_equal_a_count_of_the_current_scores,
+    the_audit_log_is_searched_and_its_chain_verified_from_the_page,
 );
 
 /// One item waiting in each queue, all of enterprise A.
@@ -600,4 +602,92 @@ async fn grade_tallies_equal_a_count_of_the_current_scores(app: TestApp) {
         kept.iter().all(|t| t.previous.is_some()),
         "everyone was scored before: {kept:?}"
     );
+}
+
+async fn the_audit_log_is_searched_and_its_chain_verified_from_the_page(app: TestApp) {
+    register_a_and_b(&app).await;
+    let mut browser = signed_in(&app, "a-regulator", Role::Regulator, None).await;
+    browser.lang = Some("en".into());
+    let owner = signed_in(&app, "a-owner", Role::Enterprise, Some(CODE_A)).await;
+    page_body(&owner, &app, &format!("/enterprises/{CODE_A}"), 200).await;
+    // The owner's read is found by user, by role and by enterprise; not under another user.
+    for query in [
+        "actor=a-owner",
+        "role=enterprise",
+        &format!("enterprise={CODE_A}&actor=a-owner"),
+    ] {
+        let page = page_body(&browser, &app, &format!("/workspace/audit?{query}"), 200).await;
+        assert!(page.contains("GET /enterprises/{code}"), "{query}: {page}");
+    }
+    let page = page_body(&browser, &app, "/workspace/audit?actor=nobody", 200).await;
+    assert!(page.contains("No entry matches"), "{page}");
+    // Today and before, by day: the entries are there; from tomorrow, none.
+    let today = ecredit::clock::Clock::today(&app.clock);
+    let page = page_body(
+        &browser,
+        &app,
+        &format!("/workspace/audit?actor=a-owner&until={today}"),
+        200,
+    )
+    .await;
+    assert!(page.contains("GET /enterprises/{code}"), "{page}");
+    let tomorrow = today + chrono::Duration::days(1);
+    let page = page_body(
+        &browser,
+        &app,
+        &format!("/workspace/audit?actor=a-owner&from={tomorrow}"),
+        200,
+    )
+    .await;
+    assert!(page.contains("No entry matches"), "{page}");
+    // Bad filters are told beside their fields.
+    for (query, field) in [
+        ("from=yesterday", "field-from-error"),
+        ("enterprise=123", "field-enterprise-error"),
+    ] {
+        let response = browser
+            .get(&app, &format!("/workspace/audit?{query}"))
+            .await;
+        assert_eq!(response.status(), 422, "{query}");
+        assert!(response.text().await.unwrap().contains(field), "{query}");
+    }
+
+    // Verified from the page: intact; then an entry altered behind the service's back is named.
+    let verify = |browser: &Browser| {
+        let app = &app;
+        let mut browser = browser.clone();
+        async move {
+            let csrf = browser.form_token(app, "/workspace/audit").await;
+            let response = browser
+                .post_form(app, "/workspace/audit/verify", &[("csrf", &csrf)])
+                .await;
+            assert_eq!(response.status(), 200);
+            response.text().await.unwrap()
+        }
+    };
+    let intact = verify(&browser).await;
+    assert!(intact.contains("The chain is intact"), "{intact}");
+    crate::audit::bypass_append_only(&app);
+    crate::audit::run_sql(
+        &app,
+        "UPDATE audit_log SET actor = 'somebody' WHERE seq = 2",
+    )
+    .unwrap();
+    let broken = verify(&browser).await;
+    assert!(
+        broken.contains("The chain is broken at entry 2"),
+        "{broken}"
+    );
+    // Without the form's token nothing is verified; the other roles may not.
+    let refused = browser
+        .clone()
+        .post_form(&app, "/workspace/audit/verify", &[("csrf", "forged")])
+        .await;
+    assert_eq!(refused.status(), 403);
+    let mut owner = owner.clone();
+    let csrf = owner.form_token(&app, "/workspace/records").await;
+    let refused = owner
+        .post_form(&app, "/workspace/audit/verify", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(refused.status(), 403);
 }

@@ -13,7 +13,8 @@ Tasks done through the pages, keyboard only where it says so, and checked throug
 sign in (Tab/Enter), search an enterprise and open its profile, switch the language, create a
 public report, verify it and a tampered copy; as the enterprise, grant and revoke an
 authorisation, file an objection, and submit an operating period that is held for review; as a
-keeper, compare a challenger model with the active one and activate it with a reason; as the
+keeper, compare a challenger model with the active one and activate it with a reason, then
+answer the objection, approve the held period and confirm a list proposal from the queues; as the
 bank, keep the portfolio watch and pull a full report under a live grant. axe-core must find no serious or critical
 violation on any page, in either language; the pages must break no CSP rule.
 """
@@ -283,6 +284,60 @@ def keep_portfolio_and_pull_a_report(page, token):
     check(any(q["report_no"] == report_no for q in log), "the bank's report is in the query log")
 
 
+def work_the_queues(page, token, code):
+    """As a regulator, from the dashboard: answer the enterprise's objection (upheld), approve
+    its held period, and confirm a list proposal with its legal basis; each effect checked
+    through the API, and each queue's count on the dashboard goes down by one."""
+    base = f"/api/v1/enterprises/{code}"
+
+    def count(queue):
+        page.goto(BASE + "/workspace")
+        return int(page.locator(f"a[href='/workspace/queues/{queue}'] .queue-count").inner_text().replace(",", ""))
+
+    objections = count("objections")
+    page.locator("a[href='/workspace/queues/objections']").first.click()
+    page.wait_for_url("**/workspace/queues/objections")
+    objection = max(api("GET", f"{base}/objections", token)["items"], key=lambda o: o["id"])
+    page.locator(f"a[href='/workspace/queues/objections/{code}/{objection['id']}']").click()
+    page.locator("#field-outcome").select_option("upheld")
+    page.locator("form.form-grid button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("#field-explanation-error")).to_be_visible()
+    page.locator("#field-explanation").fill("经核对平台后台数据，原记录无误")
+    with page.expect_navigation():
+        page.locator("form.form-grid button[type=submit]").click()
+    expect(page.locator(".notice.success")).to_be_visible()
+    answered = api("GET", f"{base}/objections/{objection['id']}", token)
+    check(answered["status"] == "answered" and answered["outcome"] == "upheld",
+          f"the objection answered on the page is answered: {answered}")
+    check(count("objections") == objections - 1, "the dashboard counts one objection fewer")
+
+    held = count("submissions")
+    submission = max(api("GET", f"{base}/submissions", token)["items"], key=lambda s: s["id"])
+    page.goto(BASE + f"/workspace/queues/submissions/{code}/{submission['id']}")
+    expect(page.locator("h2#findings-title")).to_be_visible()
+    page.locator("#field-outcome").select_option("approved")
+    page.locator("#field-reason").fill("已与平台投诉记录核对一致")
+    with page.expect_navigation():
+        page.locator("form.form-grid button[type=submit]").click()
+    decided = api("GET", f"{base}/submissions/{submission['id']}", token)
+    check(decided["status"] == "approved", f"the submission approved on the page is approved: {decided}")
+    check(count("submissions") == held - 1, "the dashboard counts one held submission fewer")
+
+    proposals = count("proposals")
+    page.locator("a[href='/workspace/queues/proposals']").first.click()
+    page.locator("main table a.button").first.click()
+    entry_id = int(page.url.rsplit("/", 1)[1])
+    page.locator("#field-legal_basis").fill("《守信激励名单管理办法》第五条")
+    page.locator("#field-authority").fill("示范市市场监督管理局")
+    with page.expect_navigation():
+        page.locator("form.form-grid button[type=submit]").first.click()
+    entry = api("GET", f"/api/v1/lists/entries/{entry_id}", token)
+    check(entry["state"] == "current" and entry["legal_basis"] == "《守信激励名单管理办法》第五条",
+          f"the proposal confirmed on the page is on its list: {entry}")
+    check(count("proposals") == proposals - 1, "the dashboard counts one proposal fewer")
+
+
 def run_axe(page, label):
     page.add_script_tag(path=AXE_JS)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -371,6 +426,7 @@ def main():
         page.wait_for_load_state()
         sign_in_as(page, "admin", ADMIN_PASSWORD)
         compare_and_activate(page, token)
+        work_the_queues(page, token, own_code)
         page.locator("form[action='/sign-out'] button").click()
         page.wait_for_load_state()
         sign_in_as(page, BANK_USER, BANK_PASSWORD)
@@ -421,11 +477,26 @@ def main():
                 ("model", model_path(SECOND_CHALLENGER)),
                 ("model-activate", model_path(SECOND_CHALLENGER) + "/activate"),
                 ("runs", "/workspace/runs"),
+                ("queue-proposals", "/workspace/queues/proposals"),
+                ("queue-objections", "/workspace/queues/objections"),
+                ("queue-submissions", "/workspace/queues/submissions"),
+                ("queue-repairs", "/workspace/queues/repairs"),
+                ("queue-commitments", "/workspace/queues/commitments"),
             ]:
                 page.goto(BASE + path)
                 check(page.locator("h1").count() == 1, f"{label} ({lang}) renders")
                 run_axe(page, f"{label} ({lang})")
                 page.screenshot(path=str(SHOTS / f"{label}-{lang}.png"), full_page=True)
+            # A decision page with its forms, and the same form refused for its input.
+            page.goto(BASE + "/workspace/queues/proposals")
+            page.locator("main table a.button").first.click()
+            page.wait_for_load_state()
+            run_axe(page, f"queue-proposal ({lang})")
+            page.screenshot(path=str(SHOTS / f"queue-proposal-{lang}.png"), full_page=True)
+            page.locator("form.form-grid button[type=submit]").first.click()
+            page.wait_for_load_state()
+            expect(page.locator("#field-legal_basis-error")).to_be_visible()
+            run_axe(page, f"queue-proposal error ({lang})")
             # The bank's pages, as the demo bank.
             page.locator("form[action='/sign-out'] button").click()
             page.wait_for_load_state()
