@@ -14,6 +14,7 @@ use crate::domain::enterprise::{
     BusinessModel, EnterpriseInput, EnterprisePatch, EnterpriseStatus,
 };
 use crate::error::AppResult;
+use crate::scoring::grade::Grade;
 use crate::service::enterprises::{self, EnterpriseSearch};
 use crate::state::AppState;
 
@@ -43,6 +44,8 @@ pub struct EnterpriseListQuery {
     /// Part of the name, or the first characters of the credit code.
     #[param(example = "西湖")]
     pub q: Option<String>,
+    /// The current published grade.
+    pub grade: Option<Grade>,
     #[param(minimum = 1, maximum = 1000000, example = 1)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 100, example = 20)]
@@ -73,6 +76,7 @@ pub async fn list_enterprises(
         status: query.status,
         business_model: query.business_model,
         q: query.q,
+        grade: query.grade,
     };
     let found = enterprises::search(&state, search, paging).await?;
     Ok(HttpResponse::Ok().json(Page::from(found.map(|e| EnterpriseView::of(&e, &viewer)))))

@@ -4,12 +4,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::history::{self, ChangeContext, Entity};
-use super::schema::enterprises;
+use super::schema::{current_scores, enterprises};
 use super::{DbBackend, DbConnection, RecordMeta};
 use crate::domain::CreditCode;
 use crate::domain::enterprise::{BusinessModel, Enterprise, EnterpriseStatus};
 use crate::domain::patch::{self, FieldChange};
 use crate::error::{AppError, AppResult};
+use crate::scoring::grade::Grade;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = enterprises)]
@@ -85,6 +86,8 @@ pub struct EnterpriseFilter {
     pub business_model: Option<BusinessModel>,
     /// Part of the name, or the start of the credit code.
     pub search: Option<String>,
+    /// The current published grade (`current_scores`, by its grade index).
+    pub grade: Option<Grade>,
 }
 
 /// `330000` (a province) → `33`, `330100` (a city) → `3301`, a district stays whole.
@@ -138,6 +141,15 @@ fn filtered(filter: &EnterpriseFilter) -> enterprises::BoxedQuery<'static, DbBac
     }
     if let Some(model) = filter.business_model {
         q = q.filter(enterprises::business_models.like(format!("%\"{}\"%", model.as_str())));
+    }
+    if let Some(grade) = filter.grade {
+        q = q.filter(
+            enterprises::code.eq_any(
+                current_scores::table
+                    .filter(current_scores::grade.eq(grade.as_str()))
+                    .select(current_scores::enterprise_code),
+            ),
+        );
     }
     if let Some(search) = &filter.search {
         let literal = like_literal(search);

@@ -95,6 +95,12 @@ use crate::domain::records::{Association, CreditEvent, OperatingRecord, Sentimen
 
 pub use process::{HISTORY_MONTHS, RECORD_MONTHS, credit_code};
 
+/// The industries of the catalog, as stored in `enterprises.industry`: what the console offers
+/// in its industry filter (the registry's own industries are free text, these the usual ones).
+pub fn industry_names() -> impl Iterator<Item = &'static str> {
+    catalog::INDUSTRIES.iter().map(|i| i.name)
+}
+
 /// One synthetic enterprise with all its records.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GeneratedEnterprise {

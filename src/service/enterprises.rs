@@ -12,6 +12,7 @@ use crate::domain::enterprise::{
 use crate::domain::patch;
 use crate::domain::region::check_region_code;
 use crate::error::{AppError, AppResult};
+use crate::scoring::grade::Grade;
 use crate::state::AppState;
 
 pub use crate::db::enterprises::StoredEnterprise;
@@ -26,6 +27,8 @@ pub struct EnterpriseSearch {
     pub business_model: Option<BusinessModel>,
     /// Part of the name, or the first characters of the credit code.
     pub q: Option<String>,
+    /// The current published grade.
+    pub grade: Option<Grade>,
 }
 
 fn non_blank(text: Option<String>) -> Option<String> {
@@ -52,6 +55,7 @@ pub async fn search(
         status: search.status,
         business_model: search.business_model,
         search: text,
+        grade: search.grade,
     };
     let (rows, total) = state
         .blocking(move |db| {
@@ -63,6 +67,20 @@ pub async fn search(
         request: paging,
         total,
     })
+}
+
+/// The current published grade of each of `codes` that has one (public: everyone sees grades).
+pub async fn current_grades(
+    state: &AppState,
+    codes: Vec<String>,
+) -> AppResult<std::collections::HashMap<String, String>> {
+    let states = state
+        .blocking(move |db| db.read(|conn| crate::db::scores::grade_states(conn, &codes)))
+        .await?;
+    Ok(states
+        .into_iter()
+        .map(|(code, state)| (code, state.published))
+        .collect())
 }
 
 /// One enterprise by its canonical credit code.

@@ -22,6 +22,7 @@ pub mod objections;
 pub mod oversight;
 pub mod public;
 pub mod queues;
+pub mod registry;
 pub mod runs;
 pub mod session;
 pub mod signin;
@@ -88,6 +89,8 @@ pub const PAGES: &[&str] = &[
     "/workspace/models/{version}",
     "/workspace/models/{version}/activate",
     "/workspace/audit",
+    "/workspace/enterprises",
+    "/workspace/enterprises/export.csv",
     "/workspace/queues/proposals",
     "/workspace/queues/proposals/{id}",
     "/workspace/queues/objections",
@@ -208,6 +211,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &WebSettings) {
                 web::post().to(models::activate),
             )
             .route("/workspace/audit", web::get().to(audit_trail::page))
+            .route("/workspace/enterprises", web::get().to(registry::search))
+            .route(
+                "/workspace/enterprises/export.csv",
+                web::get().to(registry::export),
+            )
             .route(
                 "/workspace/audit/verify",
                 web::post().to(audit_trail::verify),

@@ -68,6 +68,7 @@ fn role_sections(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Regulator | Role::Admin => &[
             ("/workspace", "ws-nav-dashboard"),
             ("/workspace/queues/proposals", "q-nav-label"),
+            ("/workspace/enterprises", "reg-search-nav"),
             ("/workspace/models", "mdl-nav"),
             ("/workspace/runs", "runs-nav"),
             ("/workspace/audit", "audit-nav"),

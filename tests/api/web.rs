@@ -727,6 +727,16 @@ async fn page_role_matrix_in_both_languages(app: TestApp) {
         keepers,
     ));
     matrix.push(("/workspace/audit", "/workspace/audit".into(), keepers));
+    matrix.push((
+        "/workspace/enterprises",
+        "/workspace/enterprises?province=330000".into(),
+        keepers,
+    ));
+    matrix.push((
+        "/workspace/enterprises/export.csv",
+        "/workspace/enterprises/export.csv".into(),
+        keepers,
+    ));
     // The regulators' queues, with one item waiting in each.
     let waiting = crate::web_queues::one_of_each(&app).await;
     let q = "/workspace/queues";

@@ -18,6 +18,7 @@ on_both_backends!(
     each_queue_is_decided_from_its_page,
     grade_tallies_equal_a_count_of_the_current_scores,
     the_audit_log_is_searched_and_its_chain_verified_from_the_page,
+    the_registry_is_searched_by_region_grade_and_status_and_exported,
 );
 
 /// One item waiting in each queue, all of enterprise A.
@@ -690,4 +691,194 @@ async fn the_audit_log_is_searched_and_its_chain_verified_from_the_page(app: Tes
         .post_form(&app, "/workspace/audit/verify", &[("csrf", &csrf)])
         .await;
     assert_eq!(refused.status(), 403);
+}
+
+async fn the_registry_is_searched_by_region_grade_and_status_and_exported(app: TestApp) {
+    use crate::helpers::{CODE_B, CODE_C};
+    register_a_and_b(&app).await;
+    let regulator = app.token_for("r-regulator", Role::Regulator, None).await;
+    let third = crate::helpers::enterprise_body(CODE_C, "深圳福田家居用品有限公司", "440304");
+    assert_eq!(
+        app.post("/api/v1/enterprises", Some(&regulator), &third)
+            .await
+            .status(),
+        201
+    );
+    let mut browser = signed_in(&app, "r-browser", Role::Regulator, None).await;
+    browser.lang = Some("en".into());
+    let listed = |page: &str| -> Vec<&'static str> {
+        [CODE_A, CODE_B, CODE_C]
+            .into_iter()
+            .filter(|c| page.contains(&format!("<code>{c}</code>")))
+            .collect()
+    };
+
+    // The province narrows, and offers its cities; the city offers its districts.
+    let page = page_body(
+        &browser,
+        &app,
+        "/workspace/enterprises?province=440000",
+        200,
+    )
+    .await;
+    assert_eq!(listed(&page), [CODE_B, CODE_C], "{page}");
+    assert!(
+        page.contains("<option value=\"440300\">深圳市</option>"),
+        "{page}"
+    );
+    assert!(page.contains("Choose a city first"), "{page}");
+    let page = page_body(
+        &browser,
+        &app,
+        "/workspace/enterprises?province=440000&city=440300",
+        200,
+    )
+    .await;
+    assert!(
+        page.contains("<option value=\"440305\">南山区</option>"),
+        "{page}"
+    );
+    let page = page_body(
+        &browser,
+        &app,
+        "/workspace/enterprises?province=440000&city=440300&district=440305",
+        200,
+    )
+    .await;
+    assert_eq!(listed(&page), [CODE_B], "{page}");
+    assert!(
+        page.contains("广东省深圳市南山区"),
+        "the region is named: {page}"
+    );
+    // A district left from another province is dropped, not applied.
+    let page = page_body(
+        &browser,
+        &app,
+        "/workspace/enterprises?province=330000&city=440300&district=440305",
+        200,
+    )
+    .await;
+    assert_eq!(listed(&page), [CODE_A], "{page}");
+
+    // By grade: only the graded enterprise holds one.
+    app.install_model(&crate::helpers::test_model(1), true)
+        .await;
+    let scored: Value = app
+        .post(
+            &format!("/api/v1/enterprises/{CODE_A}/score"),
+            Some(&regulator),
+            &json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let grade = scored["grade"].as_str().unwrap().to_string();
+    let page = page_body(
+        &browser,
+        &app,
+        &format!("/workspace/enterprises?grade={grade}"),
+        200,
+    )
+    .await;
+    assert_eq!(listed(&page), [CODE_A], "{page}");
+    let other = if grade == "C" { "AAA" } else { "C" };
+    let page = page_body(
+        &browser,
+        &app,
+        &format!("/workspace/enterprises?grade={other}"),
+        200,
+    )
+    .await;
+    assert!(
+        listed(&page).is_empty() && page.contains("No enterprise matches"),
+        "{page}"
+    );
+    let api = json_of(
+        &app,
+        &format!("/api/v1/enterprises?grade={grade}"),
+        &regulator,
+    )
+    .await;
+    assert_eq!(api["total"], 1, "{api}");
+    assert_eq!(api["items"][0]["code"], CODE_A);
+    // By status and business model; a value that is no choice is refused.
+    let page = page_body(
+        &browser,
+        &app,
+        "/workspace/enterprises?status=deregistered",
+        200,
+    )
+    .await;
+    assert!(listed(&page).is_empty(), "{page}");
+    let page = page_body(
+        &browser,
+        &app,
+        "/workspace/enterprises?business_model=b2c&industry=retail",
+        200,
+    )
+    .await;
+    assert_eq!(listed(&page), [CODE_A, CODE_B, CODE_C], "{page}");
+    for bad in ["grade=ZZZ", "status=gone", "business_model=barter"] {
+        assert_eq!(
+            browser
+                .get(&app, &format!("/workspace/enterprises?{bad}"))
+                .await
+                .status(),
+            422,
+            "{bad}"
+        );
+    }
+
+    // The export is the same search, as CSV a spreadsheet reads.
+    let csv = browser
+        .get(&app, "/workspace/enterprises/export.csv?province=440000")
+        .await;
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let bytes = csv.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "a byte-order mark");
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[0].starts_with("Unified social credit code,Name"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with(CODE_C) && lines[2].starts_with(CODE_B),
+        "{text}"
+    );
+    assert!(lines[2].contains("广东省深圳市南山区"), "{text}");
+    let graded = browser
+        .get(
+            &app,
+            &format!("/workspace/enterprises/export.csv?grade={grade}"),
+        )
+        .await;
+    let text = graded.text().await.unwrap();
+    assert!(
+        text.contains(&format!(",{grade}")) && text.lines().count() == 2,
+        "{text}"
+    );
+
+    // The keepers' tools: a bank and an enterprise may not.
+    let bank = signed_in(&app, "r-bank", Role::Bank, None).await;
+    for path in [
+        "/workspace/enterprises",
+        "/workspace/enterprises/export.csv",
+    ] {
+        assert_eq!(bank.get(&app, path).await.status(), 403, "{path}");
+    }
 }
