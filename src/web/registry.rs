@@ -196,11 +196,11 @@ pub async fn search(
     Ok(page_with_status(&ctx, status, &title, content))
 }
 
-fn options<'a>(
+fn options(
     lang: Lang,
     any: &str,
     values: impl IntoIterator<Item = (String, String)>,
-    chosen: &'a str,
+    chosen: &str,
 ) -> Markup {
     html! {
         option value="" selected[chosen.is_empty()] { (t(lang, any)) }
