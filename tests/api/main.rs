@@ -21,6 +21,7 @@ mod reports;
 mod scores;
 mod statistics;
 mod submissions;
+mod users;
 mod web;
 mod web_bank;
 mod web_models;
