@@ -150,6 +150,12 @@ pub fn public_keys(state: &AppState) -> PublicKeySet {
     state.report_keys.current().public_key_set()
 }
 
+/// The published keys, for the admins' page that rotates them.
+pub fn signing_keys(state: &AppState, caller: &Caller) -> AppResult<PublicKeySet> {
+    caller.viewer.require_role(super::accounts::ADMINS)?;
+    Ok(public_keys(state))
+}
+
 /// Adds a new signing key and signs with it from now on; earlier keys stay published, so the
 /// reports they signed still verify. Admins only. Returns every key.
 pub async fn rotate_key(state: &Arc<AppState>, caller: &Caller) -> AppResult<PublicKeySet> {

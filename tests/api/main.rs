@@ -23,6 +23,7 @@ mod statistics;
 mod submissions;
 mod users;
 mod web;
+mod web_accounts;
 mod web_bank;
 mod web_models;
 mod web_workspace;
