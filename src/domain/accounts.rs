@@ -34,6 +34,8 @@ pub fn username(v: &mut Violations, field: &str, raw: &str) -> String {
 /// A password that meets [`password::check_strength`], checked into `v` as `field`.
 pub fn strong_password(v: &mut Violations, field: &str, secret: &SecretString) {
     if let Err(problem) = password::check_strength(secret.expose_secret()) {
+        // "password must …": the field already says whose.
+        let problem = problem.strip_prefix("password ").unwrap_or(&problem);
         v.add(field, problem);
     }
 }
@@ -276,10 +278,7 @@ mod tests {
         );
         assert!(input("root", "a-good-password", "admin").validate().is_ok());
         let v = input("x", "aaaaaaaaaaaa", "admin").validate().unwrap_err();
-        assert_eq!(
-            v.0[0].message,
-            "password must not repeat a single character"
-        );
+        assert_eq!(v.0[0].message, "must not repeat a single character");
     }
 
     #[test]

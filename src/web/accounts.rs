@@ -33,16 +33,19 @@ fn account_href(username: &str) -> String {
     )
 }
 
-/// A labelled `<select>` (not required: its first option may be "any"), errors beside it.
+/// A labelled `<select>` (not required: its first option may be "any"), errors beside it. Its
+/// id is `{prefix}-{name}` (the list page has a filter and a form that both name a role).
+#[allow(clippy::too_many_arguments)]
 fn choice(
     lang: Lang,
+    prefix: &str,
     name: &str,
     label: String,
     options: &[(String, String)],
     selected: &str,
     errors: Option<&Violations>,
 ) -> Markup {
-    let id = format!("field-{name}");
+    let id = format!("{prefix}-{name}");
     let error_id = format!("{id}-error");
     let mine = errors_of(errors, name);
     html! {
@@ -157,8 +160,8 @@ async fn render_list(
             (notice_ok(t_args(lang, "acc-created", &[("username", name)])))
         }
         form method="get" action=(LIST) class="filter" hx-get=(LIST) hx-target="#main" hx-push-url="true" {
-            (choice(lang, "role", t(lang, "acc-role"), &role_options(lang, Some(t(lang, "acc-role-any"))), &query.role, None))
-            (choice(lang, "state", t(lang, "acc-state"), &states, &query.state, None))
+            (choice(lang, "filter", "role", t(lang, "acc-role"), &role_options(lang, Some(t(lang, "acc-role-any"))), &query.role, None))
+            (choice(lang, "filter", "state", t(lang, "acc-state"), &states, &query.state, None))
             button type="submit" class="button" { (t(lang, "ws-filter")) }
         }
         p class="count" role="status" { (t_args(lang, "acc-count", &[("count", &format_number(lang, rows.total))])) }
@@ -196,7 +199,7 @@ async fn render_list(
             form method="post" action=(LIST) class="form-grid" novalidate {
                 (csrf_field(ctx))
                 (Field::new("username", t(lang, "acc-username")).value(typed.username).required().autocomplete("off").hint(t(lang, "acc-username-hint")).render(lang, errors))
-                (choice(lang, "role", t(lang, "acc-role"), &role_options(lang, None), typed.role, errors))
+                (choice(lang, "field", "role", t(lang, "acc-role"), &role_options(lang, None), typed.role, errors))
                 (Field::new("organisation", t(lang, "acc-organisation")).value(typed.organisation).hint(t(lang, "acc-organisation-hint")).render(lang, errors))
                 (Field::new("enterprise", t(lang, "acc-enterprise")).value(typed.enterprise).hint(t(lang, "acc-enterprise-hint")).render(lang, errors))
                 (Field::new("password", t(lang, "acc-password")).kind("password").required().autocomplete("new-password").hint(t(lang, "acc-password-hint")).render(lang, errors))
@@ -352,7 +355,7 @@ fn render_detail(
             form method="post" action=(format!("{href}/role")) class="form-grid" novalidate {
                 (csrf_field(ctx))
                 input type="hidden" name="version" value=(account.version);
-                (choice(lang, "role", t(lang, "acc-role"), &role_options(lang, None), &role_value, role_errors))
+                (choice(lang, "field", "role", t(lang, "acc-role"), &role_options(lang, None), &role_value, role_errors))
                 (Field::new("organisation", t(lang, "acc-organisation")).value(&organisation).hint(t(lang, "acc-organisation-hint")).render(lang, role_errors))
                 (Field::new("enterprise", t(lang, "acc-enterprise")).value(&enterprise).hint(t(lang, "acc-enterprise-hint")).render(lang, role_errors))
                 div class="actions" {
