@@ -43,17 +43,30 @@ fn choice(
     label: String,
     options: &[(String, String)],
     selected: &str,
+    hint: Option<String>,
     errors: Option<&Violations>,
 ) -> Markup {
     let id = format!("{prefix}-{name}");
     let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
     let mine = errors_of(errors, name);
+    let mut described = vec![];
+    if hint.is_some() {
+        described.push(hint_id.clone());
+    }
+    if !mine.is_empty() {
+        described.push(error_id.clone());
+    }
+    let described = (!described.is_empty()).then(|| described.join(" "));
     html! {
         div class=(if mine.is_empty() { "field" } else { "field has-error" }) {
             label for=(id) { (label) }
+            @if let Some(hint) = &hint {
+                p class="hint" id=(hint_id) { (hint) }
+            }
             select id=(id) name=(name)
                 aria-invalid=[(!mine.is_empty()).then_some("true")]
-                aria-describedby=[(!mine.is_empty()).then_some(error_id.as_str())] {
+                aria-describedby=[described] {
                 @for (value, text) in options {
                     option value=(value) selected[value == selected] { (text) }
                 }
@@ -159,9 +172,14 @@ async fn render_list(
         @if let Some(name) = &query.created {
             (notice_ok(t_args(lang, "acc-created", &[("username", name)])))
         }
+        @if errors.is_some() {
+            div class="notice error" role="alert" {
+                p { (t(lang, "acc-not-created")) " " a href="#acc-new-title" { (t(lang, "acc-see-form")) } }
+            }
+        }
         form method="get" action=(LIST) class="filter" hx-get=(LIST) hx-target="#main" hx-push-url="true" {
-            (choice(lang, "filter", "role", t(lang, "acc-role"), &role_options(lang, Some(t(lang, "acc-role-any"))), &query.role, None))
-            (choice(lang, "filter", "state", t(lang, "acc-state"), &states, &query.state, None))
+            (choice(lang, "filter", "role", t(lang, "acc-role"), &role_options(lang, Some(t(lang, "acc-role-any"))), &query.role, None, None))
+            (choice(lang, "filter", "state", t(lang, "acc-state"), &states, &query.state, None, None))
             button type="submit" class="button" { (t(lang, "ws-filter")) }
         }
         p class="count" role="status" { (t_args(lang, "acc-count", &[("count", &format_number(lang, rows.total))])) }
@@ -196,13 +214,14 @@ async fn render_list(
             h2 id="acc-new-title" { (t(lang, "acc-new-title")) }
             p class="hint" { (t(lang, "acc-new-hint")) }
             (form_errors(lang, errors, &fields))
-            form method="post" action=(LIST) class="form-grid" novalidate {
+            // The answer to a refused form scrolls back here.
+            form method="post" action=(format!("{LIST}#acc-new-title")) class="form-grid" novalidate {
                 (csrf_field(ctx))
+                (choice(lang, "field", "role", t(lang, "acc-role"), &role_options(lang, Some(t(lang, "acc-role-choose"))), typed.role, Some(t(lang, "acc-role-field-hint")), errors))
                 (Field::new("username", t(lang, "acc-username")).value(typed.username).required().autocomplete("off").hint(t(lang, "acc-username-hint")).render(lang, errors))
-                (choice(lang, "field", "role", t(lang, "acc-role"), &role_options(lang, None), typed.role, errors))
+                (Field::new("password", t(lang, "acc-password")).kind("password").required().autocomplete("new-password").hint(t(lang, "acc-password-hint")).render(lang, errors))
                 (Field::new("organisation", t(lang, "acc-organisation")).value(typed.organisation).hint(t(lang, "acc-organisation-hint")).render(lang, errors))
                 (Field::new("enterprise", t(lang, "acc-enterprise")).value(typed.enterprise).hint(t(lang, "acc-enterprise-hint")).render(lang, errors))
-                (Field::new("password", t(lang, "acc-password")).kind("password").required().autocomplete("new-password").hint(t(lang, "acc-password-hint")).render(lang, errors))
                 div class="actions" {
                     button type="submit" class="button" { (t(lang, "acc-create-button")) }
                 }
@@ -215,6 +234,37 @@ async fn render_list(
         StatusCode::OK
     };
     Ok(page_with_status(ctx, status, &title, content))
+}
+
+/// The account rules' messages in the page's language (`acc-err-*`); others as the service
+/// wrote them.
+fn localised(lang: Lang, v: Violations) -> Violations {
+    const KNOWN: &[(&str, &str)] = &[
+        ("must be 1-", "acc-err-username"),
+        ("must have at least", "acc-err-password-short"),
+        ("must not repeat", "acc-err-password-repeat"),
+        ("must be one of", "acc-err-role"),
+        ("an enterprise user needs", "acc-err-enterprise-needed"),
+        ("only enterprise users", "acc-err-enterprise-only"),
+        ("is not registered", "acc-err-enterprise-unknown"),
+        (
+            "bank and regulator users need",
+            "acc-err-organisation-needed",
+        ),
+        (
+            "enterprise users belong to",
+            "acc-err-organisation-enterprise",
+        ),
+        ("already exists", "acc-err-taken"),
+    ];
+    let mut out = Violations::new();
+    for e in v.0 {
+        match KNOWN.iter().find(|(text, _)| e.message.contains(text)) {
+            Some((_, key)) => out.add(&e.field, t(lang, key)),
+            None => out.add(&e.field, e.message),
+        }
+    }
+    out
 }
 
 fn blank_none(value: &str) -> Option<String> {
@@ -251,11 +301,11 @@ pub async fn create(
         // A taken username is a problem of the field, shown beside it.
         Err(AppError::Conflict(message)) => {
             let v = Violations::single("username", message);
-            render_typed(&ctx, &state, &form, v).await
+            render_typed(&ctx, &state, &form, localised(ctx.lang, v)).await
         }
         Err(e) => {
             let v = violations(e)?;
-            render_typed(&ctx, &state, &form, v).await
+            render_typed(&ctx, &state, &form, localised(ctx.lang, v)).await
         }
     }
 }
@@ -352,10 +402,10 @@ fn render_detail(
             h2 id="acc-role-title" { (t(lang, "acc-role-title")) }
             p class="hint" { (t(lang, "acc-role-hint")) }
             (form_errors(lang, role_errors, &["role", "organisation", "enterprise"]))
-            form method="post" action=(format!("{href}/role")) class="form-grid" novalidate {
+            form method="post" action=(format!("{href}/role#acc-role-title")) class="form-grid" novalidate {
                 (csrf_field(ctx))
                 input type="hidden" name="version" value=(account.version);
-                (choice(lang, "field", "role", t(lang, "acc-role"), &role_options(lang, None), &role_value, role_errors))
+                (choice(lang, "field", "role", t(lang, "acc-role"), &role_options(lang, None), &role_value, None, role_errors))
                 (Field::new("organisation", t(lang, "acc-organisation")).value(&organisation).hint(t(lang, "acc-organisation-hint")).render(lang, role_errors))
                 (Field::new("enterprise", t(lang, "acc-enterprise")).value(&enterprise).hint(t(lang, "acc-enterprise-hint")).render(lang, role_errors))
                 div class="actions" {
@@ -366,7 +416,7 @@ fn render_detail(
         section aria-labelledby="acc-password-title" {
             h2 id="acc-password-title" { (t(lang, "acc-password-title")) }
             p class="hint" { (t(lang, "acc-password-reset-hint")) }
-            form method="post" action=(format!("{href}/password")) class="stack" novalidate {
+            form method="post" action=(format!("{href}/password#acc-password-title")) class="stack" novalidate {
                 (csrf_field(ctx))
                 (Field::new("password", t(lang, "acc-new-password")).kind("password").required().autocomplete("new-password").hint(t(lang, "acc-password-hint")).render(lang, password_errors))
                 div class="actions" {
@@ -427,7 +477,7 @@ pub async fn change_role(
     match accounts::change(&state, &ctx.caller, &username, Ok(patch), expected).await {
         Ok(account) => Ok(done(&ctx, &account.username, "changed")),
         Err(e) => {
-            let v = violations(e)?;
+            let v = localised(ctx.lang, violations(e)?);
             let account = accounts::get(&state, &ctx.caller, &username).await?;
             Ok(render_detail(
                 &ctx,
@@ -457,7 +507,7 @@ pub async fn set_password(
     match accounts::reset_password(&state, &ctx.caller, &username, Ok(input)).await {
         Ok(account) => Ok(done(&ctx, &account.username, "password")),
         Err(e) => {
-            let v = violations(e)?;
+            let v = localised(ctx.lang, violations(e)?);
             let account = accounts::get(&state, &ctx.caller, &username).await?;
             Ok(render_detail(
                 &ctx,

@@ -453,4 +453,22 @@ async fn the_pages_speak_chinese(app: TestApp) {
     assert!(detail.contains("这是您本人的账号") && detail.contains("停用账号"));
     let keys = page_body(&admin, &app, "/workspace/keys", 200).await;
     assert!(keys.contains("报告签名密钥") && keys.contains("轮换签名密钥"));
+    // The account rules' problems in Chinese, beside their fields.
+    let csrf = admin.form_token(&app, "/workspace/accounts").await;
+    let refused = admin
+        .post_form(
+            &app,
+            "/workspace/accounts",
+            &[
+                ("csrf", &csrf),
+                ("username", "p-admin"),
+                ("role", ""),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("账号未创建"), "{body}");
+    assert!(body.contains("请选择一个角色") && body.contains("至少需要 10 个字符"));
 }

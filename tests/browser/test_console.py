@@ -537,7 +537,7 @@ def main():
             page.locator("#field-username").fill("browser-bank")
             page.locator("#field-role").select_option("enterprise")
             page.locator("#field-password").fill("short")
-            page.locator("form[action='/workspace/accounts'][method='post'] button[type=submit]").click()
+            page.locator("form[action^='/workspace/accounts#'][method='post'] button[type=submit]").click()
             page.wait_for_load_state()
             expect(page.locator("#field-enterprise-error")).to_be_visible()
             run_axe(page, f"accounts error ({lang})")
