@@ -126,6 +126,9 @@ pub fn set_disabled(conn: &mut DbConnection, username: &str, disabled: bool) -> 
     Ok(updated == 1)
 }
 
+/// An account with the name of its organisation.
+pub type AccountRow = (UserRow, Option<String>);
+
 /// Which accounts a list shows; every field narrows it.
 #[derive(Debug, Clone, Default)]
 pub struct AccountFilter {
@@ -140,7 +143,7 @@ pub fn list(
     filter: &AccountFilter,
     offset: i64,
     limit: i64,
-) -> AppResult<(Vec<(UserRow, Option<String>)>, i64)> {
+) -> AppResult<(Vec<AccountRow>, i64)> {
     let filtered = || {
         let mut q = users::table.left_join(organisations::table).into_boxed();
         if let Some(role) = &filter.role {
@@ -162,10 +165,7 @@ pub fn list(
 }
 
 /// The account with this username and its organisation's name.
-pub fn find_account(
-    conn: &mut DbConnection,
-    username: &str,
-) -> AppResult<Option<(UserRow, Option<String>)>> {
+pub fn find_account(conn: &mut DbConnection, username: &str) -> AppResult<Option<AccountRow>> {
     Ok(users::table
         .left_join(organisations::table)
         .filter(users::username.eq(username))

@@ -778,7 +778,7 @@ runs-status-interrupted = Interrupted
 
 # Accounts and keys (admin)
 acc-nav = Accounts
-keyadm-nav = Signing keys
+keyadm-nav = Key management
 acc-title = Accounts
 acc-lead = Every account of the registry, its role and what it belongs to. Regulators and banks belong to an organisation, enterprise users to their registered enterprise.
 acc-created = Account { $username } was created.
@@ -811,7 +811,7 @@ acc-done-enabled = { $username } is enabled again and may sign in.
 acc-done-password = The password of { $username } was set. Its sessions and tokens have ended: it signs in with the new password.
 acc-own = This is your own account. Changing its role, its password or disabling it signs you out. The registry always keeps one enabled administrator.
 acc-role-title = Role and affiliation
-acc-role-hint = A change signs the account out everywhere. An organisation stays when the new role needs one and you leave the field unchanged.
+acc-role-hint = A change signs the account out everywhere: it signs in again with its new role. Leave empty what the new role does not need (an enterprise user has no organisation, a bank or regulator user no enterprise).
 acc-role-button = Save role and affiliation
 acc-password-title = Set a new password
 acc-password-reset-hint = For an account whose password is lost. Its sessions and tokens end at once.

@@ -770,7 +770,7 @@ runs-status-interrupted = 已中断
 
 # Accounts and keys (admin)
 acc-nav = 账号管理
-keyadm-nav = 签名密钥
+keyadm-nav = 密钥管理
 acc-title = 账号管理
 acc-lead = 本系统的全部账号，及其角色和所属单位。监管部门和银行账号属于某一单位，企业账号属于已登记的企业。
 acc-created = 已创建账号 { $username }。
@@ -803,7 +803,7 @@ acc-done-enabled = 已重新启用 { $username }，该账号可以登录。
 acc-done-password = 已为 { $username } 设置新密码。该账号的会话和令牌已全部失效，须用新密码登录。
 acc-own = 这是您本人的账号。修改角色、密码或停用账号都会使您退出登录。系统始终保留至少一个启用的管理员账号。
 acc-role-title = 角色与所属单位
-acc-role-hint = 修改后该账号在所有地方退出登录。新角色需要所属单位且该项未改动时，保留原单位。
+acc-role-hint = 修改后该账号在所有地方退出登录，须以新角色重新登录。新角色不需要的项请留空（企业账号没有所属单位，银行和监管部门账号没有所属企业）。
 acc-role-button = 保存角色与所属单位
 acc-password-title = 设置新密码
 acc-password-reset-hint = 用于忘记密码的账号。该账号的会话和令牌立即失效。

@@ -448,7 +448,7 @@ async fn the_pages_speak_chinese(app: TestApp) {
     let mut admin = signed_in(&app, "p-admin", Role::Admin, None).await;
     admin.lang = Some("zh-CN".into());
     let list = page_body(&admin, &app, "/workspace/accounts", 200).await;
-    assert!(list.contains("账号管理") && list.contains("创建账号") && list.contains("签名密钥"));
+    assert!(list.contains("账号管理") && list.contains("创建账号") && list.contains("密钥管理"));
     let detail = page_body(&admin, &app, "/workspace/accounts/p-admin", 200).await;
     assert!(detail.contains("这是您本人的账号") && detail.contains("停用账号"));
     let keys = page_body(&admin, &app, "/workspace/keys", 200).await;

@@ -334,7 +334,7 @@ def manage_accounts_and_keys(page, token):
     )
     # The key: rotated from its page, published at once.
     before = api("GET", "/api/v1/reports/public-key")["keys"]
-    page.get_by_role("link", name="签名密钥").first.click()
+    page.get_by_role("link", name="密钥管理").first.click()
     page.wait_for_url("**/workspace/keys")
     page.locator("#field-confirm").check()
     with page.expect_navigation():
