@@ -276,6 +276,18 @@ pub enum UserCommand {
     Disable(UsernameArgs),
     /// Enable a disabled account again.
     Enable(UsernameArgs),
+    /// Set a new password, read from standard input (one line); the account's tokens and
+    /// console sessions end. The way back in for an admin who lost the password.
+    Password(UserPasswordArgs),
+}
+
+#[derive(Args)]
+pub struct UserPasswordArgs {
+    #[arg(long)]
+    pub username: String,
+    /// Read the password from standard input.
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
 }
 
 #[derive(Args)]
@@ -406,6 +418,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::Disable(args)) => set_disabled(&cli, &args.username, true),
         Command::User(UserCommand::Enable(args)) => set_disabled(&cli, &args.username, false),
+        Command::User(UserCommand::Password(args)) => set_password(&cli, &args.username),
         Command::Model(command) => crate::cli_model::run(&cli, command),
         Command::Score(args) => crate::cli_model::score_all(&cli, args),
         Command::Report(command) => crate::cli_report::run(&cli, command),
@@ -488,6 +501,29 @@ fn set_disabled(cli: &Cli, username: &str, disabled: bool) -> anyhow::Result<()>
         "{} user {username}",
         if disabled { "disabled" } else { "enabled" }
     );
+    Ok(())
+}
+
+fn set_password(cli: &Cli, username: &str) -> anyhow::Result<()> {
+    let settings = cli.settings(None)?;
+    let db = startup::open_database(&settings)?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let input = crate::domain::accounts::PasswordInput {
+        password: SecretString::from(line.trim_end_matches(['\r', '\n']).to_string()),
+    };
+    let secret = input.validate().map_err(|v| {
+        anyhow::anyhow!("invalid input: {}", crate::service::accounts::as_flags(&v))
+    })?;
+    let at = SystemClock.now_naive();
+    crate::service::accounts::set_account_password(&db, username, &secret, &|conn| {
+        console_entry(conn, at, "user password", username)
+    })
+    .map_err(|e| match e {
+        crate::error::AppError::NotFound(_) => anyhow::anyhow!("no user {username}"),
+        other => anyhow::anyhow!("{other}"),
+    })?;
+    println!("new password set for user {username}; its sessions and tokens have ended");
     Ok(())
 }
 
