@@ -276,6 +276,18 @@ pub enum UserCommand {
     Disable(UsernameArgs),
     /// Enable a disabled account again.
     Enable(UsernameArgs),
+    /// Set a new password, read from standard input (one line); the account's tokens and
+    /// console sessions end. The way back in for an admin who lost the password.
+    Password(UserPasswordArgs),
+}
+
+#[derive(Args)]
+pub struct UserPasswordArgs {
+    #[arg(long)]
+    pub username: String,
+    /// Read the password from standard input.
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
 }
 
 #[derive(Args)]
@@ -382,7 +394,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line)?;
             let password = SecretString::from(line.trim_end_matches(['\r', '\n']).to_string());
-            let id = startup::add_user(
+            // The audit entry is written with the account, in its transaction.
+            let at = SystemClock.now_naive();
+            let target = format!("{} {}", args.role, args.username.trim());
+            let id = startup::add_user_with(
                 &db,
                 &NewAccount {
                     username: &args.username,
@@ -392,14 +407,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     password: &password,
                 },
                 &SystemClock,
+                &|conn| console_entry(conn, at, "user add", &target),
             )?;
-            crate::db::audit::append_console(
-                &db,
-                SystemClock.now_naive(),
-                "user add",
-                &format!("{} {}", args.role, args.username.trim()),
-            )
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
                 "created {} user {} (id {id})",
                 args.role,
@@ -409,6 +418,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::Disable(args)) => set_disabled(&cli, &args.username, true),
         Command::User(UserCommand::Enable(args)) => set_disabled(&cli, &args.username, false),
+        Command::User(UserCommand::Password(args)) => set_password(&cli, &args.username),
         Command::Model(command) => crate::cli_model::run(&cli, command),
         Command::Score(args) => crate::cli_model::score_all(&cli, args),
         Command::Report(command) => crate::cli_report::run(&cli, command),
@@ -455,26 +465,65 @@ fn demo_seed(cli: &Cli, args: &DemoSeedArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Appends the audit entry of a console command inside the transaction of its change.
+fn console_entry(
+    conn: &mut crate::db::DbConnection,
+    at: chrono::NaiveDateTime,
+    command: &str,
+    target: &str,
+) -> crate::error::AppResult<()> {
+    let operator = crate::db::audit::console_operator();
+    crate::db::audit::append(
+        conn,
+        crate::domain::audit::AuditEvent::console(at, &operator, command, target),
+    )?;
+    Ok(())
+}
+
 fn set_disabled(cli: &Cli, username: &str, disabled: bool) -> anyhow::Result<()> {
     let settings = cli.settings(None)?;
     let db = startup::open_database(&settings)?;
-    let found = db
-        .write(|conn| crate::db::users::set_disabled(conn, username, disabled))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    if !found {
-        anyhow::bail!("no user {username}");
-    }
     let command = if disabled {
         "user disable"
     } else {
         "user enable"
     };
-    crate::db::audit::append_console(&db, SystemClock.now_naive(), command, username)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let at = SystemClock.now_naive();
+    // The same rules as the API's (the last enabled admin stays), audited in the transaction.
+    crate::service::accounts::set_account_disabled(&db, username, disabled, &|conn| {
+        console_entry(conn, at, command, username)
+    })
+    .map_err(|e| match e {
+        crate::error::AppError::NotFound(_) => anyhow::anyhow!("no user {username}"),
+        other => anyhow::anyhow!("{other}"),
+    })?;
     println!(
         "{} user {username}",
         if disabled { "disabled" } else { "enabled" }
     );
+    Ok(())
+}
+
+fn set_password(cli: &Cli, username: &str) -> anyhow::Result<()> {
+    let settings = cli.settings(None)?;
+    let db = startup::open_database(&settings)?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let input = crate::domain::accounts::PasswordInput {
+        password: SecretString::from(line.trim_end_matches(['\r', '\n']).to_string()),
+    };
+    let secret = input.validate().map_err(|v| {
+        anyhow::anyhow!("invalid input: {}", crate::service::accounts::as_flags(&v))
+    })?;
+    let at = SystemClock.now_naive();
+    crate::service::accounts::set_account_password(&db, username, &secret, &|conn| {
+        console_entry(conn, at, "user password", username)
+    })
+    .map_err(|e| match e {
+        crate::error::AppError::NotFound(_) => anyhow::anyhow!("no user {username}"),
+        other => anyhow::anyhow!("{other}"),
+    })?;
+    println!("new password set for user {username}; its sessions and tokens have ended");
     Ok(())
 }
 

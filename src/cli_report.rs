@@ -57,6 +57,15 @@ fn verify(cli: &Cli, args: &ReportVerifyArgs) -> anyhow::Result<()> {
 fn rotate(cli: &Cli) -> anyhow::Result<()> {
     let dir = keys_dir(cli);
     let ring = KeyRing::rotate(&dir, SystemClock.now())?;
+    let settings = cli.settings(None)?;
+    let db = crate::startup::open_database(&settings)?;
+    crate::db::audit::append_console(
+        &db,
+        SystemClock.now_naive(),
+        "report rotate-key",
+        ring.active_key_id(),
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("new signing key: {}", ring.active_key_id());
     let older: Vec<String> = ring
         .public_keys()
@@ -68,7 +77,8 @@ fn rotate(cli: &Cli) -> anyhow::Result<()> {
         println!("kept for verifying older reports: {}", older.join(", "));
     }
     println!(
-        "(a running service signs with the new key after a restart; it publishes every key in {})",
+        "(a running service signs with the new key after a restart, or at once when rotated from \
+         its Signing keys page or POST /api/v1/reports/keys/rotate; it publishes every key in {})",
         dir.display()
     );
     Ok(())

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -20,6 +20,7 @@ use crate::db::{Db, users};
 use crate::domain::Role;
 use crate::engine::{self, ModelCache};
 use crate::error::AppError;
+use crate::service::accounts;
 use crate::state::AppState;
 use crate::telemetry::{self, Metrics};
 
@@ -88,7 +89,7 @@ impl Application {
             population: Default::default(),
             login_throttle,
             public_report_throttle,
-            report_keys: Arc::new(report_keys),
+            report_keys: crate::report::SharedKeyRing::new(report_keys),
         });
         let openapi = ApiDoc::openapi();
         let web_settings = settings.web.clone();
@@ -149,7 +150,7 @@ async fn no_route(req: HttpRequest) -> Result<HttpResponse, AppError> {
     )))
 }
 
-/// Validated account data for `user add` and the first admin.
+/// Account data for `user add`, the demo accounts and the first admin.
 pub struct NewAccount<'a> {
     pub username: &'a str,
     pub role: Role,
@@ -158,72 +159,42 @@ pub struct NewAccount<'a> {
     pub password: &'a SecretString,
 }
 
-/// Creates an account after checking it against the rules: enterprise users name a registered
-/// enterprise, bank and regulator users an organisation, passwords meet the minimum.
+impl NewAccount<'_> {
+    /// The account checked against the rules of `crate::domain::accounts`, every problem named
+    /// by its command-line flag.
+    pub fn validate(&self) -> anyhow::Result<crate::domain::accounts::ValidAccount> {
+        crate::domain::accounts::NewAccountInput {
+            username: self.username.to_string(),
+            password: self.password.clone(),
+            role: self.role.as_str().to_string(),
+            organisation: self.organisation.map(String::from),
+            enterprise: self.enterprise.map(String::from),
+        }
+        .validate()
+        .map_err(|v| anyhow::anyhow!("invalid input: {}", accounts::as_flags(&v)))
+    }
+}
+
+/// Creates an account by the rules the API applies (`service::accounts::create_account`),
+/// running `in_transaction` (its audit entry) in the same transaction; returns its id.
+pub fn add_user_with(
+    db: &Db,
+    account: &NewAccount<'_>,
+    clock: &dyn Clock,
+    in_transaction: accounts::InTransaction<'_>,
+) -> anyhow::Result<i64> {
+    let valid = account.validate()?;
+    accounts::create_account(db, &valid, clock.now_naive(), in_transaction)
+        .map(|a| a.id)
+        .map_err(|e| match e {
+            AppError::Validation(v) => anyhow::anyhow!("invalid input: {}", accounts::as_flags(&v)),
+            other => anyhow::anyhow!("{other}"),
+        })
+}
+
+/// [`add_user_with`], with no audit entry of its own (tests, the demo and the first admin).
 pub fn add_user(db: &Db, account: &NewAccount<'_>, clock: &dyn Clock) -> anyhow::Result<i64> {
-    let username = account.username.trim();
-    if username.is_empty()
-        || username.len() > 64
-        || !username
-            .chars()
-            .all(|c| c.is_alphanumeric() || "._-@".contains(c))
-    {
-        anyhow::bail!("username must be 1-64 letters, digits or . _ - @");
-    }
-    password::check_strength(account.password.expose_secret()).map_err(anyhow::Error::msg)?;
-    let enterprise = match (account.role, account.enterprise) {
-        (Role::Enterprise, Some(code)) => Some(
-            crate::domain::CreditCode::parse(code)
-                .map_err(|e| anyhow::anyhow!("--enterprise: {e}"))?
-                .to_string(),
-        ),
-        (Role::Enterprise, None) => anyhow::bail!("an enterprise user needs --enterprise CODE"),
-        (_, Some(_)) => anyhow::bail!("only enterprise users belong to an enterprise"),
-        (_, None) => None,
-    };
-    let organisation = account
-        .organisation
-        .map(str::trim)
-        .filter(|o| !o.is_empty());
-    match (account.role, organisation) {
-        (Role::Bank | Role::Regulator, None) => {
-            anyhow::bail!("bank and regulator users need --organisation NAME")
-        }
-        (Role::Enterprise, Some(_)) => {
-            anyhow::bail!("enterprise users belong to their enterprise, not an organisation")
-        }
-        _ => {}
-    }
-    let hash = password::hash(account.password.expose_secret()).map_err(anyhow::Error::msg)?;
-    let at = clock.now_naive();
-    let role = account.role.as_str();
-    db.write(|conn| {
-        if users::find_by_username(conn, username)?.is_some() {
-            return Err(AppError::Conflict(format!(
-                "user {username} already exists"
-            )));
-        }
-        if let Some(code) = &enterprise
-            && !crate::db::enterprises::exists(conn, code)?
-        {
-            return Err(AppError::validation(
-                "enterprise",
-                format!("enterprise {code} is not registered"),
-            ));
-        }
-        users::insert(
-            conn,
-            &users::NewUser {
-                username,
-                password_hash: &hash,
-                role,
-                enterprise_code: enterprise.as_deref(),
-                organisation,
-                at,
-            },
-        )
-    })
-    .map_err(|e| anyhow::anyhow!("{e}"))
+    add_user_with(db, account, clock, &|_| Ok(()))
 }
 
 pub enum FirstAdmin {

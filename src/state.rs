@@ -23,8 +23,8 @@ pub struct AppState {
     pub login_throttle: crate::auth::throttle::LoginThrottle,
     /// Anonymous report creation per client address: each public report is signed and stored.
     pub public_report_throttle: crate::auth::throttle::AddressThrottle,
-    /// Signs every report; holds the earlier keys too, for verification.
-    pub report_keys: Arc<crate::report::KeyRing>,
+    /// Signs every report; holds the earlier keys too, for verification. Rotated at run time.
+    pub report_keys: crate::report::SharedKeyRing,
 }
 
 impl AppState {

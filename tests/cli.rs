@@ -34,6 +34,7 @@ fn help_explains_every_command() {
         vec!["serve", "--help"],
         vec!["migrate", "--help"],
         vec!["user", "add", "--help"],
+        vec!["user", "password", "--help"],
         vec!["report", "verify", "--help"],
         vec!["report", "rotate-key", "--help"],
     ] {
@@ -153,6 +154,49 @@ fn migrate_creates_the_embedded_database_and_user_add_checks_its_input() {
         .output()
         .unwrap();
     assert!(!missing.status.success());
+
+    // A new password, by the same rules as the API's.
+    let set_password = |username: &str, password: &str| {
+        let mut child = ecredit(dir.path())
+            .args([
+                "user",
+                "password",
+                "--password-stdin",
+                "--username",
+                username,
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let weak = set_password("reg1", "short");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("--password: must have at least 10"));
+    let nobody = set_password("nobody", "a-better-password");
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("no user nobody"));
+    let ok = set_password("reg1", "a-better-password");
+    assert!(
+        String::from_utf8_lossy(&ok.stdout).contains("new password set for user reg1"),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    // The only admin cannot be disabled, from the command line either.
+    let admin = user_add(
+        dir.path(),
+        &["--username", "root", "--role", "admin"],
+        "a-good-password",
+    );
+    assert!(admin.status.success());
+    let last = ecredit(dir.path())
+        .args(["user", "disable", "--username", "root"])
+        .output()
+        .unwrap();
+    assert!(!last.status.success());
+    assert!(String::from_utf8_lossy(&last.stderr).contains("no enabled admin"));
 }
 
 #[test]

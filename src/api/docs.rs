@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     audit, auth, authorizations, commitments, enterprises, health, history, imports, lists, models,
-    objections, records, repairs, reports, runs, scores, statistics, submissions, watch,
+    objections, records, repairs, reports, runs, scores, statistics, submissions, users, watch,
 };
 
 #[derive(OpenApi)]
@@ -62,6 +62,7 @@ use super::{
         reports::create_report,
         reports::get_report,
         reports::public_keys,
+        reports::rotate_key,
         reports::verify_report,
         reports::query_log,
         watch::list_watch,
@@ -104,6 +105,13 @@ use super::{
         runs::start_run,
         runs::list_runs,
         runs::get_run,
+        users::list_users,
+        users::create_user,
+        users::get_user,
+        users::update_user,
+        users::disable_user,
+        users::enable_user,
+        users::set_password,
         audit::list_audit,
         health::health,
         health::ready,
@@ -134,6 +142,7 @@ use super::{
         (name = "watch", description = "Portfolio watch for banks: grade and list changes"),
         (name = "statistics", description = "Aggregates for regulators; small groups suppressed"),
         (name = "submissions", description = "Data an enterprise submits about itself, checked and reviewed"),
+        (name = "users", description = "Accounts, their roles and organisations (admins)"),
         (name = "audit", description = "The hash-chained audit trail of writes and private reads"),
         (name = "operations", description = "Health and metrics"),
     )

@@ -23,6 +23,7 @@ pub mod runs;
 pub mod scores;
 pub mod statistics;
 pub mod submissions;
+pub mod users;
 pub mod views;
 pub mod watch;
 
@@ -67,6 +68,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(submissions::routes)
             .configure(imports::routes)
             .configure(runs::routes)
+            .configure(users::routes)
             .configure(audit::routes),
     );
 }

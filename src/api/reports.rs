@@ -23,6 +23,7 @@ use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(super::resource("/reports/public-key").route(web::get().to(public_keys)))
+        .service(super::resource("/reports/keys/rotate").route(web::post().to(rotate_key)))
         .service(super::resource("/reports/verify").route(web::post().to(verify_report)))
         .service(super::resource("/reports/{report_no}").route(web::get().to(get_report)))
         .service(
@@ -173,6 +174,27 @@ fn wants_html(req: &HttpRequest) -> bool {
 )]
 pub async fn public_keys(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(reports::public_keys(&state))
+}
+
+/// Rotate the report signing key: a new key signs every report from now on, in this running
+/// service; the earlier keys stay published, so the reports they signed still verify. Answers
+/// every key, as `GET /reports/public-key` does from now on. Admins only.
+#[utoipa::path(
+    post, path = "/api/v1/reports/keys/rotate", tag = "reports",
+    responses(
+        (status = 200, description = "Rotated: every key, the new one active", body = PublicKeySet),
+        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins rotate the signing key", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn rotate_key(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+) -> AppResult<HttpResponse> {
+    let keys = reports::rotate_key(&state, &super::caller(&req, viewer)).await?;
+    Ok(HttpResponse::Ok().json(keys))
 }
 
 /// Check a saved report: send it as saved, or as a client wrote it back (any serialisation of

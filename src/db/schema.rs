@@ -20,6 +20,7 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamp,
         token_generation -> BigInt,
+        version -> BigInt,
     }
 }
 

@@ -1,5 +1,6 @@
 //! Validated types and the rules of the registry. Nothing here knows about HTTP or SQL.
 
+pub mod accounts;
 pub mod audit;
 pub mod authorization;
 pub mod commitments;

@@ -12,7 +12,7 @@ pub mod svg;
 
 pub use canonical::{canonical_document, to_canonical_bytes};
 pub use html::render_html;
-pub use signing::{KeyRing, PublicKeyInfo, PublicKeySet, Verification, verify};
+pub use signing::{KeyRing, PublicKeyInfo, PublicKeySet, SharedKeyRing, Verification, verify};
 
 /// What can go wrong making, signing or storing a report (never on reading one back:
 /// [`verify`] answers every input with a [`Verification`]).

@@ -591,6 +591,46 @@ fn write_private(path: &Path, content: &[u8]) -> Result<(), ReportError> {
     Ok(())
 }
 
+/// The ring a running service signs with, swapped whole when the key is rotated: a report being
+/// signed keeps the ring it started with, the next one gets the new key, and the published keys
+/// include the new one at once.
+pub struct SharedKeyRing {
+    current: parking_lot::RwLock<std::sync::Arc<KeyRing>>,
+    /// One rotation at a time: each writes its key and `ACTIVE` in the directory.
+    rotating: parking_lot::Mutex<()>,
+}
+
+impl std::fmt::Debug for SharedKeyRing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.current().fmt(f)
+    }
+}
+
+impl SharedKeyRing {
+    pub fn new(ring: KeyRing) -> Self {
+        SharedKeyRing {
+            current: parking_lot::RwLock::new(std::sync::Arc::new(ring)),
+            rotating: parking_lot::Mutex::new(()),
+        }
+    }
+
+    /// The ring as it is now.
+    pub fn current(&self) -> std::sync::Arc<KeyRing> {
+        self.current.read().clone()
+    }
+
+    /// Adds a new key (created at `now`) to the ring's directory, makes it the one that signs,
+    /// and serves with it from now on. Keys added to the directory meanwhile (`ecredit report
+    /// rotate-key`) are read back too. Blocking (file system).
+    pub fn rotate(&self, now: DateTime<Utc>) -> Result<std::sync::Arc<KeyRing>, ReportError> {
+        let _one = self.rotating.lock();
+        let dir = self.current().dir().to_path_buf();
+        let ring = std::sync::Arc::new(KeyRing::rotate(&dir, now)?);
+        *self.current.write() = ring.clone();
+        Ok(ring)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

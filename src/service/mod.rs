@@ -7,6 +7,7 @@
 //! No actix types cross into here: a use case gets the shared state, a [`Caller`] and plain
 //! input, and answers with plain data or an [`AppError`].
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod authorizations;

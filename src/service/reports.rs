@@ -85,11 +85,12 @@ pub async fn create_report(
                     let grant = bank_grant(conn, &caller.viewer, &code, now.naive_utc())?;
                     requester.for_full_report(grant.as_ref(), purpose);
                 }
+                let keys = app.report_keys.current();
                 let sources = publishing::ReportSources {
                     db,
                     models: &app.models,
                     population: &app.population,
-                    keys: &app.report_keys,
+                    keys: &keys,
                 };
                 publishing::create_report(conn, &sources, &code, kind, &requester, now)
             })
@@ -146,12 +147,35 @@ pub async fn read_report(
 
 /// The keys reports are signed with: the active one and every earlier one. Public.
 pub fn public_keys(state: &AppState) -> PublicKeySet {
-    state.report_keys.public_key_set()
+    state.report_keys.current().public_key_set()
+}
+
+/// The published keys, for the admins' page that rotates them.
+pub fn signing_keys(state: &AppState, caller: &Caller) -> AppResult<PublicKeySet> {
+    caller.viewer.require_role(super::accounts::ADMINS)?;
+    Ok(public_keys(state))
+}
+
+/// Adds a new signing key and signs with it from now on; earlier keys stay published, so the
+/// reports they signed still verify. Admins only. Returns every key.
+pub async fn rotate_key(state: &Arc<AppState>, caller: &Caller) -> AppResult<PublicKeySet> {
+    caller.viewer.require_role(super::accounts::ADMINS)?;
+    let app = state.clone();
+    let now = state.clock.now();
+    let ring = state
+        .blocking(move |_| {
+            app.report_keys
+                .rotate(now)
+                .map_err(|e| AppError::Internal(anyhow::Error::new(e)))
+        })
+        .await?;
+    tracing::info!(key_id = ring.active_key_id(), "report signing key rotated");
+    Ok(ring.public_key_set())
 }
 
 /// Is `saved` a genuine, unaltered report of this registry, and if not, why? Public.
 pub fn verify_report(state: &AppState, saved: &[u8]) -> Verification {
-    verify(saved, &state.report_keys.public_keys())
+    verify(saved, &state.report_keys.current().public_keys())
 }
 
 /// Who created or read the enterprise's reports, latest first, with the organisation's name.

@@ -6,6 +6,7 @@
 //! for a foreign `Origin` (middleware) and for its CSRF token (in its handler, before any work);
 //! every failure is the one HTML error page; signed-in requests are audited like the API's.
 
+pub mod accounts;
 pub mod assets;
 pub mod audit;
 pub mod audit_trail;
@@ -101,6 +102,10 @@ pub const PAGES: &[&str] = &[
     "/workspace/queues/repairs/{code}/{id}",
     "/workspace/queues/commitments",
     "/workspace/queues/commitments/{code}/{id}",
+    // The admin's accounts and keys.
+    "/workspace/accounts",
+    "/workspace/accounts/{username}",
+    "/workspace/keys",
 ];
 
 /// Mounts the console at `/`; call after every other service (it answers the paths they leave).
@@ -288,8 +293,37 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &WebSettings) {
                 "/workspace/reports/{no}",
                 web::get().to(enterprise::report_page),
             )
+            .configure(admin_routes)
             .default_service(web::to(not_found)),
     );
+}
+
+/// The admin's accounts and keys (`accounts.rs`).
+fn admin_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/workspace/accounts", web::get().to(accounts::list))
+        .route("/workspace/accounts", web::post().to(accounts::create))
+        .route(
+            "/workspace/accounts/{username}",
+            web::get().to(accounts::detail),
+        )
+        .route(
+            "/workspace/accounts/{username}/role",
+            web::post().to(accounts::change_role),
+        )
+        .route(
+            "/workspace/accounts/{username}/password",
+            web::post().to(accounts::set_password),
+        )
+        .route(
+            "/workspace/accounts/{username}/disable",
+            web::post().to(accounts::disable),
+        )
+        .route(
+            "/workspace/accounts/{username}/enable",
+            web::post().to(accounts::enable),
+        )
+        .route("/workspace/keys", web::get().to(accounts::keys))
+        .route("/workspace/keys/rotate", web::post().to(accounts::rotate));
 }
 
 /// Paths the console does not serve: the JSON API and its documentation, and the probes.

@@ -82,9 +82,22 @@ fn role_sections(role: Role) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// The admin's own sections, after those it shares with the regulators.
+const ADMIN_SECTIONS: &[(&str, &str)] = &[
+    ("/workspace/accounts", "acc-nav"),
+    ("/workspace/keys", "keyadm-nav"),
+];
+
 /// The section bar of the signed-in role (nothing for the public and for enterprises).
 pub(super) fn role_nav(ctx: &Ctx, current: &str) -> Markup {
-    let sections = ctx.principal().map_or(&[][..], |p| role_sections(p.role));
+    let role = ctx.principal().map(|p| p.role);
+    let shared = role.map_or(&[][..], role_sections);
+    let own = if role == Some(Role::Admin) {
+        ADMIN_SECTIONS
+    } else {
+        &[]
+    };
+    let sections: Vec<&(&str, &str)> = shared.iter().chain(own).collect();
     html! {
         @if !sections.is_empty() {
             nav class="ws-nav" aria-label=(t(ctx.lang, "ws-nav-label")) {

@@ -40,6 +40,8 @@ const SIGNED_IN: [u16; 7] = [401, 200, 200, 200, 200, 200, 200];
 const KEEPER_STARTED: [u16; 7] = [401, 403, 403, 403, 403, 202, 202];
 const OWNER_CREATE: [u16; 7] = [401, 201, 403, 403, 403, 403, 403];
 const BANK_READ: [u16; 7] = [401, 403, 403, 200, 200, 403, 403];
+const ADMIN_READ: [u16; 7] = [401, 403, 403, 403, 403, 403, 200];
+const ADMIN_CREATE: [u16; 7] = [401, 403, 403, 403, 403, 403, 201];
 
 /// What a row sends.
 #[derive(Clone, Copy)]
@@ -536,6 +538,47 @@ fn rows() -> Vec<Row> {
             Nothing,
         ),
         row(Method::GET, "/api/v1/audit", KEEPER_READ, Nothing),
+        // Accounts and keys: admins only. `{username}` is an account made for the matrix.
+        row(Method::GET, "/api/v1/users", ADMIN_READ, Nothing),
+        row(
+            Method::POST,
+            "/api/v1/users",
+            ADMIN_CREATE,
+            Body(
+                |_, n| json!({"username": format!("matrix-new-{n}"), "password": PASSWORD, "role": "admin"}),
+            ),
+        ),
+        row(Method::GET, "/api/v1/users/{username}", ADMIN_READ, Nothing),
+        row(
+            Method::PATCH,
+            "/api/v1/users/{username}",
+            ADMIN_READ,
+            Correction(|_, n| json!({"organisation": format!("Matrix Bureau {n}")})),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/users/{username}/disable",
+            ADMIN_READ,
+            Nothing,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/users/{username}/enable",
+            ADMIN_READ,
+            Nothing,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/users/{username}/password",
+            ADMIN_READ,
+            Body(|_, n| json!({"password": format!("matrix-password-{n}")})),
+        ),
+        row(
+            Method::POST,
+            "/api/v1/reports/keys/rotate",
+            ADMIN_READ,
+            Nothing,
+        ),
         row(Method::GET, "/health", OPEN, Nothing),
         row(Method::GET, "/ready", OPEN, Nothing),
         row(Method::GET, "/metrics", OPEN, Nothing),
@@ -629,6 +672,7 @@ impl Fixture {
             .replace("{challenger}", CHALLENGER)
             .replace("{authorization}", &self.authorization.to_string())
             .replace("{report}", &self.report_no)
+            .replace("{username}", "matrix-user")
     }
 }
 
@@ -764,6 +808,13 @@ async fn every_operation_answers_every_caller_by_the_rules(app: TestApp) {
             Some("Other Bank"),
         )
         .await;
+    app.token_in(
+        "matrix-user",
+        ecredit::domain::Role::Regulator,
+        None,
+        Some("Matrix Bureau"),
+    )
+    .await;
     let population = ecredit::demo::Population::new(5, app.clock.today(), 0..10);
     let codes: Vec<String> = population
         .generate(0..10)

@@ -770,6 +770,18 @@ async fn page_role_matrix_in_both_languages(app: TestApp) {
         matrix.push((list, list.to_string(), keepers));
         matrix.push((detail, item, keepers));
     }
+    // The admin's accounts and keys.
+    let admins = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Allowed];
+    for (pattern, path) in [
+        ("/workspace/accounts", "/workspace/accounts"),
+        (
+            "/workspace/accounts/{username}",
+            "/workspace/accounts/m-owner",
+        ),
+        ("/workspace/keys", "/workspace/keys"),
+    ] {
+        matrix.push((pattern, path.into(), admins));
+    }
     let covered: BTreeSet<&str> = matrix.iter().map(|(p, _, _)| *p).collect();
     let pages: BTreeSet<&str> = ecredit::web::PAGES.iter().copied().collect();
     assert_eq!(covered, pages, "every page has a row in the matrix");

@@ -15,7 +15,9 @@ public report, verify it and a tampered copy; as the enterprise, grant and revok
 authorisation, file an objection, and submit an operating period that is held for review; as a
 keeper, compare a challenger model with the active one and activate it with a reason, then
 answer the objection, approve the held period and confirm a list proposal from the queues; as the
-bank, keep the portfolio watch and pull a full report under a live grant. axe-core must find no serious or critical
+bank, keep the portfolio watch and pull a full report under a live grant; as the admin, create
+an account, disable it, enable it, set a new password that then signs in, and rotate the report
+signing key. axe-core must find no serious or critical
 violation on any page, in either language; the pages must break no CSP rule.
 """
 
@@ -23,6 +25,7 @@ import datetime
 import json
 import os
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -336,6 +339,69 @@ def work_the_queues(page, token, code):
     check(entry["state"] == "current" and entry["legal_basis"] == "《守信激励名单管理办法》第五条",
           f"the proposal confirmed on the page is on its list: {entry}")
     check(count("proposals") == proposals - 1, "the dashboard counts one proposal fewer")
+SHOTS_ADMIN = "browser-shots-admin"
+SHOTS_ADMIN_PASSWORD = "browser-shots-pass-1"
+
+
+def status_of(method, path, token=None, body=None):
+    """The HTTP status of a call (the API helper raises on errors)."""
+    try:
+        api(method, path, token, body)
+        return 200
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def manage_accounts_and_keys(page, token):
+    """The admin, signed in: creates an account, disables it, enables it, sets a new password
+    (which then signs in), and rotates the report signing key, through the pages; each step is
+    checked through the API."""
+    page.get_by_role("link", name="账号管理").first.click()
+    page.wait_for_url("**/workspace/accounts")
+    page.locator("#field-username").fill("browser-bank")
+    page.locator("#field-role").select_option("bank")
+    page.locator("#field-organisation").fill("浏览器测试银行")
+    page.locator("#field-password").fill("browser-pass-1234")
+    with page.expect_navigation():
+        page.get_by_role("button", name="创建账号").click()
+    expect(page.locator(".notice.success")).to_contain_text("browser-bank")
+    account = api("GET", "/api/v1/users/browser-bank", token)
+    check(account["role"] == "bank" and account["organisation"] == "浏览器测试银行", f"the account is in the API: {account}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="停用账号").click()
+    expect(page.locator(".notice.success")).to_be_visible()
+    check(api("GET", "/api/v1/users/browser-bank", token)["disabled"] is True, "disabled, says the API")
+    with page.expect_navigation():
+        page.get_by_role("button", name="启用账号").click()
+    check(api("GET", "/api/v1/users/browser-bank", token)["disabled"] is False, "enabled again, says the API")
+    page.locator("#field-password").fill("browser-pass-5678")
+    with page.expect_navigation():
+        page.get_by_role("button", name="设置密码").click()
+    expect(page.locator(".notice.success")).to_be_visible()
+    signed = api("POST", "/api/v1/auth/token", body={"username": "browser-bank", "password": "browser-pass-5678"})
+    me = api("GET", "/api/v1/me", signed["access_token"])
+    check(me["username"] == "browser-bank" and me["role"] == "bank", f"the new password signs in: {me}")
+    check(
+        status_of("POST", "/api/v1/auth/token", body={"username": "browser-bank", "password": "browser-pass-1234"}) == 401,
+        "the old password no longer signs in",
+    )
+    # The key: rotated from its page, published at once.
+    before = api("GET", "/api/v1/reports/public-key")["keys"]
+    page.get_by_role("link", name="密钥管理").first.click()
+    page.wait_for_url("**/workspace/keys")
+    page.locator("#field-confirm").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="轮换签名密钥").click()
+    expect(page.locator(".notice.success")).to_be_visible()
+    after = api("GET", "/api/v1/reports/public-key")["keys"]
+    new = [k for k in after if k["active"]]
+    check(
+        len(after) == len(before) + 1 and len(new) == 1 and new[0]["key_id"] not in {k["key_id"] for k in before},
+        f"the rotation is published at once: {after}",
+    )
+    check(new and new[0]["key_id"] in page.locator(".notice.success").inner_text(), "the page names the new key")
+    # An admin of its own for the screenshots (the throttle counts every sign-in per account).
+    api("POST", "/api/v1/users", token, {"username": SHOTS_ADMIN, "password": SHOTS_ADMIN_PASSWORD, "role": "admin"})
 
 
 def run_axe(page, label):
@@ -427,6 +493,7 @@ def main():
         sign_in_as(page, "admin", ADMIN_PASSWORD)
         compare_and_activate(page, token)
         work_the_queues(page, token, own_code)
+        manage_accounts_and_keys(page, token)
         page.locator("form[action='/sign-out'] button").click()
         page.wait_for_load_state()
         sign_in_as(page, BANK_USER, BANK_PASSWORD)
@@ -522,6 +589,28 @@ def main():
             expect(page.locator("#field-expires_on-error")).to_be_visible()
             run_axe(page, f"ws-authorizations error ({lang})")
             page.screenshot(path=str(SHOTS / f"ws-authorizations-error-{lang}.png"), full_page=True)
+            # The admin's accounts and keys, and a refused account.
+            page.locator("form[action='/sign-out'] button").click()
+            page.wait_for_load_state()
+            sign_in_as(page, SHOTS_ADMIN, SHOTS_ADMIN_PASSWORD)
+            for label, path in [
+                ("accounts", "/workspace/accounts"),
+                ("account", "/workspace/accounts/browser-bank"),
+                ("keys-admin", "/workspace/keys"),
+            ]:
+                page.goto(BASE + path)
+                check(page.locator("h1").count() == 1, f"{label} ({lang}) renders")
+                run_axe(page, f"{label} ({lang})")
+                page.screenshot(path=str(SHOTS / f"{label}-{lang}.png"), full_page=True)
+            page.goto(BASE + "/workspace/accounts")
+            page.locator("#field-username").fill("browser-bank")
+            page.locator("#field-role").select_option("enterprise")
+            page.locator("#field-password").fill("short")
+            page.locator("form[action^='/workspace/accounts#'][method='post'] button[type=submit]").click()
+            page.wait_for_load_state()
+            expect(page.locator("#field-enterprise-error")).to_be_visible()
+            run_axe(page, f"accounts error ({lang})")
+            page.screenshot(path=str(SHOTS / f"accounts-error-{lang}.png"), full_page=True)
             # A small screen.
             page.set_viewport_size({"width": 390, "height": 800})
             page.goto(BASE + f"/enterprises/{code}")
