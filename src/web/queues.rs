@@ -132,10 +132,6 @@ fn taken_notice(lang: Lang, refusal: Option<&Refusal>) -> Markup {
     }
 }
 
-fn form_of(form: &HashMap<String, String>) -> HashMap<String, String> {
-    form.clone()
-}
-
 fn opt(typed: &str) -> Option<String> {
     let typed = typed.trim();
     (!typed.is_empty()).then(|| typed.to_string())
@@ -326,7 +322,7 @@ pub async fn decide_proposal(
 ) -> AppResult<HttpResponse> {
     check_csrf(&ctx, form.get("csrf").map(|s| s.as_str()))?;
     let id = id.into_inner();
-    let form = form_of(&form);
+    let form = form.into_inner();
     let action = val(&form, "action");
     let outcome = match action {
         "confirm" => {
@@ -708,7 +704,7 @@ pub async fn answer_objection(
 ) -> AppResult<HttpResponse> {
     check_csrf(&ctx, form.get("csrf").map(|s| s.as_str()))?;
     let (code, id) = path.into_inner();
-    let form = form_of(&form);
+    let form = form.into_inner();
     let existing = objections::get(&state, &ctx.caller, &code, id).await?;
     let outcome = match correction_of(&form, existing.credit_event_id.is_some()) {
         Err(v) => Err(AppError::Validation(v)),
@@ -955,7 +951,7 @@ pub async fn review_submission(
 ) -> AppResult<HttpResponse> {
     check_csrf(&ctx, form.get("csrf").map(|s| s.as_str()))?;
     let (code, id) = path.into_inner();
-    let form = form_of(&form);
+    let form = form.into_inner();
     let outcome = match ReviewOutcome::parse(val(&form, "outcome")) {
         None => Err(AppError::validation("outcome", "choose approve or reject")),
         Some(outcome) => {
@@ -1135,7 +1131,7 @@ pub async fn decide_repair(
 ) -> AppResult<HttpResponse> {
     check_csrf(&ctx, form.get("csrf").map(|s| s.as_str()))?;
     let (code, id) = path.into_inner();
-    let form = form_of(&form);
+    let form = form.into_inner();
     let outcome = match RepairOutcome::parse(val(&form, "outcome")) {
         None => Err(AppError::validation("outcome", "choose approve or reject")),
         Some(outcome) => {
@@ -1318,7 +1314,7 @@ pub async fn decide_commitment(
 ) -> AppResult<HttpResponse> {
     check_csrf(&ctx, form.get("csrf").map(|s| s.as_str()))?;
     let (code, id) = path.into_inner();
-    let form = form_of(&form);
+    let form = form.into_inner();
     let mut v = Violations::new();
     let publicity_until = date(&mut v, &form, "publicity_until");
     let outcome = match CommitmentOutcome::parse(val(&form, "outcome")) {

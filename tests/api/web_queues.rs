@@ -29,7 +29,6 @@ pub(crate) struct Waiting {
     pub repair: i64,
     pub commitment: i64,
     pub regulator: String,
-    pub owner: String,
 }
 
 async fn created(response: reqwest::Response, status: u16) -> Value {
@@ -137,7 +136,6 @@ pub(crate) async fn one_of_each(app: &TestApp) -> Waiting {
         repair,
         commitment,
         regulator,
-        owner,
     }
 }
 
@@ -521,11 +519,49 @@ async fn each_queue_is_decided_from_its_page(app: TestApp) {
         assert_eq!(card_count(&dashboard, queue), "0", "{queue}");
     }
 
-    // Without the CSRF token nothing is decided; an enterprise may not decide its own.
-    let owner = signed_in(&app, "d-owner", Role::Enterprise, Some(CODE_A)).await;
-    let own = format!("/workspace/queues/commitments/{CODE_A}/{}", w.commitment);
-    assert_eq!(owner.get(&app, &own).await.status(), 403);
-    let _ = &w.owner;
+    // Without the CSRF token nothing is decided; an enterprise or a bank may not decide, nor
+    // open the decision page.
+    let open_repair = one_more_repair(&app, &w).await;
+    let path = format!("/workspace/queues/repairs/{CODE_A}/{open_repair}");
+    let forged = browser
+        .clone()
+        .post_form(
+            &app,
+            &path,
+            &[
+                ("csrf", "forged"),
+                ("outcome", "rejected"),
+                ("explanation", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status(), 403);
+    for (name, role, enterprise) in [
+        ("d-owner", Role::Enterprise, Some(CODE_A)),
+        ("d-bank", Role::Bank, None),
+    ] {
+        let other = signed_in(&app, name, role, enterprise).await;
+        assert_eq!(other.get(&app, &path).await.status(), 403, "{name}");
+        let mut b = other.clone();
+        let csrf = b.form_token(&app, "/workspace").await;
+        let refused = b
+            .post_form(
+                &app,
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("outcome", "approved"),
+                    ("explanation", "自行批准"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), 403, "{name}");
+    }
+    let repair = api(format!(
+        "/api/v1/enterprises/{CODE_A}/repairs/{open_repair}"
+    ))
+    .await;
+    assert_eq!(repair["status"], "pending", "nothing was decided: {repair}");
 }
 
 async fn grade_tallies_equal_a_count_of_the_current_scores(app: TestApp) {
@@ -881,4 +917,39 @@ async fn the_registry_is_searched_by_region_grade_and_status_and_exported(app: T
     ] {
         assert_eq!(bank.get(&app, path).await.status(), 403, "{path}");
     }
+}
+
+/// A second repair application of A (the first was decided), for the refusals.
+async fn one_more_repair(app: &TestApp, w: &Waiting) -> i64 {
+    let owner = app
+        .token_for("q-owner-2", Role::Enterprise, Some(CODE_A))
+        .await;
+    let events = format!("/api/v1/enterprises/{CODE_A}/credit-events");
+    let event = created(
+        app.post(
+            &events,
+            Some(&w.regulator),
+            &json!({
+                "kind": "administrative_penalty", "severity": "minor", "title": "未按规定公示",
+                "authority": "杭州市西湖区市场监督管理局", "decided_on": "2026-06-01"
+            }),
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    created(
+        app.post(
+            &format!("/api/v1/enterprises/{CODE_A}/repairs"),
+            Some(&owner),
+            &json!({"credit_event_id": event, "corrections": "已补充公示"}),
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap()
 }
