@@ -118,10 +118,11 @@ impl Affiliation {
 }))]
 pub struct NewAccountInput {
     /// 1-64 letters, digits or `.` `_` `-` `@`.
+    #[schema(min_length = 1, max_length = 64)]
     pub username: String,
     /// At least 10 characters, not one character repeated. Never stored or shown: only its
     /// argon2id hash is kept.
-    #[schema(value_type = String, format = Password)]
+    #[schema(value_type = String, format = Password, min_length = 10)]
     pub password: SecretString,
     #[schema(value_type = Role)]
     pub role: String,
@@ -181,6 +182,32 @@ pub struct AccountPatch {
 }
 
 impl AccountPatch {
+    /// The rules a patch meets or breaks whatever the account is now (a known role, the length
+    /// of the organisation, the form of the credit code): judged before the version it was
+    /// meant for, so a malformed patch is a 422 and never a 412.
+    pub fn check_alone(&self) -> Result<(), Violations> {
+        let mut v = Violations::new();
+        if let Some(raw) = self.role.as_deref() {
+            role(&mut v, raw);
+        }
+        v.optional_text(
+            "organisation",
+            self.organisation.as_deref(),
+            ORGANISATION_MAX,
+        );
+        if let Some(raw) = self
+            .enterprise
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            if let Err(e) = CreditCode::parse(raw) {
+                v.add("enterprise", e.to_string());
+            }
+        }
+        v.into_result(())
+    }
+
     /// The account's affiliation after the change, from the current one.
     pub fn apply(self, current: &Affiliation) -> Result<Affiliation, Violations> {
         let mut v = Violations::new();
@@ -213,7 +240,7 @@ impl AccountPatch {
 #[schema(example = json!({"password": "another-long-passphrase-2"}))]
 pub struct PasswordInput {
     /// At least 10 characters, not one character repeated.
-    #[schema(value_type = String, format = Password)]
+    #[schema(value_type = String, format = Password, min_length = 10)]
     pub password: SecretString,
 }
 

@@ -160,6 +160,7 @@ pub fn change_account(
     at: NaiveDateTime,
     in_transaction: InTransaction<'_>,
 ) -> AppResult<Account> {
+    patch.check_alone()?;
     db.write(|conn| {
         let current = find(conn, username)?;
         expected.check(current.version)?;

@@ -437,6 +437,19 @@ async fn a_role_change_needs_if_match_and_ends_the_old_tokens(app: TestApp) {
         .patch(path, Some(&cast.admin), Some("\"7\""), &to_bank)
         .await;
     assert_problem(stale, 412).await;
+    // A patch that is wrong whatever the account is now is judged before the version: 422.
+    let unknown_role = app
+        .patch(
+            path,
+            Some(&cast.admin),
+            Some("\"7\""),
+            &json!({"role": "AAA"}),
+        )
+        .await;
+    assert_eq!(
+        problem_fields(&assert_problem(unknown_role, 422).await),
+        ["role"]
+    );
     let malformed = app
         .patch(path, Some(&cast.admin), Some("seven"), &to_bank)
         .await;
