@@ -195,15 +195,9 @@ impl AccountPatch {
             self.organisation.as_deref(),
             ORGANISATION_MAX,
         );
-        if let Some(raw) = self
-            .enterprise
-            .as_deref()
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-        {
-            if let Err(e) = CreditCode::parse(raw) {
-                v.add("enterprise", e.to_string());
-            }
+        let enterprise = self.enterprise.as_deref().map(str::trim);
+        if let Some(Err(e)) = enterprise.filter(|e| !e.is_empty()).map(CreditCode::parse) {
+            v.add("enterprise", e.to_string());
         }
         v.into_result(())
     }
