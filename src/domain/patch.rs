@@ -80,7 +80,23 @@ pub fn created<T: Serialize>(value: &T) -> Vec<FieldChange> {
         .collect()
 }
 
-fn to_object<T: Serialize>(value: &T) -> Map<String, Value> {
+/// A record or patch read from its fields as JSON (what a form filled in), with the field a
+/// value does not fit named: the same reading the API gives a request body.
+pub fn from_fields<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, Violations> {
+    serde_path_to_error::deserialize(Value::Object(fields)).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.inner().to_string();
+        // A missing field is reported at the top (`.`): name the field instead.
+        let field = match message.strip_prefix("missing field `") {
+            Some(rest) if path == "." => rest.trim_end_matches('`').to_string(),
+            _ => path,
+        };
+        Violations::single(&field, message)
+    })
+}
+
+/// The fields of `value` as a JSON object (nothing when it is not one).
+pub fn to_object<T: Serialize>(value: &T) -> Map<String, Value> {
     match serde_json::to_value(value) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),

@@ -522,3 +522,114 @@ async fn correct<R: Send + 'static>(
         })
         .await
 }
+
+// ---------------------------------------------------------------------------------------------
+// Corrections from the console.
+
+/// The four kinds of record a keeper corrects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    Operating,
+    CreditEvent,
+    Sentiment,
+    Association,
+}
+
+/// A record as a correction starts from it: its version (for the conflict check) and its
+/// fields in the form a new record is written in (`to_input`), as JSON.
+#[derive(Debug, Clone)]
+pub struct CorrectionDraft {
+    pub version: i64,
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Whether the caller may record and correct records: regulators and admins.
+pub fn may_record(caller: &Caller) -> AppResult<()> {
+    caller.viewer.require_role(KEEPERS).map(|_| ())
+}
+
+/// The record `id` of enterprise `code`, to correct: for keepers only, as the correction is.
+pub async fn correction_draft(
+    state: &AppState,
+    caller: &Caller,
+    kind: RecordKind,
+    code: &str,
+    id: i64,
+) -> AppResult<CorrectionDraft> {
+    caller.viewer.require_role(KEEPERS)?;
+    let code = code.to_string();
+    state
+        .blocking(move |db| {
+            db.read(|conn| {
+                fn draft<I: serde::Serialize>(version: i64, input: I) -> CorrectionDraft {
+                    let fields = patch::to_object(&input);
+                    CorrectionDraft { version, fields }
+                }
+                Ok(match kind {
+                    RecordKind::Operating => {
+                        let s = operating::get(conn, &code, id)?;
+                        draft(s.meta.version, s.record.to_input())
+                    }
+                    RecordKind::CreditEvent => {
+                        let s = events::get(conn, &code, id)?;
+                        draft(s.meta.version, s.record.to_input())
+                    }
+                    RecordKind::Sentiment => {
+                        let s = sentiment::get(conn, &code, id)?;
+                        draft(s.meta.version, s.record.to_input())
+                    }
+                    RecordKind::Association => {
+                        let s = links::get(conn, &code, id)?;
+                        draft(s.meta.version, s.record.to_input())
+                    }
+                })
+            })
+        })
+        .await
+}
+
+/// Corrects record `id` with `fields` (the JSON of its kind's patch, as the API takes it),
+/// written over `expected`; a field the patch cannot read is a 422 naming it. Returns the new
+/// version.
+pub async fn correct_fields(
+    state: &AppState,
+    caller: &Caller,
+    kind: RecordKind,
+    code: &str,
+    id: i64,
+    fields: serde_json::Map<String, serde_json::Value>,
+    expected: ExpectedVersion,
+) -> AppResult<i64> {
+    caller.viewer.require_role(KEEPERS)?;
+    let code = Ok(code.to_string());
+    Ok(match kind {
+        RecordKind::Operating => {
+            let patch = patch::from_fields::<OperatingPatch>(fields);
+            correct_operating(state, caller, code, id, patch.map_err(Into::into), expected)
+                .await?
+                .meta
+                .version
+        }
+        RecordKind::CreditEvent => {
+            let patch = patch::from_fields::<CreditEventPatch>(fields);
+            correct_event(state, caller, code, id, patch.map_err(Into::into), expected)
+                .await?
+                .meta
+                .version
+        }
+        RecordKind::Sentiment => {
+            let patch = patch::from_fields::<SentimentPatch>(fields);
+            correct_sentiment(state, caller, code, id, patch.map_err(Into::into), expected)
+                .await?
+                .meta
+                .version
+        }
+        RecordKind::Association => {
+            let patch = patch::from_fields::<AssociationPatch>(fields);
+            correct_association(state, caller, code, id, patch.map_err(Into::into), expected)
+                .await?
+                .meta
+                .version
+        }
+    })
+}

@@ -137,7 +137,11 @@ pub(super) async fn head(
                 " " code class="small" { (target.code) }
             }
             @if !target.is_self {
-                p class="notice warning" { (t(lang, "ws-read-only")) }
+                @if ctx.principal().is_some_and(|p| service::KEEPERS.contains(&p.role)) {
+                    p class="notice" { (t(lang, "ws-keeper-note")) }
+                } @else {
+                    p class="notice warning" { (t(lang, "ws-read-only")) }
+                }
             }
             nav class="ws-nav" aria-label=(t(lang, "ws-nav-label")) {
                 ul {
@@ -573,6 +577,11 @@ pub struct RecordsQuery {
     pub events_page: Option<u32>,
     pub sentiment_page: Option<u32>,
     pub links_page: Option<u32>,
+    /// The credit event a keeper just recorded, for its notice.
+    pub recorded: Option<i64>,
+    /// The record a keeper just corrected, and its new version, for the notice.
+    pub corrected: Option<i64>,
+    pub version: Option<i64>,
 }
 
 /// The tone of a sentiment polarity in [-1, 1], as a catalog value.
@@ -640,6 +649,21 @@ pub async fn records(
     let stored = service::enterprises::get(&state, &target.code).await?;
     let e = &stored.enterprise;
     let title = t(lang, "ws-records-title");
+    // Keepers record and correct from here; the links are shown to them only, the service
+    // refuses everyone else.
+    let keeper = !target.is_self
+        && ctx
+            .principal()
+            .is_some_and(|p| service::KEEPERS.contains(&p.role));
+    let code = target.code.as_str();
+    let fix = |segment: &str, id: i64| -> Markup {
+        html! {
+            @if keeper {
+                td { a class="button small secondary" href=(format!("/workspace/enterprises/{code}/{segment}/{id}")) { (t(lang, "fix-correct")) } }
+            }
+        }
+    };
+    let fix_head = html! { @if keeper { th scope="col" { span class="visually-hidden" { (t(lang, "fix-correct")) } } } };
     // Each section's pager keeps the other sections where they are.
     let pages = [
         ("page", operating.request.page.to_string()),
@@ -664,6 +688,12 @@ pub async fn records(
     let content = html! {
         (head)
         h1 { (title) }
+        @if let Some(id) = query.recorded {
+            (notice_ok(t_args(lang, "fix-recorded", &[("id", &id.to_string())])))
+        }
+        @if let (Some(id), Some(version)) = (query.corrected, query.version) {
+            (notice_ok(t_args(lang, "fix-corrected", &[("id", &id.to_string()), ("version", &version.to_string())])))
+        }
         section aria-labelledby="basic-title" {
             h2 id="basic-title" { (t(lang, "profile-basic")) }
             dl class="facts" {
@@ -697,6 +727,7 @@ pub async fn records(
                             th scope="col" { (t(lang, "op-positive_review_rate")) }
                             th scope="col" { (t(lang, "op-source")) }
                             th scope="col" { (t(lang, "op-review")) }
+                            (fix_head)
                         } }
                         tbody {
                             @for s in &operating.rows {
@@ -711,6 +742,7 @@ pub async fn records(
                                     td { (opt_percent(lang, r.positive_review_rate)) }
                                     td { (t_value(lang, "source", r.source.as_str())) }
                                     td { (t_value(lang, "review", r.review_status.as_str())) }
+                                    (fix("operating-records", s.id))
                                 }
                             }
                         }
@@ -721,6 +753,9 @@ pub async fn records(
         }
         section aria-labelledby="events-title" {
             h2 id="events-title" { (t(lang, "ws-events")) }
+            @if keeper {
+                p { a class="button" href=(format!("/workspace/enterprises/{code}/credit-events/new")) { (t(lang, "fix-new-event-title")) } }
+            }
             @if events.rows.is_empty() {
                 p class="empty" { (t(lang, "profile-no-events")) }
             } @else {
@@ -735,6 +770,7 @@ pub async fn records(
                             th scope="col" { (t(lang, "event-severity")) }
                             th scope="col" { (t(lang, "ws-event-status")) }
                             th scope="col" { (t(lang, "ws-publicity-until")) }
+                            (fix_head)
                         } }
                         tbody {
                             @for ev in &events.rows {
@@ -748,6 +784,7 @@ pub async fn records(
                                     td { (t_value(lang, "severity", r.severity.as_str())) }
                                     td { (t_value(lang, "event-status", r.status.as_str())) }
                                     td { (r.publicity_until.map_or_else(|| "—".into(), |d| format_date(lang, d))) }
+                                    (fix("credit-events", ev.id))
                                 }
                             }
                         }
@@ -770,6 +807,7 @@ pub async fn records(
                             th scope="col" { (t(lang, "sent-title")) }
                             th scope="col" { (t(lang, "sent-polarity")) }
                             th scope="col" { (t(lang, "sent-topic")) }
+                            (fix_head)
                         } }
                         tbody {
                             @for item in &sentiment.rows {
@@ -787,6 +825,7 @@ pub async fn records(
                                         " " span class="small" { (format!("{:+.2}", r.polarity)) }
                                     }
                                     td { (r.topic.as_deref().map_or_else(|| "—".to_string(), |topic| topic_label(lang, topic))) }
+                                    (fix("sentiment", item.id))
                                 }
                             }
                         }
@@ -809,6 +848,7 @@ pub async fn records(
                             th scope="col" { (t(lang, "assoc-share")) }
                             th scope="col" { (t(lang, "assoc-amount")) }
                             th scope="col" { (t(lang, "assoc-valid")) }
+                            (fix_head)
                         } }
                         tbody {
                             @for link in &links.rows {
@@ -829,6 +869,7 @@ pub async fn records(
                                         " – "
                                         (r.valid_until.map_or_else(|| "…".into(), |d| format_date(lang, d)))
                                     }
+                                    (fix("associations", link.id))
                                 }
                             }
                         }

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod audit_trail;
 pub mod bank;
 pub mod commitments;
+pub mod corrections;
 pub mod enterprise;
 pub mod errors;
 pub mod forms;
@@ -92,6 +93,8 @@ pub const PAGES: &[&str] = &[
     "/workspace/audit",
     "/workspace/enterprises",
     "/workspace/enterprises/export.csv",
+    "/workspace/enterprises/{code}/credit-events/new",
+    "/workspace/enterprises/{code}/{kind}/{id}",
     "/workspace/queues/proposals",
     "/workspace/queues/proposals/{id}",
     "/workspace/queues/objections",
@@ -220,6 +223,23 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &WebSettings) {
             .route(
                 "/workspace/enterprises/export.csv",
                 web::get().to(registry::export),
+            )
+            // `new` before `{id}`: the first route that matches answers.
+            .route(
+                "/workspace/enterprises/{code}/credit-events/new",
+                web::get().to(corrections::new_event),
+            )
+            .route(
+                "/workspace/enterprises/{code}/credit-events",
+                web::post().to(corrections::record_event),
+            )
+            .route(
+                "/workspace/enterprises/{code}/{kind}/{id}",
+                web::get().to(corrections::correction),
+            )
+            .route(
+                "/workspace/enterprises/{code}/{kind}/{id}",
+                web::post().to(corrections::correct),
             )
             .route(
                 "/workspace/audit/verify",

@@ -25,6 +25,7 @@ mod users;
 mod web;
 mod web_accounts;
 mod web_bank;
+mod web_corrections;
 mod web_models;
 mod web_queues;
 mod web_workspace;

@@ -739,6 +739,20 @@ async fn page_role_matrix_in_both_languages(app: TestApp) {
     ));
     // The regulators' queues, with one item waiting in each.
     let waiting = crate::web_queues::one_of_each(&app).await;
+    // The keepers' record writes on the enterprise detail.
+    matrix.push((
+        "/workspace/enterprises/{code}/credit-events/new",
+        format!("/workspace/enterprises/{CODE_A}/credit-events/new"),
+        keepers,
+    ));
+    matrix.push((
+        "/workspace/enterprises/{code}/{kind}/{id}",
+        format!(
+            "/workspace/enterprises/{CODE_A}/credit-events/{}",
+            waiting.event
+        ),
+        keepers,
+    ));
     let q = "/workspace/queues";
     for (list, detail, item) in [
         (

@@ -24,6 +24,8 @@ on_both_backends!(
 /// One item waiting in each queue, all of enterprise A.
 pub(crate) struct Waiting {
     pub proposal: i64,
+    /// The credit event the objection and the repair are about.
+    pub event: i64,
     pub objection: i64,
     pub submission: i64,
     pub repair: i64,
@@ -131,6 +133,7 @@ pub(crate) async fn one_of_each(app: &TestApp) -> Waiting {
         .unwrap();
     Waiting {
         proposal,
+        event: penalty,
         objection,
         submission,
         repair,

@@ -287,6 +287,41 @@ def keep_portfolio_and_pull_a_report(page, token):
     check(any(q["report_no"] == report_no for q in log), "the bank's report is in the query log")
 
 
+def record_and_correct(page, token, code):
+    """As a keeper, on the enterprise's records: record a credit event (its error first, beside
+    the field), then correct an operating record with a reason; each checked through the API."""
+    base = f"/api/v1/enterprises/{code}"
+    before = api("GET", f"{base}/credit-events", token)["total"]
+    page.goto(BASE + f"/workspace/records?enterprise={code}")
+    page.get_by_role("link", name="录入信用事件").click()
+    page.wait_for_url("**/credit-events/new")
+    page.locator("#field-kind").select_option("tax_violation")
+    page.locator("#field-severity").select_option("major")
+    page.locator("#field-authority").fill("国家税务总局示范市税务局")
+    page.locator("#field-decided_on").fill((datetime.date.today() - datetime.timedelta(days=10)).isoformat())
+    page.locator("form.form-grid button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("#field-title-error")).to_be_visible()
+    page.locator("#field-title").fill("逾期未申报增值税")
+    with page.expect_navigation():
+        page.locator("form.form-grid button[type=submit]").click()
+    expect(page.locator(".notice.success")).to_be_visible()
+    events = api("GET", f"{base}/credit-events", token)
+    check(events["total"] == before + 1 and any(e["title"] == "逾期未申报增值税" for e in events["items"]),
+          f"the event recorded on the page is in the API: {events['total']}")
+
+    record = api("GET", f"{base}/operating-records?per_page=1", token)["items"][0]
+    page.locator(f"a[href='/workspace/enterprises/{code}/operating-records/{record['id']}']").click()
+    page.wait_for_url(f"**/operating-records/{record['id']}")
+    page.locator("#field-orders").fill(str(record["orders"] + 10))
+    page.locator("#field-reason").fill("浏览器测试：平台后台订单数复核")
+    with page.expect_navigation():
+        page.locator("form.form-grid button[type=submit]").click()
+    expect(page.locator(".notice.success")).to_be_visible()
+    fixed = api("GET", f"{base}/operating-records/{record['id']}", token)
+    check(fixed["orders"] == record["orders"] + 10, f"the correction made on the page is in the API: {fixed}")
+
+
 def work_the_queues(page, token, code):
     """As a regulator, from the dashboard: answer the enterprise's objection (upheld), approve
     its held period, and confirm a list proposal with its legal basis; each effect checked
@@ -492,6 +527,7 @@ def main():
         page.wait_for_load_state()
         sign_in_as(page, "admin", ADMIN_PASSWORD)
         compare_and_activate(page, token)
+        record_and_correct(page, token, code)
         work_the_queues(page, token, own_code)
         manage_accounts_and_keys(page, token)
         page.locator("form[action='/sign-out'] button").click()
@@ -500,6 +536,7 @@ def main():
         keep_portfolio_and_pull_a_report(page, token)
         check(not csp_errors, f"no CSP violations: {csp_errors}")
         context.close()
+        first_period = api("GET", f"/api/v1/enterprises/{code}/operating-records?per_page=1", token)["items"][0]
         # The second challenger's comparison with the new champion, for its pages below.
         api("POST", f"/api/v1/models/{urllib.parse.quote(SECOND_CHALLENGER, safe='')}/comparisons", token)
 
@@ -549,6 +586,9 @@ def main():
                 ("queue-submissions", "/workspace/queues/submissions"),
                 ("queue-repairs", "/workspace/queues/repairs"),
                 ("queue-commitments", "/workspace/queues/commitments"),
+                ("keeper-records", f"/workspace/records?enterprise={code}"),
+                ("new-event", f"/workspace/enterprises/{code}/credit-events/new"),
+                ("correction", f"/workspace/enterprises/{code}/operating-records/{first_period['id']}"),
             ]:
                 page.goto(BASE + path)
                 check(page.locator("h1").count() == 1, f"{label} ({lang}) renders")
