@@ -367,6 +367,57 @@ pub fn class_shares(columns: &[ClassColumn], aria_label: &str) -> Markup {
     }
 }
 
+/// One row of a bar chart of figures by group.
+pub struct FigureBar {
+    pub label: String,
+    /// `None`: withheld (rests on too few enterprises).
+    pub value: Option<f64>,
+    /// The value as the reader writes numbers, or the word for a withheld one.
+    pub text: String,
+    /// A figure still being counted (the running quarter): drawn lighter.
+    pub partial: bool,
+}
+
+/// Figures by group, one horizontal bar each, in the given order; a withheld figure is an
+/// outlined stub with its word, so a reader never takes it for zero. No rows, no chart.
+pub fn figure_bars(rows: &[FigureBar], aria_label: &str) -> Markup {
+    if rows.is_empty() {
+        return html! {};
+    }
+    let (label_w, left, right, row_h) = (200.0, 210.0, 680.0, 26.0);
+    let height = row_h * rows.len() as f64 + 8.0;
+    let highest = rows
+        .iter()
+        .filter_map(|r| r.value)
+        .fold(0.0_f64, f64::max)
+        .max(f64::MIN_POSITIVE);
+    html! {
+        svg.chart.figure-bars viewBox=(format!("0 0 900 {}", f(height))) role="img" aria-label=(aria_label) {
+            title { (aria_label) }
+            line.axis x1=(f(left)) y1="4" x2=(f(left)) y2=(f(height - 4.0)) {}
+            @for (i, row) in rows.iter().enumerate() {
+                @let y = 4.0 + row_h * i as f64;
+                text.axis-value x=(f(label_w)) y=(f(y + 17.0)) text-anchor="end" { (row.label) }
+                @match row.value {
+                    Some(v) => {
+                        @let width = ((right - left) * v / highest).max(1.0);
+                        rect class=(if row.partial { "bar bar-partial" } else { "bar bar-value" }) x=(f(left)) y=(f(y + 5.0)) width=(f(width)) height="16" {
+                            title { (row.label) ": " (row.text) }
+                        }
+                        text.axis-value x=(f(left + width + 6.0)) y=(f(y + 17.0)) { (row.text) }
+                    }
+                    None => {
+                        rect.bar-withheld x=(f(left)) y=(f(y + 5.0)) width="24" height="16" {
+                            title { (row.label) ": " (row.text) }
+                        }
+                        text.axis-value x=(f(left + 30.0)) y=(f(y + 17.0)) { (row.text) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The segments of a stacked column from `top` down: (y, height, class) of A, B and C.
 fn stack(shares: [f64; 3], top: f64, height: f64) -> Vec<(f64, f64, &'static str)> {
     let mut y = top;

@@ -28,6 +28,7 @@ pub mod registry;
 pub mod runs;
 pub mod session;
 pub mod signin;
+pub mod statistics;
 pub mod verify;
 pub mod workspace;
 
@@ -91,6 +92,7 @@ pub const PAGES: &[&str] = &[
     "/workspace/models/{version}",
     "/workspace/models/{version}/activate",
     "/workspace/audit",
+    "/workspace/statistics",
     "/workspace/enterprises",
     "/workspace/enterprises/export.csv",
     "/workspace/enterprises/{code}/credit-events/new",
@@ -219,6 +221,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &WebSettings) {
                 web::post().to(models::activate),
             )
             .route("/workspace/audit", web::get().to(audit_trail::page))
+            .route("/workspace/statistics", web::get().to(statistics::page))
             .route("/workspace/enterprises", web::get().to(registry::search))
             .route(
                 "/workspace/enterprises/export.csv",

@@ -69,6 +69,7 @@ fn role_sections(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/workspace", "ws-nav-dashboard"),
             ("/workspace/queues/proposals", "q-nav-label"),
             ("/workspace/enterprises", "reg-search-nav"),
+            ("/workspace/statistics", "stat-nav"),
             ("/workspace/models", "mdl-nav"),
             ("/workspace/runs", "runs-nav"),
             ("/workspace/audit", "audit-nav"),

@@ -33,6 +33,7 @@ on_both_backends!(
     quarterly_trends_roll_up_months_and_suppress_thin_quarters,
     grade_distribution_and_its_change_since_the_previous_run,
     only_keepers_see_statistics_and_parameters_are_checked,
+    the_statistics_page_shows_what_the_api_publishes,
 );
 
 struct Registry {
@@ -649,5 +650,118 @@ async fn only_keepers_see_statistics_and_parameters_are_checked(app: TestApp) {
         let response = app.get(&format!("/api/v1/statistics/{query}"), token).await;
         let status = response.status().as_u16();
         assert!(status == 400 || status == 422, "{query}: {status}");
+    }
+}
+
+/// The table row of `label` on a statistics page.
+fn row_of<'a>(page: &'a str, label: &str) -> &'a str {
+    let at = page
+        .find(&format!(r#"<th scope="row">{label}"#))
+        .unwrap_or_else(|| panic!("no row {label}"));
+    let rest = &page[at..];
+    &rest[..rest.find("</tr>").unwrap()]
+}
+
+async fn the_statistics_page_shows_what_the_api_publishes(app: TestApp) {
+    let reg = registry(&app).await;
+    let api = stats(&app, &reg.regulator, "enterprises?by=region").await;
+    let mut browser = crate::web::signed_in(
+        &app,
+        "stat-regulator",
+        ecredit::domain::Role::Regulator,
+        None,
+    )
+    .await;
+    browser.lang = Some("en".into());
+    let page = crate::web::page_body(&browser, &app, "/workspace/statistics?by=region", 200).await;
+    assert!(
+        page.contains("the enterprises and their operating figures of 2025"),
+        "{page}"
+    );
+    // Zhejiang is published with the API's count; Beijing and Shanghai are marked withheld.
+    let zhejiang = row_of(&page, "浙江省");
+    let count = group(&api, "33")["enterprises"].as_i64().unwrap();
+    assert!(
+        zhejiang.contains(&format!("<td>{count}</td>")),
+        "{zhejiang}"
+    );
+    // Each figure withheld by the API, and only those, is marked withheld on the page.
+    let withheld = [
+        "online_sales",
+        "orders",
+        "cross_border_trade",
+        "employees",
+        "tax_paid",
+    ]
+    .iter()
+    .filter(|f| group(&api, "33")[**f]["suppressed"] == true)
+    .count();
+    assert_eq!(
+        zhejiang.matches(r#"class="withheld""#).count(),
+        withheld,
+        "{zhejiang}"
+    );
+    for (key, label) in [("11", "北京市"), ("31", "上海市")] {
+        assert_suppressed(group(&api, key));
+        let row = row_of(&page, label);
+        assert!(row.contains(r#"class="withheld""#), "{row}");
+        assert!(
+            !row.contains("<td>1</td>") && !row.contains("<td>2</td>"),
+            "{row}"
+        );
+    }
+    assert!(
+        page.contains("<svg"),
+        "the breakdown and the trend are drawn"
+    );
+    // The trend: as many quarters as asked, the running one marked.
+    let trend = stats(&app, &reg.regulator, "trends?quarters=4").await;
+    let page = crate::web::page_body(&browser, &app, "/workspace/statistics?quarters=4", 200).await;
+    for q in trend["quarters"].as_array().unwrap() {
+        let label = q["quarter"].as_str().unwrap();
+        let row = row_of(&page, label);
+        // Every figure the API leaves out is marked withheld, and only those.
+        let nulls = [
+            "reporting_enterprises",
+            "online_sales",
+            "orders",
+            "refund_rate",
+            "complaints",
+        ]
+        .iter()
+        .filter(|f| q[**f].is_null())
+        .count();
+        assert_eq!(
+            row.matches(r#"class="withheld""#).count(),
+            nulls,
+            "{label}: {row}"
+        );
+    }
+    assert!(page.contains("running"));
+    // In Chinese, by industry.
+    browser.lang = Some("zh-CN".into());
+    let page =
+        crate::web::page_body(&browser, &app, "/workspace/statistics?by=industry", 200).await;
+    assert!(page.contains("按行业分组"), "{page}");
+    // Input the API refuses is refused on the page, with the field named.
+    browser.lang = Some("en".into());
+    for (query, field) in [
+        ("year=abc", "year"),
+        ("year=1990", "year"),
+        ("quarters=99", "quarters"),
+        ("by=colour", "by"),
+    ] {
+        let response = browser
+            .get(&app, &format!("/workspace/statistics?{query}"))
+            .await;
+        assert_eq!(response.status(), 422, "{query}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains(&format!("{field}: ")),
+            "{query}"
+        );
     }
 }

@@ -728,6 +728,11 @@ async fn page_role_matrix_in_both_languages(app: TestApp) {
     ));
     matrix.push(("/workspace/audit", "/workspace/audit".into(), keepers));
     matrix.push((
+        "/workspace/statistics",
+        "/workspace/statistics?by=grade".into(),
+        keepers,
+    ));
+    matrix.push((
         "/workspace/enterprises",
         "/workspace/enterprises?province=330000".into(),
         keepers,

@@ -588,6 +588,8 @@ def main():
                 ("queue-commitments", "/workspace/queues/commitments"),
                 ("keeper-records", f"/workspace/records?enterprise={code}"),
                 ("new-event", f"/workspace/enterprises/{code}/credit-events/new"),
+                ("statistics", "/workspace/statistics"),
+                ("statistics-grade", "/workspace/statistics?by=grade"),
                 ("correction", f"/workspace/enterprises/{code}/operating-records/{first_period['id']}"),
             ]:
                 page.goto(BASE + path)
