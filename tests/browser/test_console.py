@@ -449,9 +449,25 @@ def run_axe(page, label):
     check(not bad, f"axe finds serious or critical violations on {label}")
 
 
+def propose_for_the_blacklist(token, how_many):
+    """A serious event recorded for a few enterprises of the registry: the rules
+    propose each for the blacklist, so the proposal queue has work whatever day the demo's
+    population was generated on."""
+    listed = api("GET", f"/api/v1/enterprises?page=3&per_page={how_many}", token)["items"]
+    for n, enterprise in enumerate(listed):
+        api("POST", f"/api/v1/enterprises/{enterprise['code']}/credit-events", token, {
+            "kind": "dishonest_judgment_debtor", "severity": "serious", "title": "列入失信被执行人名单",
+            "authority": "示范市中级人民法院", "document_number": f"（2026）示执{n + 1}号",
+            "decided_on": (datetime.date.today() - datetime.timedelta(days=30)).isoformat(),
+        })
+    check(api("GET", "/api/v1/lists/proposals", token)["total"] >= how_many,
+          "a serious event puts its enterprise on the proposal queue")
+
+
 def main():
     SHOTS.mkdir(parents=True, exist_ok=True)
     token = admin_token()
+    propose_for_the_blacklist(token, 2)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
 
