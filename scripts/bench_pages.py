@@ -153,13 +153,35 @@ def main():
     _, models = api.api("GET", "/api/v1/models", token(api, "bench-regulator", args.password))
     active = next(m["version"] for m in models if m["active"])
     model_path = "/workspace/models/" + quoted(active, safe="")
+    regulator_token = token(api, "bench-regulator", args.password)
+    _, periods = api.api("GET", f"/api/v1/enterprises/{args.code}/operating-records?per_page=1", regulator_token)
+    period_id = periods["items"][0]["id"]
     keeper_pages = [
+        "/workspace",
+        "/workspace/queues/proposals",
+        "/workspace/queues/objections",
+        "/workspace/queues/submissions",
+        "/workspace/queues/repairs",
+        "/workspace/queues/commitments",
+        "/workspace/enterprises",
+        "/workspace/enterprises?province=440000&grade=BBB",
+        f"/workspace/enterprises?q={quoted(args.name[:4])}",
+        f"/workspace/records?enterprise={args.code}",
+        f"/workspace/enterprises/{args.code}/credit-events/new",
+        f"/workspace/enterprises/{args.code}/operating-records/{period_id}",
+        "/workspace/audit",
+        "/workspace/statistics",
+        "/workspace/statistics?by=grade",
+        "/workspace/statistics?by=industry&province=440000",
         "/workspace/models",
         model_path,
         model_path + "/activate",
         "/workspace/runs",
         "/workspace/runs/progress",
     ]
+    admin = Client(args.base)
+    admin.sign_in("admin", "admin-" + args.password)
+    admin_pages = ["/workspace/accounts", "/workspace/accounts/bench-bank", "/workspace/keys"]
     bank_pages = ["/workspace", "/workspace/portfolio", "/workspace/grants"]
 
     over = []
@@ -169,6 +191,7 @@ def main():
         ("owner", owner, workspace_pages),
         ("regulator", regulator, keeper_pages),
         ("bank", bank, bank_pages),
+        ("admin", admin, admin_pages),
     ]:
         for path in pages:
             times = []
