@@ -113,6 +113,18 @@ impl Caller {
 /// Roles that keep the registry.
 pub const KEEPERS: &[Role] = &[Role::Regulator, Role::Admin];
 
+/// Refuses all but the keepers: for the console's views that only keepers have (a decision
+/// page, the registry search, the record writes) where the reads beneath them are open to more
+/// callers (an enterprise reads its own objection; anyone reads a confirmed list entry).
+pub fn require_keeper(caller: &Caller) -> AppResult<()> {
+    caller.viewer.require_role(KEEPERS).map(|_| ())
+}
+
+/// Whether the caller keeps the registry: for showing the keepers' links and forms.
+pub fn is_keeper(caller: &Caller) -> bool {
+    require_keeper(caller).is_ok()
+}
+
 /// The version of a record a write expects to change: read from `If-Match` by the API, from a
 /// hidden field by the console. A write that names none is refused (428) so that nobody
 /// overwrites a change they have not seen.

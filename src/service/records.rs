@@ -543,11 +543,6 @@ pub struct CorrectionDraft {
     pub fields: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Whether the caller may record and correct records: regulators and admins.
-pub fn may_record(caller: &Caller) -> AppResult<()> {
-    caller.viewer.require_role(KEEPERS).map(|_| ())
-}
-
 /// The record `id` of enterprise `code`, to correct: for keepers only, as the correction is.
 pub async fn correction_draft(
     state: &AppState,

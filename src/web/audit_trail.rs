@@ -120,7 +120,7 @@ async fn render(
 ) -> AppResult<HttpResponse> {
     let lang = ctx.lang;
     // Keepers only, whatever the filter says.
-    ctx.caller.viewer.require_role(crate::service::KEEPERS)?;
+    crate::service::require_keeper(&ctx.caller)?;
     let (found, errors) = match query.search() {
         Err(v) => (None, Some(v)),
         Ok(search) => match audit::search(state, &ctx.caller, Ok(search)).await {

@@ -26,8 +26,8 @@ use crate::domain::records::{
 };
 use crate::domain::{Violations, patch};
 use crate::error::{AppError, AppResult};
-use crate::service::ExpectedVersion;
 use crate::service::records::{self, RecordKind};
+use crate::service::{self, ExpectedVersion};
 
 /// How a field is typed in, and read back into JSON.
 #[derive(Clone, Copy)]
@@ -398,7 +398,7 @@ pub async fn new_event(ctx: Ctx, state: State, path: web::Path<String>) -> AppRe
         Err(redirect) => return Ok(redirect),
     };
     // Only keepers record: the service's rule, asked before anything is shown.
-    records::may_record(&ctx.caller)?;
+    service::require_keeper(&ctx.caller)?;
     render_new_event(&ctx, &state, &target, &HashMap::new(), None).await
 }
 
@@ -644,7 +644,7 @@ pub async fn correct(
         .await
     } else {
         // The access decision comes first, as the service would make it.
-        records::may_record(&ctx.caller)?;
+        service::require_keeper(&ctx.caller)?;
         Err(AppError::Validation(v))
     };
     match written {

@@ -137,7 +137,7 @@ pub(super) async fn head(
                 " " code class="small" { (target.code) }
             }
             @if !target.is_self {
-                @if ctx.principal().is_some_and(|p| service::KEEPERS.contains(&p.role)) {
+                @if service::is_keeper(&ctx.caller) {
                     p class="notice" { (t(lang, "ws-keeper-note")) }
                 } @else {
                     p class="notice warning" { (t(lang, "ws-read-only")) }
@@ -651,10 +651,7 @@ pub async fn records(
     let title = t(lang, "ws-records-title");
     // Keepers record and correct from here; the links are shown to them only, the service
     // refuses everyone else.
-    let keeper = !target.is_self
-        && ctx
-            .principal()
-            .is_some_and(|p| service::KEEPERS.contains(&p.role));
+    let keeper = !target.is_self && service::is_keeper(&ctx.caller);
     let code = target.code.as_str();
     let fix = |segment: &str, id: i64| -> Markup {
         html! {

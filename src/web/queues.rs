@@ -234,7 +234,7 @@ async fn render_proposal(
 ) -> AppResult<HttpResponse> {
     let lang = ctx.lang;
     // Keepers only: the entry read alone would show a confirmed entry to anyone.
-    ctx.caller.viewer.require_role(service::KEEPERS)?;
+    service::require_keeper(&ctx.caller)?;
     let named = lists::entry(state, &ctx.caller, id).await?;
     let e = &named.entry;
     let pending = e.entry_status() == crate::domain::lists::ListEntryStatus::Proposed;
@@ -520,7 +520,7 @@ async fn render_objection(
     sent: Option<&Sent<'_>>,
 ) -> AppResult<HttpResponse> {
     let lang = ctx.lang;
-    ctx.caller.viewer.require_role(service::KEEPERS)?;
+    service::require_keeper(&ctx.caller)?;
     let o = objections::get(state, &ctx.caller, code, id).await?;
     let record = disputed_record(ctx, state, &o).await?;
     let today = state.clock.today();
@@ -826,7 +826,7 @@ async fn render_submission(
     sent: Option<&Sent<'_>>,
 ) -> AppResult<HttpResponse> {
     let lang = ctx.lang;
-    ctx.caller.viewer.require_role(service::KEEPERS)?;
+    service::require_keeper(&ctx.caller)?;
     let s = submissions::get(state, &ctx.caller, code, id).await?;
     let current = service::enterprises::get(state, code).await?.enterprise;
     // The difference from the current data: the current record against it with the changes.
@@ -1069,7 +1069,7 @@ async fn render_repair(
     sent: Option<&Sent<'_>>,
 ) -> AppResult<HttpResponse> {
     let lang = ctx.lang;
-    ctx.caller.viewer.require_role(service::KEEPERS)?;
+    service::require_keeper(&ctx.caller)?;
     let r = repairs::get(state, &ctx.caller, code, id).await?;
     let title = t_args(lang, "q-repair-title", &[("id", &id.to_string())]);
     let errors = Sent::errors(sent, "decide");
@@ -1243,7 +1243,7 @@ async fn render_commitment(
     sent: Option<&Sent<'_>>,
 ) -> AppResult<HttpResponse> {
     let lang = ctx.lang;
-    ctx.caller.viewer.require_role(service::KEEPERS)?;
+    service::require_keeper(&ctx.caller)?;
     let c = commitments::get(state, &ctx.caller, code, id).await?;
     let today = state.clock.today();
     let title = t_args(lang, "q-commitment-title", &[("id", &id.to_string())]);

@@ -25,7 +25,7 @@ use crate::domain::region;
 use crate::error::{AppError, AppResult};
 use crate::scoring::grade::Grade;
 use crate::service::enterprises::{self, EnterpriseSearch, StoredEnterprise};
-use crate::service::{KEEPERS, PageRequest, Paged};
+use crate::service::{PageRequest, Paged};
 
 const PER_PAGE: u32 = 25;
 
@@ -129,7 +129,7 @@ pub async fn search(
     if ctx.principal().is_none() {
         return Ok(to_sign_in(&ctx));
     }
-    ctx.caller.viewer.require_role(KEEPERS)?;
+    crate::service::require_keeper(&ctx.caller)?;
     let query = query.into_inner();
     let lang = ctx.lang;
     let found = match query.search() {
@@ -352,7 +352,7 @@ pub async fn export(
     if ctx.principal().is_none() {
         return Ok(to_sign_in(&ctx));
     }
-    ctx.caller.viewer.require_role(KEEPERS)?;
+    crate::service::require_keeper(&ctx.caller)?;
     let lang = ctx.lang;
     let search = query.search()?;
     let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
