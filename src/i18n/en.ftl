@@ -1095,3 +1095,6 @@ stat-trend-label = Online sales by quarter
 stat-trend-caption = Online sales of the reporting enterprises by quarter, oldest first. The running quarter is lighter: its figures are still coming in. A dashed stub is withheld.
 stat-quarter = Quarter
 stat-partial = running
+q-rule-dishonest_judgment_debtor = Listed as a dishonest judgment debtor (失信被执行人)
+q-rule-three_serious_in_12_months = Three serious negative events within 12 months
+q-rule-aaa_twice = AAA in two consecutive evaluations, with no negative credit event

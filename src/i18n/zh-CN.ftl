@@ -1087,3 +1087,6 @@ stat-trend-label = 各季度网络销售额
 stat-trend-caption = 报送企业各季度网络销售额，由远及近。本季度尚未结束，颜色较浅；虚线短条表示不予公布。
 stat-quarter = 季度
 stat-partial = 进行中
+q-rule-dishonest_judgment_debtor = 被列为失信被执行人
+q-rule-three_serious_in_12_months = 12 个月内三次严重失信事件
+q-rule-aaa_twice = 连续两次评价为 AAA，且无负面信用事件

@@ -204,7 +204,11 @@ pub async fn proposals(
                                 td { (p.entry.id) }
                                 td { (p.enterprise_name) br; (enterprise_link(&p.entry.enterprise_code)) }
                                 td { span class=(format!("badge list-{}", p.entry.list)) { (t_value(lang, "list", &p.entry.list)) } }
-                                td { (p.entry.reason) }
+                                td {
+                                    // The rule in the page's language; its stored reason gives the particulars.
+                                    @if let Some(rule) = &p.entry.proposed_rule { (t_value(lang, "q-rule", rule)) p class="hint" { (p.entry.reason) } }
+                                    @else { (p.entry.reason) }
+                                }
                                 td { (format_date_time(lang, p.entry.proposed_at)) }
                                 td { a class="button small" href=(format!("/workspace/queues/proposals/{}", p.entry.id)) { (t(lang, "q-decide")) } }
                             }
@@ -251,7 +255,7 @@ async fn render_proposal(
             dt { (t(lang, "q-enterprise")) } dd { (named.enterprise_name) " " (enterprise_link(&e.enterprise_code)) }
             dt { (t(lang, "q-list")) } dd { span class=(format!("badge list-{}", e.list)) { (t_value(lang, "list", &e.list)) } }
             dt { (t(lang, "q-reason")) } dd { (e.reason) }
-            @if let Some(rule) = &e.proposed_rule { dt { (t(lang, "q-rule")) } dd { code { (rule) } } }
+            @if let Some(rule) = &e.proposed_rule { dt { (t(lang, "q-rule")) } dd { (t_value(lang, "q-rule", rule)) " " code class="small" { (rule) } } }
             dt { (t(lang, "q-proposed-at")) } dd { (format_date_time(lang, e.proposed_at)) " · " (e.proposed_by) }
             dt { (t(lang, "ws-status")) } dd { (t_value(lang, "entry-state", e.state(state.clock.today()).as_str())) }
         }

@@ -330,6 +330,15 @@ async fn each_queue_is_decided_from_its_page(app: TestApp) {
     // A list proposal: confirming needs the legal basis, beside the field; then it is current.
     let listed = page_body(&browser, &app, "/workspace/queues/proposals", 200).await;
     assert!(listed.contains(&format!("/workspace/queues/proposals/{}", w.proposal)));
+    // The rule is named in the page's language, whatever language its stored reason is in.
+    assert!(
+        listed.contains("Listed as a dishonest judgment debtor"),
+        "{listed}"
+    );
+    let mut zh = browser.clone();
+    zh.lang = Some("zh-CN".into());
+    let listed_zh = page_body(&zh, &app, "/workspace/queues/proposals", 200).await;
+    assert!(listed_zh.contains("被列为失信被执行人"));
     let path = format!("/workspace/queues/proposals/{}", w.proposal);
     let refused = decide(
         &browser,
