@@ -15,7 +15,7 @@ use actix_web::{HttpResponse, web};
 use maud::{Markup, html};
 use serde_json::{Map, Value};
 
-use super::enterprise::{Target, head, select, textarea, to_sign_in, val, violations};
+use super::enterprise::{Target, head, select, textarea, val, violations};
 use super::forms::{Field, check_csrf, csrf_field, form_errors};
 use super::i18n::{Lang, t, t_args, t_value};
 use super::layout::{page_with_status, see_other};
@@ -272,7 +272,12 @@ impl KindPage {
 
 /// The records page of enterprise `code` as a keeper sees it, at `section`, with a notice.
 fn records_href(code: &str, notice: &str, section: &str) -> String {
-    format!("/workspace/records?enterprise={code}&{notice}#{section}")
+    let notice = if notice.is_empty() {
+        String::new()
+    } else {
+        format!("&{notice}")
+    };
+    format!("/workspace/records?enterprise={code}{notice}#{section}")
 }
 
 /// A JSON value as a form shows it.
@@ -381,19 +386,11 @@ fn hint(lang: Lang, name: &str) -> String {
     }
 }
 
-/// The enterprise of a keeper's write page, or the sign-in redirect for the public.
-fn keeper_target(ctx: &Ctx, code: &str) -> AppResult<Result<Target, HttpResponse>> {
-    if ctx.principal().is_none() {
-        return Ok(Err(to_sign_in(ctx)));
-    }
-    super::enterprise::target(ctx, Some(code))
-}
-
 // ---- Record a credit event -------------------------------------------------------------------
 
 /// `GET /workspace/enterprises/{code}/credit-events/new`.
 pub async fn new_event(ctx: Ctx, state: State, path: web::Path<String>) -> AppResult<HttpResponse> {
-    let target = match keeper_target(&ctx, &path.into_inner())? {
+    let target = match super::enterprise::target(&ctx, Some(&path.into_inner()))? {
         Ok(t) => t,
         Err(redirect) => return Ok(redirect),
     };
@@ -447,7 +444,7 @@ pub async fn record_event(
 ) -> AppResult<HttpResponse> {
     check_csrf(&ctx, form.get("csrf").map(|s| s.as_str()))?;
     let form = form.into_inner();
-    let target = match keeper_target(&ctx, &path.into_inner())? {
+    let target = match super::enterprise::target(&ctx, Some(&path.into_inner()))? {
         Ok(t) => t,
         Err(redirect) => return Ok(redirect),
     };
@@ -485,7 +482,7 @@ pub async fn correction(
     path: web::Path<(String, String, i64)>,
 ) -> AppResult<HttpResponse> {
     let (code, segment, id) = path.into_inner();
-    let target = match keeper_target(&ctx, &code)? {
+    let target = match super::enterprise::target(&ctx, Some(&code))? {
         Ok(t) => t,
         Err(redirect) => return Ok(redirect),
     };
@@ -614,7 +611,7 @@ pub async fn correct(
     check_csrf(&ctx, form.get("csrf").map(|s| s.as_str()))?;
     let form = form.into_inner();
     let (code, segment, id) = path.into_inner();
-    let target = match keeper_target(&ctx, &code)? {
+    let target = match super::enterprise::target(&ctx, Some(&code))? {
         Ok(t) => t,
         Err(redirect) => return Ok(redirect),
     };
