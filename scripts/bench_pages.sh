@@ -27,17 +27,20 @@ password="bench-$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')
 printf '%s\n' "$password" |
     "${ecredit[@]}" user add --username bench-enterprise --role enterprise --enterprise "$code" \
         --password-stdin >/dev/null
-# A regulator (the model and run pages) and a bank (its portfolio and grants) as well.
+# A regulator (the keepers' pages) and a bank (its portfolio and grants) as well.
 printf '%s\n' "$password" |
     "${ecredit[@]}" user add --username bench-regulator --role regulator --organisation "Bench Bureau" \
         --password-stdin >/dev/null
 printf '%s\n' "$password" |
     "${ecredit[@]}" user add --username bench-bank --role bank --organisation "Bench Bank" \
         --password-stdin >/dev/null
+# And an admin (the accounts and key pages).
+printf '%s\n' "$password" |
+    "${ecredit[@]}" user add --username bench-admin --role admin --password-stdin >/dev/null
 echo "== the workspace of $code $name: $(sql "SELECT count(*) FROM credit_events WHERE enterprise_code = '$code'") credit events, $(sql "SELECT count(*) FROM operating_records WHERE enterprise_code = '$code'") operating records"
 
 port="$(free_port)"
-ECREDIT_ADMIN_PASSWORD="admin-$password" RUST_LOG=warn \
+RUST_LOG=warn \
     "${ecredit[@]}" serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
