@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::history::{self, ChangeContext, Entity};
-use super::schema::{current_scores, enterprises};
+use super::schema::enterprises;
 use super::{DbBackend, DbConnection, RecordMeta};
 use crate::domain::CreditCode;
 use crate::domain::enterprise::{BusinessModel, Enterprise, EnterpriseStatus};
@@ -86,7 +86,7 @@ pub struct EnterpriseFilter {
     pub business_model: Option<BusinessModel>,
     /// Part of the name, or the start of the credit code.
     pub search: Option<String>,
-    /// The current published grade (`current_scores`, by its grade index).
+    /// The current published grade (`enterprises.current_grade`, as `current_scores` has it).
     pub grade: Option<Grade>,
 }
 
@@ -143,13 +143,9 @@ fn filtered(filter: &EnterpriseFilter) -> enterprises::BoxedQuery<'static, DbBac
         q = q.filter(enterprises::business_models.like(format!("%\"{}\"%", model.as_str())));
     }
     if let Some(grade) = filter.grade {
-        q = q.filter(
-            enterprises::code.eq_any(
-                current_scores::table
-                    .filter(current_scores::grade.eq(grade.as_str()))
-                    .select(current_scores::enterprise_code),
-            ),
-        );
+        // The grade on the enterprise row (kept by triggers from `current_scores`): with the
+        // region, one range of `enterprises_grade_region`.
+        q = q.filter(enterprises::current_grade.eq(grade.as_str()));
     }
     if let Some(search) = &filter.search {
         let literal = like_literal(search);

@@ -44,6 +44,8 @@ diesel::table! {
         created_by -> Text,
         updated_at -> Timestamp,
         updated_by -> Text,
+        /// The grade of `current_scores`, kept by triggers (migration 2026-12-07-000011).
+        current_grade -> Nullable<Text>,
     }
 }
 

@@ -576,6 +576,32 @@ async fn each_queue_is_decided_from_its_page(app: TestApp) {
     assert_eq!(repair["status"], "pending", "nothing was decided: {repair}");
 }
 
+/// Every enterprise row carries the grade its current score has (none when unscored): the
+/// triggers on `current_scores` keep it for the search by grade.
+fn grades_on_the_rows_match(app: &TestApp) {
+    use diesel::prelude::*;
+    use ecredit::db::schema::{current_scores, enterprises};
+    let rows: Vec<(String, Option<String>, Option<String>)> = app
+        .db
+        .read(|conn| {
+            Ok(enterprises::table
+                .left_join(
+                    current_scores::table.on(current_scores::enterprise_code.eq(enterprises::code)),
+                )
+                .select((
+                    enterprises::code,
+                    enterprises::current_grade,
+                    current_scores::grade.nullable(),
+                ))
+                .load(conn)?)
+        })
+        .unwrap();
+    assert!(!rows.is_empty());
+    for (code, kept, current) in rows {
+        assert_eq!(kept, current, "{code}");
+    }
+}
+
 async fn grade_tallies_equal_a_count_of_the_current_scores(app: TestApp) {
     register_a_and_b(&app).await;
     let regulator = app.token_for("t-regulator", Role::Regulator, None).await;
@@ -631,6 +657,7 @@ async fn grade_tallies_equal_a_count_of_the_current_scores(app: TestApp) {
         );
         let (kept, scanned) = counted(&app);
         assert_eq!(kept, scanned, "round {round}");
+        grades_on_the_rows_match(&app);
     }
     let run = app
         .post("/api/v1/scores/runs", Some(&regulator), &json!({}))
@@ -646,6 +673,7 @@ async fn grade_tallies_equal_a_count_of_the_current_scores(app: TestApp) {
     }
     let (kept, scanned) = counted(&app);
     assert_eq!(kept, scanned);
+    grades_on_the_rows_match(&app);
     assert_eq!(kept.iter().map(|t| t.enterprises).sum::<i64>(), 2);
     assert!(
         kept.iter().all(|t| t.previous.is_some()),
