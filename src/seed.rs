@@ -217,6 +217,8 @@ pub fn seed(
         outcome
     });
     stored?;
+    db.write(crate::db::statistics_cells::merge)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     report.elapsed = started.elapsed();
     Ok(report)
 }

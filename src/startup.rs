@@ -90,6 +90,7 @@ impl Application {
             login_throttle,
             public_report_throttle,
             report_keys: crate::report::SharedKeyRing::new(report_keys),
+            cell_merger: crate::service::statistics::CellMerger::start(db.clone()),
         });
         let openapi = ApiDoc::openapi();
         let web_settings = settings.web.clone();

@@ -25,6 +25,8 @@ pub struct AppState {
     pub public_report_throttle: crate::auth::throttle::AddressThrottle,
     /// Signs every report; holds the earlier keys too, for verification. Rotated at run time.
     pub report_keys: crate::report::SharedKeyRing,
+    /// Merges the statistics' cells while the server runs.
+    pub cell_merger: crate::service::statistics::CellMerger,
 }
 
 impl AppState {

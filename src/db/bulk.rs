@@ -221,7 +221,7 @@ pub fn insert_prepared(conn: &mut DbConnection, rows: &Prepared) -> AppResult<Co
         use diesel::connection::SimpleConnection;
         conn.batch_execute(&format!("PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}"))?;
     }
-    Ok(Counts {
+    let counts = Counts {
         enterprises: insert_all!(
             conn,
             enterprises::table,
@@ -253,7 +253,16 @@ pub fn insert_prepared(conn: &mut DbConnection, rows: &Prepared) -> AppResult<Co
             &rows.associations,
             AssociationRow::COLUMNS
         ),
-    })
+    };
+    let codes: Vec<String> = rows.enterprises.iter().map(|e| e.code.clone()).collect();
+    super::statistics_cells::enterprises_changed(conn, &codes, &Default::default())?;
+    let periods: Vec<(String, chrono::NaiveDate)> = rows
+        .operating
+        .iter()
+        .map(|r| (r.enterprise_code.clone(), r.period_start.date))
+        .collect();
+    super::statistics_cells::records_changed(conn, &periods)?;
+    Ok(counts)
 }
 
 /// `prepare` and `insert_prepared` in one: call inside a write transaction.

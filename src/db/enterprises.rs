@@ -283,6 +283,7 @@ pub fn insert(
     diesel::insert_into(enterprises::table)
         .values(&row)
         .execute(conn)?;
+    super::statistics_cells::enterprises_changed(conn, &[code.to_string()], &Default::default())?;
     let changes = patch::created(enterprise);
     history::record(
         conn,
@@ -312,6 +313,8 @@ pub fn update(
     if changes.is_empty() {
         return Ok((before.clone(), changes));
     }
+    let codes = [code.to_string()];
+    let grouped_before = super::statistics_cells::dims_of(conn, &codes)?;
     let updated = diesel::update(
         enterprises::table
             .filter(enterprises::code.eq(code))
@@ -350,6 +353,7 @@ pub fn update(
         source,
         &changes,
     )?;
+    super::statistics_cells::enterprises_changed(conn, &codes, &grouped_before)?;
     Ok((get(conn, code)?, changes))
 }
 

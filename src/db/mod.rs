@@ -19,6 +19,7 @@ pub mod schema;
 pub mod scores;
 pub mod sessions;
 pub mod statistics;
+pub mod statistics_cells;
 pub mod submissions;
 pub mod users;
 pub mod watch;
@@ -136,7 +137,14 @@ impl Db {
                 .run_pending_migrations(POSTGRES_MIGRATIONS)
                 .map(|v| v.iter().map(ToString::to_string).collect()),
         };
-        applied.map_err(|e| AppError::internal(format!("migration failed: {e}")))
+        let applied = applied.map_err(|e| AppError::internal(format!("migration failed: {e}")))?;
+        drop(_guard);
+        drop(conn);
+        // The kept statistics are built in Rust, by the code that keeps them, once.
+        if self.write(statistics_cells::build_if_missing)? {
+            tracing::info!("statistics built from the records");
+        }
+        Ok(applied)
     }
 
     /// A trivial query: is the database reachable right now?

@@ -15,7 +15,7 @@ use crate::domain::records::{
 use crate::error::{AppError, AppResult};
 
 macro_rules! record_repository {
-    ($module:ident, $table:ident, $columns:ident, $domain:ty, $entity:expr, $noun:literal) => {
+    ($module:ident, $table:ident, $columns:ident, $domain:ty, $entity:expr, $noun:literal, $on_write:path) => {
         pub mod $module {
             use chrono::NaiveDateTime;
             use diesel::prelude::*;
@@ -162,6 +162,7 @@ macro_rules! record_repository {
                     columns.provenance(),
                     &changes,
                 )?;
+                $on_write(conn, enterprise_code, &[record])?;
                 get(conn, enterprise_code, id)
             }
 
@@ -222,6 +223,7 @@ macro_rules! record_repository {
                     source.unwrap_or(columns.provenance()),
                     &changes,
                 )?;
+                $on_write(conn, &before.enterprise_code, &[&before.record, after])?;
                 Ok((get(conn, &before.enterprise_code, before.id)?, changes))
             }
         }
@@ -260,7 +262,8 @@ record_repository!(
     OperatingColumns,
     crate::domain::records::OperatingRecord,
     crate::db::history::Entity::OperatingRecord,
-    "operating record"
+    "operating record",
+    crate::db::statistics_cells::operating_written
 );
 record_repository!(
     events,
@@ -268,7 +271,8 @@ record_repository!(
     EventColumns,
     crate::domain::records::CreditEvent,
     crate::db::history::Entity::CreditEvent,
-    "credit event"
+    "credit event",
+    crate::db::statistics_cells::not_counted
 );
 record_repository!(
     sentiment,
@@ -276,7 +280,8 @@ record_repository!(
     SentimentColumns,
     crate::domain::records::SentimentRecord,
     crate::db::history::Entity::SentimentRecord,
-    "sentiment record"
+    "sentiment record",
+    crate::db::statistics_cells::not_counted
 );
 record_repository!(
     links,
@@ -284,7 +289,8 @@ record_repository!(
     AssociationColumns,
     crate::domain::records::Association,
     crate::db::history::Entity::Association,
-    "association"
+    "association",
+    crate::db::statistics_cells::not_counted
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -142,6 +142,8 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[NewScore]) -> AppResult<usiz
     let codes: Vec<&str> = rows.iter().map(|r| r.enterprise_code.as_str()).collect();
     for codes in codes.chunks(MAX_CODES_PER_QUERY) {
         let before = transitions_of(conn, codes)?;
+        let owned: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
+        let grouped_before = super::statistics_cells::dims_of(conn, &owned)?;
         diesel::delete(current_scores::table.filter(current_scores::enterprise_code.eq_any(codes)))
             .execute(conn)?;
         let newest_ids = newest
@@ -171,6 +173,7 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[NewScore]) -> AppResult<usiz
         set_previous_grades(conn, codes)?;
         let after = transitions_of(conn, codes)?;
         adjust_tallies(conn, &before, &after)?;
+        super::statistics_cells::enterprises_changed(conn, &owned, &grouped_before)?;
     }
     Ok(stored)
 }
@@ -274,6 +277,8 @@ pub fn insert(conn: &mut DbConnection, score: &NewScore) -> AppResult<ScoreRow> 
         .get_result(conn)?;
     let code = [score.enterprise_code.as_str()];
     let before = transitions_of(conn, &code)?;
+    let owned = [score.enterprise_code.clone()];
+    let grouped_before = super::statistics_cells::dims_of(conn, &owned)?;
     // Delete and insert rather than an upsert: the multi-backend connection has no ON CONFLICT.
     diesel::delete(current_scores::table.find(&score.enterprise_code)).execute(conn)?;
     diesel::insert_into(current_scores::table)
@@ -290,6 +295,7 @@ pub fn insert(conn: &mut DbConnection, score: &NewScore) -> AppResult<ScoreRow> 
     set_previous_grades(conn, &code)?;
     let after = transitions_of(conn, &code)?;
     adjust_tallies(conn, &before, &after)?;
+    super::statistics_cells::enterprises_changed(conn, &owned, &grouped_before)?;
     Ok(scores::table
         .find(id)
         .select(ScoreRow::as_select())

@@ -1,4 +1,6 @@
-//! Aggregates for the statistics of regulators, computed in SQL (GROUP BY) on both backends.
+//! Aggregates for the statistics of regulators, computed in SQL (GROUP BY) from the records on
+//! both backends: the definition the kept statistics (`db::statistics_cells`) are held to, and
+//! the quarterly figures they keep.
 //! The queries are plain SQL common to SQLite and PostgreSQL; only the bind placeholders differ
 //! (`?` against `$n`), which [`Sql`] takes care of.
 //!
@@ -33,6 +35,9 @@ pub struct StatisticsFilter {
 pub(super) enum Param {
     Text(String),
     Date(NaiveDate),
+    Int(i64),
+    Float(f64),
+    OptFloat(Option<f64>),
 }
 
 /// SQL text with its bind values, placeholders spelled for the backend.
@@ -69,7 +74,7 @@ impl Sql {
     }
 
     /// ` AND …` conditions on the enterprises aliased `e`.
-    fn filter(&mut self, filter: &StatisticsFilter) -> &mut Self {
+    pub(super) fn filter(&mut self, filter: &StatisticsFilter) -> &mut Self {
         if let Some(prefix) = &filter.region_prefix {
             // Digits only (checked by the caller).
             let (low, high) = digit_prefix_range(prefix);
@@ -94,12 +99,15 @@ impl Sql {
             query = match param {
                 Param::Text(t) => query.bind::<Text, _>(t),
                 Param::Date(d) => query.bind::<Date, _>(d),
+                Param::Int(i) => query.bind::<BigInt, _>(i),
+                Param::Float(f) => query.bind::<Double, _>(f),
+                Param::OptFloat(f) => query.bind::<Nullable<Double>, _>(f),
             };
         }
         query
     }
 
-    fn load<R: QueryableByName<DbBackend> + 'static>(
+    pub(super) fn load<R: QueryableByName<DbBackend> + 'static>(
         self,
         conn: &mut DbConnection,
     ) -> AppResult<Vec<R>> {
@@ -153,23 +161,78 @@ fn quarters_cte(
             .push(" AS ")
             .push(name);
     }
+    sql.push(" FROM operating_records r JOIN enterprises e ON e.code = r.enterprise_code");
+    counted_between(sql, from, to);
+    sql.filter(filter)
+        .push(" GROUP BY r.enterprise_code, ")
+        .push(&quarter)
+        .push(")");
+}
+
+/// ` WHERE …`: the counted records `r` whose periods start between `from` and `to`.
+fn counted_between(sql: &mut Sql, from: NaiveDate, to: NaiveDate) {
     sql.push(
-        " FROM operating_records r JOIN enterprises e ON e.code = r.enterprise_code \
-         WHERE (r.review_status = 'accepted' OR (r.review_status = 'disputed' AND EXISTS \
+        " WHERE (r.review_status = 'accepted' OR (r.review_status = 'disputed' AND EXISTS \
          (SELECT 1 FROM objections o WHERE o.operating_record_id = r.id AND o.status = 'open' \
          AND o.status_before_dispute = 'accepted'))) AND r.period_start >= ",
     )
     .bind(Param::Date(from))
     .push(" AND r.period_start <= ")
-    .bind(Param::Date(to))
-    .filter(filter)
-    .push(" GROUP BY r.enterprise_code, ")
-    .push(&quarter)
-    .push(")");
+    .bind(Param::Date(to));
 }
 
+/// Per enterprise and quarter, from the counted records between `from` and `to` that `narrow`
+/// selects (` AND …` on the records `r`): the figures `db::statistics_cells` keeps, as the
+/// columns code, quarter, online_sales, orders, cross_border, employees, tax, refunded,
+/// refund_base, complaints.
+pub(super) fn quarter_figures_sql(
+    sql: &mut Sql,
+    from: NaiveDate,
+    to: NaiveDate,
+    narrow: impl FnOnce(&mut Sql),
+) {
+    let quarter = quarter_of_record();
+    sql.push("SELECT r.enterprise_code AS code, ")
+        .push(&quarter)
+        .push(" AS quarter");
+    for (aggregate, value, name) in QUARTER_FIGURES {
+        sql.push(", ")
+            .push(&per_quarter(aggregate, value))
+            .push(" AS ")
+            .push(name);
+    }
+    sql.push(" FROM operating_records r");
+    counted_between(sql, from, to);
+    narrow(sql);
+    sql.push(" GROUP BY r.enterprise_code, ").push(&quarter);
+}
+
+/// The kept figures of an enterprise's quarter: (aggregate, value of a record, name).
+const QUARTER_FIGURES: [(&str, &str, &str); 8] = [
+    ("SUM", "r.online_sales", "online_sales"),
+    ("SUM", "CAST(r.orders AS DOUBLE PRECISION)", "orders"),
+    ("SUM", "r.cross_border_trade", "cross_border"),
+    ("AVG", "CAST(r.employees AS DOUBLE PRECISION)", "employees"),
+    ("SUM", "r.tax_paid", "tax"),
+    (
+        "SUM",
+        "CASE WHEN r.refund_rate IS NOT NULL THEN r.refund_rate * r.orders END",
+        "refunded",
+    ),
+    (
+        "SUM",
+        "CASE WHEN r.refund_rate IS NOT NULL THEN CAST(r.orders AS DOUBLE PRECISION) END",
+        "refund_base",
+    ),
+    (
+        "SUM",
+        "CAST(r.complaints AS DOUBLE PRECISION)",
+        "complaints",
+    ),
+];
+
 #[derive(QueryableByName)]
-struct GroupRow {
+pub(super) struct GroupRow {
     #[diesel(sql_type = Text)]
     grp: String,
     #[diesel(sql_type = BigInt)]
@@ -199,7 +262,7 @@ struct GroupRow {
 }
 
 impl GroupRow {
-    fn into_totals(self) -> GroupTotals {
+    pub(super) fn into_totals(self) -> GroupTotals {
         let m = |total, contributors| MetricTotal {
             total,
             contributors,
@@ -223,11 +286,13 @@ impl GroupRow {
 /// The names of the per-enterprise yearly figures, in the order of `GroupTotals::metrics`.
 const YEAR_FIGURES: [&str; METRICS] = ["sales", "orders", "cross_border", "employees", "tax"];
 
-/// Per group of enterprises (by `by`, region codes cut at `level`), the number of enterprises
+/// Computed from the records themselves, which takes seconds at 100k enterprises: what the
+/// kept statistics (`db::statistics_cells::enterprise_breakdown`, which the service reads) must
+/// always equal. Per group of enterprises (by `by`, region codes cut at `level`), the number of enterprises
 /// and the sums of their operating figures for calendar year `year`; and the same over all
 /// filtered enterprises. Groups are ordered by key; a group appears when it holds an enterprise.
 /// For business models, which an enterprise may have several of, the groups overlap.
-pub fn enterprise_breakdown(
+pub fn enterprise_breakdown_from_records(
     conn: &mut DbConnection,
     filter: &StatisticsFilter,
     by: GroupBy,
@@ -341,9 +406,10 @@ struct QuarterRow {
     complaints_n: i64,
 }
 
-/// Per calendar quarter whose records start between `from` and `to`, the totals over the
+/// Computed from the records themselves: what `db::statistics_cells::quarterly_trend` must
+/// always equal. Per calendar quarter whose records start between `from` and `to`, the totals over the
 /// reporting enterprises; quarters without records are absent.
-pub fn quarterly_trend(
+pub fn quarterly_trend_from_records(
     conn: &mut DbConnection,
     filter: &StatisticsFilter,
     from: NaiveDate,

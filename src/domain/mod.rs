@@ -19,6 +19,7 @@ pub mod repairs;
 pub mod role;
 pub mod sentiment;
 pub mod statistics;
+pub mod statistics_cells;
 pub mod submission;
 pub mod text_enum;
 pub mod utc;

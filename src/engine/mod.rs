@@ -664,6 +664,8 @@ pub fn rescore_all(
             storing_s = timings.seconds(&timings.storing),
             "rescored (busy time of each stage, summed over threads)"
         );
+        // Fold the grade moves into the statistics' cells now, not at the next merge.
+        db.write(crate::db::statistics_cells::merge)?;
         Ok(summary)
     })
 }

@@ -5,6 +5,7 @@ use chrono::Datelike;
 
 use super::{Caller, Input, KEEPERS};
 use crate::db::statistics::{self, StatisticsFilter};
+use crate::db::statistics_cells;
 use crate::domain::Violations;
 use crate::domain::region::check_region_code;
 use crate::domain::statistics::{
@@ -98,7 +99,7 @@ pub async fn breakdown(
     let level = query.level.unwrap_or(RegionLevel::Province);
     let (groups, total) = state
         .blocking(move |db| {
-            db.read(|conn| statistics::enterprise_breakdown(conn, &filter, by, level, year))
+            db.read(|conn| statistics_cells::enterprise_breakdown(conn, &filter, by, level, year))
         })
         .await?;
     let (groups, total) = publish_breakdown(&groups, &total);
@@ -142,7 +143,9 @@ pub async fn trend(
     let from = quarters[0].first_day();
     let to = quarters[quarters.len() - 1].last_day();
     let found = state
-        .blocking(move |db| db.read(|conn| statistics::quarterly_trend(conn, &filter, from, to)))
+        .blocking(move |db| {
+            db.read(|conn| statistics_cells::quarterly_trend(conn, &filter, from, to))
+        })
         .await?;
     Ok(publish_trend(&quarters, &found, today))
 }
@@ -161,4 +164,51 @@ pub async fn grades(
         .blocking(move |db| db.read(|conn| statistics::grade_transitions(conn, &filter)))
         .await?;
     Ok(publish_grades(&transitions))
+}
+
+/// Folds the statistics' appended cell rows in the background while it lives (the server holds
+/// one in its state): writes only append, so that none waits on another, and the reads stay
+/// short because this merges them every [`CellMerger::EVERY`]. Reads are exact either way.
+pub struct CellMerger {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl CellMerger {
+    pub const EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+    pub fn start(db: crate::db::Db) -> CellMerger {
+        use std::sync::atomic::Ordering;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::spawn(move || {
+            let tick = std::time::Duration::from_millis(100);
+            let mut waited = std::time::Duration::ZERO;
+            while !stopped.load(Ordering::Acquire) {
+                std::thread::sleep(tick);
+                waited += tick;
+                if waited < Self::EVERY {
+                    continue;
+                }
+                waited = std::time::Duration::ZERO;
+                let merged = db.read(statistics_cells::pending).and_then(|pending| {
+                    if pending {
+                        db.write(statistics_cells::merge)
+                    } else {
+                        Ok(0)
+                    }
+                });
+                // A failure (the database away) is retried at the next tick.
+                if let Err(e) = merged {
+                    tracing::warn!(error = %e, "merging the statistics cells failed");
+                }
+            }
+        });
+        CellMerger { stop }
+    }
+}
+
+impl Drop for CellMerger {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Release);
+    }
 }

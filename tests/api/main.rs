@@ -20,6 +20,7 @@ mod repairs;
 mod reports;
 mod scores;
 mod statistics;
+mod statistics_kept;
 mod submissions;
 mod users;
 mod web;

@@ -109,7 +109,8 @@ async fn raw_record(app: &TestApp, code: &str, period: &str, figures: Value, rev
                     r::updated_by.eq("test"),
                 ))
                 .execute(conn)?;
-            Ok(())
+            // Every writer of operating records keeps the statistics in its transaction.
+            ecredit::db::statistics_cells::records_changed(conn, &[(code, period.start)])
         })
     })
     .await
