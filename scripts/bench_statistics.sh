@@ -12,4 +12,4 @@ bench_registry "${1:-100000}" "${2:-}" bench_statistics
 echo "== grading twice"
 "${ecredit[@]}" score --all --as-of 2026-09-30 >/dev/null
 "${ecredit[@]}" score --all --as-of "$as_of" >/dev/null
-target/release/examples/bench_statistics --database-url "$url" --as-of "$as_of" --runs 5
+target/release/examples/bench_statistics --database-url "$url" --as-of "$as_of" --runs 50

@@ -314,7 +314,7 @@ pub fn update(
         return Ok((before.clone(), changes));
     }
     let codes = [code.to_string()];
-    let grouped_before = super::statistics_cells::dims_of(conn, &codes)?;
+    let grouped_before = super::statistics_cells::dims_before_write(conn, &codes)?;
     let updated = diesel::update(
         enterprises::table
             .filter(enterprises::code.eq(code))

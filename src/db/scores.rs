@@ -143,7 +143,7 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[NewScore]) -> AppResult<usiz
     for codes in codes.chunks(MAX_CODES_PER_QUERY) {
         let before = transitions_of(conn, codes)?;
         let owned: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
-        let grouped_before = super::statistics_cells::dims_of(conn, &owned)?;
+        let grouped_before = super::statistics_cells::dims_before_write(conn, &owned)?;
         diesel::delete(current_scores::table.filter(current_scores::enterprise_code.eq_any(codes)))
             .execute(conn)?;
         let newest_ids = newest
@@ -278,7 +278,7 @@ pub fn insert(conn: &mut DbConnection, score: &NewScore) -> AppResult<ScoreRow> 
     let code = [score.enterprise_code.as_str()];
     let before = transitions_of(conn, &code)?;
     let owned = [score.enterprise_code.clone()];
-    let grouped_before = super::statistics_cells::dims_of(conn, &owned)?;
+    let grouped_before = super::statistics_cells::dims_before_write(conn, &owned)?;
     // Delete and insert rather than an upsert: the multi-backend connection has no ON CONFLICT.
     diesel::delete(current_scores::table.find(&score.enterprise_code)).execute(conn)?;
     diesel::insert_into(current_scores::table)

@@ -87,6 +87,38 @@ pub fn dims_of(
     Ok(dims)
 }
 
+/// On PostgreSQL, locks the enterprises' rows (in code order, so that two writers never
+/// deadlock) until the transaction ends: two writes about one enterprise then keep its
+/// statistics one after the other, each reading what the other committed. SQLite has one writer
+/// at a time.
+fn lock_enterprises(conn: &mut DbConnection, codes: &[String]) -> AppResult<()> {
+    if conn.backend() == Backend::Sqlite {
+        return Ok(());
+    }
+    let mut sorted = codes.to_vec();
+    sorted.sort();
+    for chunk in sorted.chunks(CODES_PER_STATEMENT) {
+        let mut sql = Sql::new(conn);
+        sql.push("SELECT code, region_code, industry, status, current_grade, business_models FROM enterprises WHERE code IN ");
+        push_codes(&mut sql, chunk);
+        // NO KEY UPDATE: it does not wait for the key-share locks that inserting a record of
+        // the enterprise takes (its foreign key), so two writers of records never deadlock.
+        sql.push(" ORDER BY code FOR NO KEY UPDATE");
+        sql.load::<DimsRow>(conn)?;
+    }
+    Ok(())
+}
+
+/// What groups the given enterprises before a write that may move them, read under the lock
+/// that [`enterprises_changed`] relies on: call first in the write's transaction.
+pub fn dims_before_write(
+    conn: &mut DbConnection,
+    codes: &[String],
+) -> AppResult<HashMap<String, EnterpriseDims>> {
+    lock_enterprises(conn, codes)?;
+    dims_of(conn, codes)
+}
+
 #[derive(QueryableByName)]
 struct QuarterRow {
     #[diesel(sql_type = Text)]
@@ -193,6 +225,7 @@ pub fn records_changed(conn: &mut DbConnection, changed: &[(String, NaiveDate)])
             .insert(Quarter::of(*start));
     }
     let codes: Vec<String> = touched.keys().cloned().collect();
+    lock_enterprises(conn, &codes)?;
     let all_quarters = touched.values().flatten();
     let from = all_quarters.clone().min().expect("some").first_day();
     let to = all_quarters.max().expect("some").last_day();

@@ -17,7 +17,10 @@ use serde_json::{Value, json};
 use crate::helpers::{CODE_A, CODE_B, TestApp, enterprise_body, test_model};
 use crate::on_both_backends;
 
-on_both_backends!(kept_statistics_equal_the_records_after_random_writes);
+on_both_backends!(
+    kept_statistics_equal_the_records_after_random_writes,
+    concurrent_writes_about_one_enterprise_keep_its_statistics,
+);
 
 const REGIONS: [&str; 5] = ["330106", "330102", "440305", "440106", "110108"];
 const INDUSTRIES: [&str; 3] = ["retail", "apparel", "food"];
@@ -373,4 +376,68 @@ async fn kept_statistics_equal_the_records_after_random_writes(app: TestApp) {
     // Merging folded rows; merged, every cell is one row and merging again takes nothing.
     assert!(taken > 0);
     assert_eq!(merge(&app).await, 0);
+}
+
+/// Writes about one enterprise at the same moment (records of one year, some in one quarter,
+/// and scores) each keep its figures after the other's: on PostgreSQL they would otherwise read
+/// the quarters before the other committed and subtract the same figures twice.
+async fn concurrent_writes_about_one_enterprise_keep_its_statistics(app: TestApp) {
+    let cast = app.cast().await;
+    app.install_model(&test_model(3), true).await;
+    let r = cast.regulator.as_str();
+    let writes = (1..=9).map(|month| {
+        let app = &app;
+        async move {
+            let body = json!({"period": format!("2025-{month:02}"), "online_sales": 100.0 * f64::from(month),
+                "orders": month, "employees": month, "source": "platform"});
+            let response = app
+                .post(&format!("/api/v1/enterprises/{CODE_A}/operating-records"), Some(r), &body)
+                .await;
+            assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+        }
+    });
+    let scores = (0..4).map(|_| {
+        let app = &app;
+        async move {
+            let response = app
+                .request(
+                    reqwest::Method::POST,
+                    &format!("/api/v1/enterprises/{CODE_A}/score"),
+                    Some(r),
+                )
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                response.status().is_success(),
+                "{}",
+                response.text().await.unwrap()
+            );
+        }
+    });
+    futures_util::future::join(
+        futures_util::future::join_all(writes),
+        futures_util::future::join_all(scores),
+    )
+    .await;
+    compare(&app, "after concurrent writes").await;
+    let db = app.db.clone();
+    let kept = tokio::task::spawn_blocking(move || {
+        db.read(|conn| {
+            statistics_cells::enterprise_breakdown(
+                conn,
+                &StatisticsFilter::default(),
+                GroupBy::Region,
+                RegionLevel::Province,
+                2025,
+            )
+        })
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(kept.1.reporting, 1);
+    assert_eq!(kept.1.metrics[0].total, Some(4500.0));
+    // The mean headcount of the quarters: (2 + 5 + 8) / 3.
+    assert_eq!(kept.1.metrics[3].total, Some(5.0));
 }
