@@ -355,13 +355,17 @@ pub fn enterprises_changed(
             .get(code)
             .map(|q| q.iter().map(|(k, f)| (*k, *f)).collect())
             .unwrap_or_default();
-        if let Some(old) = before.get(code) {
-            changes.population(old, -1);
-            changes.enterprise(old, &quarters, -1);
-        }
-        if let Some(new) = after.get(code) {
-            changes.population(new, 1);
-            changes.enterprise(new, &quarters, 1);
+        let (old, new) = (before.get(code), after.get(code));
+        let same_trend_cells = matches!((old, new), (Some(o), Some(n))
+            if o.region_code == n.region_code && o.industry == n.industry);
+        for (dims, sign) in [(old, -1), (new, 1)] {
+            let Some(dims) = dims else { continue };
+            changes.population(dims, sign);
+            if same_trend_cells {
+                changes.enterprise_years(dims, &quarters, sign);
+            } else {
+                changes.enterprise(dims, &quarters, sign);
+            }
         }
     }
     append(conn, &changes)

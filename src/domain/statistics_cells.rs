@@ -264,10 +264,24 @@ impl CellChanges {
         quarters: &[(Quarter, QuarterFigures)],
         sign: i64,
     ) {
+        for (quarter, figures) in quarters {
+            self.quarter(dims, *quarter, figures, sign);
+        }
+        self.enterprise_years(dims, quarters, sign);
+    }
+
+    /// [`CellChanges::enterprise`] for the year cells only: what a move that keeps the district
+    /// and the industry (a new grade, status or business model) changes, the trend cells being
+    /// keyed by those two alone.
+    pub fn enterprise_years(
+        &mut self,
+        dims: &EnterpriseDims,
+        quarters: &[(Quarter, QuarterFigures)],
+        sign: i64,
+    ) {
         let mut years: std::collections::BTreeMap<i32, Vec<&QuarterFigures>> = Default::default();
         for (quarter, figures) in quarters {
             years.entry(quarter.year).or_default().push(figures);
-            self.quarter(dims, *quarter, figures, sign);
         }
         for (year, figures) in years {
             self.year(dims, year, &figures, sign);
