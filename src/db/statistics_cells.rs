@@ -28,8 +28,10 @@ use crate::error::{AppError, AppResult};
 
 /// Enterprises per statement when a write names many (bulk imports, rescoring chunks).
 const CODES_PER_STATEMENT: usize = 500;
-/// Cell rows per INSERT (18 binds each: well under SQLite's and PostgreSQL's limits).
-const CELLS_PER_STATEMENT: usize = 50;
+/// Cell rows per INSERT: 18 binds each, 9,000 a statement, under SQLite's limit (32,766) and
+/// PostgreSQL's (65,535). A rescoring chunk appends thousands of cells; on PostgreSQL each
+/// statement is a round trip.
+const CELLS_PER_STATEMENT: usize = 500;
 
 #[derive(QueryableByName)]
 struct DimsRow {
@@ -66,9 +68,12 @@ pub fn dims_of(
     let mut dims = HashMap::with_capacity(codes.len());
     for chunk in codes.chunks(CODES_PER_STATEMENT) {
         let mut sql = Sql::new(conn);
+        // The grade from the current score itself: on PostgreSQL the copy on the enterprise row
+        // is settled at commit (migration 2026-12-07-000013).
         sql.push(
-            "SELECT code, region_code, industry, status, current_grade, business_models \
-             FROM enterprises WHERE code IN ",
+            "SELECT e.code, e.region_code, e.industry, e.status, cs.grade AS current_grade, \
+             e.business_models FROM enterprises e \
+             LEFT JOIN current_scores cs ON cs.enterprise_code = e.code WHERE e.code IN ",
         );
         push_codes(&mut sql, chunk);
         for row in sql.load::<DimsRow>(conn)? {
