@@ -142,31 +142,18 @@ fn per_quarter(aggregate: &str, value: &str) -> String {
     )
 }
 
-/// `WITH q AS (…)`: one row per enterprise and quarter with figures between `from` and `to`
-/// (period start dates, inclusive), with the columns named in `columns` (aggregate, value, name).
-fn quarters_cte(
-    sql: &mut Sql,
-    filter: &StatisticsFilter,
-    from: NaiveDate,
-    to: NaiveDate,
-    columns: &[(&str, &str, &str)],
-) {
-    let quarter = quarter_of_record();
-    sql.push("WITH q AS (SELECT r.enterprise_code AS code, ")
-        .push(&quarter)
-        .push(" AS quarter");
-    for (aggregate, value, name) in columns {
-        sql.push(", ")
-            .push(&per_quarter(aggregate, value))
-            .push(" AS ")
-            .push(name);
-    }
-    sql.push(" FROM operating_records r JOIN enterprises e ON e.code = r.enterprise_code");
-    counted_between(sql, from, to);
-    sql.filter(filter)
-        .push(" GROUP BY r.enterprise_code, ")
-        .push(&quarter)
-        .push(")");
+/// `WITH q AS (…)`: one row per enterprise of `filter` and quarter with figures between `from`
+/// and `to` (period start dates, inclusive), with the columns of [`quarter_figures_sql`].
+fn quarters_cte(sql: &mut Sql, filter: &StatisticsFilter, from: NaiveDate, to: NaiveDate) {
+    sql.push("WITH q AS (");
+    quarter_figures_sql(sql, from, to, |sql| {
+        if filter.region_prefix.is_some() || filter.industry.is_some() {
+            sql.push(" AND r.enterprise_code IN (SELECT e.code FROM enterprises e WHERE 1 = 1")
+                .filter(filter)
+                .push(")");
+        }
+    });
+    sql.push(")");
 }
 
 /// ` WHERE …`: the counted records `r` whose periods start between `from` and `to`.
@@ -348,21 +335,9 @@ fn year_query(
     let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("a checked year");
     let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("a checked year");
     let mut sql = Sql::new(conn);
-    quarters_cte(
-        &mut sql,
-        filter,
-        from,
-        to,
-        &[
-            ("SUM", "r.online_sales", "sales"),
-            ("SUM", "CAST(r.orders AS DOUBLE PRECISION)", "orders"),
-            ("SUM", "r.cross_border_trade", "cross_border"),
-            ("AVG", "CAST(r.employees AS DOUBLE PRECISION)", "employees"),
-            ("SUM", "r.tax_paid", "tax"),
-        ],
-    );
+    quarters_cte(&mut sql, filter, from, to);
     sql.push(
-        ", y AS (SELECT code, SUM(sales) AS sales, SUM(orders) AS orders, \
+        ", y AS (SELECT code, SUM(online_sales) AS sales, SUM(orders) AS orders, \
          SUM(cross_border) AS cross_border, AVG(employees) AS employees, SUM(tax) AS tax \
          FROM q GROUP BY code) SELECT ",
     );
@@ -384,8 +359,9 @@ fn year_query(
     sql.load(conn)
 }
 
+/// One quarter of a trend as both computations load it (`db::statistics_cells` too).
 #[derive(QueryableByName)]
-struct QuarterRow {
+pub(super) struct QuarterRow {
     #[diesel(sql_type = Text)]
     quarter: String,
     #[diesel(sql_type = BigInt)]
@@ -406,6 +382,22 @@ struct QuarterRow {
     complaints_n: i64,
 }
 
+impl QuarterRow {
+    pub(super) fn into_totals(self) -> QuarterTotals {
+        QuarterTotals {
+            quarter: self.quarter,
+            reporting: self.reporting,
+            online_sales: self.sales.unwrap_or(0.0),
+            orders: self.orders.unwrap_or(0.0),
+            refunded_orders: self.refunded.unwrap_or(0.0),
+            refund_base: self.refund_base.unwrap_or(0.0),
+            refund_reporting: self.refund_n,
+            complaints: self.complaints.unwrap_or(0.0),
+            complaints_reporting: self.complaints_n,
+        }
+    }
+}
+
 /// Computed from the records themselves: what `db::statistics_cells::quarterly_trend` must
 /// always equal. Per calendar quarter whose records start between `from` and `to`, the totals over the
 /// reporting enterprises; quarters without records are absent.
@@ -416,34 +408,10 @@ pub fn quarterly_trend_from_records(
     to: NaiveDate,
 ) -> AppResult<Vec<QuarterTotals>> {
     let mut sql = Sql::new(conn);
-    quarters_cte(
-        &mut sql,
-        filter,
-        from,
-        to,
-        &[
-            ("SUM", "r.online_sales", "sales"),
-            ("SUM", "CAST(r.orders AS DOUBLE PRECISION)", "orders"),
-            (
-                "SUM",
-                "CASE WHEN r.refund_rate IS NOT NULL THEN r.refund_rate * r.orders END",
-                "refunded",
-            ),
-            (
-                "SUM",
-                "CASE WHEN r.refund_rate IS NOT NULL THEN CAST(r.orders AS DOUBLE PRECISION) END",
-                "refund_base",
-            ),
-            (
-                "SUM",
-                "CAST(r.complaints AS DOUBLE PRECISION)",
-                "complaints",
-            ),
-        ],
-    );
+    quarters_cte(&mut sql, filter, from, to);
     sql.push(
         " SELECT quarter, COUNT(*) AS reporting, \
-         CAST(SUM(sales) AS DOUBLE PRECISION) AS sales, \
+         CAST(SUM(online_sales) AS DOUBLE PRECISION) AS sales, \
          CAST(SUM(orders) AS DOUBLE PRECISION) AS orders, \
          CAST(SUM(refunded) AS DOUBLE PRECISION) AS refunded, \
          CAST(SUM(refund_base) AS DOUBLE PRECISION) AS refund_base, COUNT(refund_base) AS refund_n, \
@@ -453,17 +421,7 @@ pub fn quarterly_trend_from_records(
     Ok(sql
         .load::<QuarterRow>(conn)?
         .into_iter()
-        .map(|r| QuarterTotals {
-            quarter: r.quarter,
-            reporting: r.reporting,
-            online_sales: r.sales.unwrap_or(0.0),
-            orders: r.orders.unwrap_or(0.0),
-            refunded_orders: r.refunded.unwrap_or(0.0),
-            refund_base: r.refund_base.unwrap_or(0.0),
-            refund_reporting: r.refund_n,
-            complaints: r.complaints.unwrap_or(0.0),
-            complaints_reporting: r.complaints_n,
-        })
+        .map(QuarterRow::into_totals)
         .collect())
 }
 

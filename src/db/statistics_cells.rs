@@ -17,7 +17,9 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text};
 
-use super::statistics::{GroupRow, Param, Sql, StatisticsFilter, quarter_figures_sql};
+use super::statistics::{
+    GroupRow, Param, QuarterRow as TrendQuarterRow, Sql, StatisticsFilter, quarter_figures_sql,
+};
 use super::{Backend, DbConnection};
 use crate::domain::records::OperatingRecord;
 use crate::domain::statistics::{GroupBy, GroupTotals, Quarter, QuarterTotals, RegionLevel};
@@ -65,8 +67,40 @@ pub fn dims_of(
     conn: &mut DbConnection,
     codes: &[String],
 ) -> AppResult<HashMap<String, EnterpriseDims>> {
+    read_dims(conn, codes, false)
+}
+
+/// [`dims_of`]; with `lock`, on PostgreSQL, it first locks the enterprises' rows (in code order,
+/// so that two writers never deadlock) until the transaction ends: two writes about one
+/// enterprise then keep its statistics one after the other, each reading what the other
+/// committed. SQLite has one writer at a time. The lock is a statement of its own: a statement
+/// that waited for a row lock still reads the joined tables (here the current score) as they
+/// were when it began, and the read after it sees what the other writer committed.
+fn read_dims(
+    conn: &mut DbConnection,
+    codes: &[String],
+    lock: bool,
+) -> AppResult<HashMap<String, EnterpriseDims>> {
+    let lock = lock && conn.backend() != Backend::Sqlite;
+    let mut sorted = codes.to_vec();
+    sorted.sort();
     let mut dims = HashMap::with_capacity(codes.len());
-    for chunk in codes.chunks(CODES_PER_STATEMENT) {
+    for chunk in sorted.chunks(CODES_PER_STATEMENT) {
+        if lock {
+            #[derive(QueryableByName)]
+            struct Locked {
+                #[diesel(sql_type = Text)]
+                #[allow(dead_code)]
+                code: String,
+            }
+            let mut sql = Sql::new(conn);
+            sql.push("SELECT code FROM enterprises WHERE code IN ");
+            push_codes(&mut sql, chunk);
+            // NO KEY UPDATE: it does not wait for the key-share locks that inserting a record of
+            // the enterprise takes (its foreign key), so two writers of records never deadlock.
+            sql.push(" ORDER BY code FOR NO KEY UPDATE");
+            sql.load::<Locked>(conn)?;
+        }
         let mut sql = Sql::new(conn);
         // The grade from the current score itself: on PostgreSQL the copy on the enterprise row
         // is settled at commit (migration 2026-12-07-000013).
@@ -92,36 +126,13 @@ pub fn dims_of(
     Ok(dims)
 }
 
-/// On PostgreSQL, locks the enterprises' rows (in code order, so that two writers never
-/// deadlock) until the transaction ends: two writes about one enterprise then keep its
-/// statistics one after the other, each reading what the other committed. SQLite has one writer
-/// at a time.
-fn lock_enterprises(conn: &mut DbConnection, codes: &[String]) -> AppResult<()> {
-    if conn.backend() == Backend::Sqlite {
-        return Ok(());
-    }
-    let mut sorted = codes.to_vec();
-    sorted.sort();
-    for chunk in sorted.chunks(CODES_PER_STATEMENT) {
-        let mut sql = Sql::new(conn);
-        sql.push("SELECT code, region_code, industry, status, current_grade, business_models FROM enterprises WHERE code IN ");
-        push_codes(&mut sql, chunk);
-        // NO KEY UPDATE: it does not wait for the key-share locks that inserting a record of
-        // the enterprise takes (its foreign key), so two writers of records never deadlock.
-        sql.push(" ORDER BY code FOR NO KEY UPDATE");
-        sql.load::<DimsRow>(conn)?;
-    }
-    Ok(())
-}
-
 /// What groups the given enterprises before a write that may move them, read under the lock
 /// that [`enterprises_changed`] relies on: call first in the write's transaction.
 pub fn dims_before_write(
     conn: &mut DbConnection,
     codes: &[String],
 ) -> AppResult<HashMap<String, EnterpriseDims>> {
-    lock_enterprises(conn, codes)?;
-    dims_of(conn, codes)
+    read_dims(conn, codes, true)
 }
 
 #[derive(QueryableByName)]
@@ -230,11 +241,10 @@ pub fn records_changed(conn: &mut DbConnection, changed: &[(String, NaiveDate)])
             .insert(Quarter::of(*start));
     }
     let codes: Vec<String> = touched.keys().cloned().collect();
-    lock_enterprises(conn, &codes)?;
     let all_quarters = touched.values().flatten();
     let from = all_quarters.clone().min().expect("some").first_day();
     let to = all_quarters.max().expect("some").last_day();
-    let dims = dims_of(conn, &codes)?;
+    let dims = dims_before_write(conn, &codes)?;
     let mut kept = kept_quarters(conn, &codes)?;
     let mut counted = counted_quarters(conn, &codes, from, to)?;
     let mut changes = CellChanges::default();
@@ -695,31 +705,7 @@ fn cells_query(
             .push(key)
             .push(" HAVING SUM(e.enterprises) > 0 ORDER BY 1");
     }
-    let rows = sql.load::<GroupRow>(conn)?;
-    // Without GROUP BY an aggregate has one row, even over no cells: an empty registry.
-    Ok(rows)
-}
-
-#[derive(QueryableByName)]
-struct TrendRow {
-    #[diesel(sql_type = Text)]
-    quarter: String,
-    #[diesel(sql_type = BigInt)]
-    reporting: i64,
-    #[diesel(sql_type = Double)]
-    online_sales: f64,
-    #[diesel(sql_type = Double)]
-    orders: f64,
-    #[diesel(sql_type = Double)]
-    refunded: f64,
-    #[diesel(sql_type = Double)]
-    refund_base: f64,
-    #[diesel(sql_type = BigInt)]
-    refund_reporting: i64,
-    #[diesel(sql_type = Double)]
-    complaints: f64,
-    #[diesel(sql_type = BigInt)]
-    complaints_reporting: i64,
+    sql.load::<GroupRow>(conn)
 }
 
 /// [`super::statistics::quarterly_trend_from_records`], read from the cells.
@@ -732,13 +718,13 @@ pub fn quarterly_trend(
     let mut sql = Sql::new(conn);
     sql.push(
         "SELECT e.quarter, CAST(SUM(e.reporting) AS BIGINT) AS reporting, \
-         CAST(SUM(e.online_sales) AS DOUBLE PRECISION) AS online_sales, \
+         CAST(SUM(e.online_sales) AS DOUBLE PRECISION) AS sales, \
          CAST(SUM(e.orders) AS DOUBLE PRECISION) AS orders, \
          CAST(SUM(e.refunded) AS DOUBLE PRECISION) AS refunded, \
          CAST(SUM(e.refund_base) AS DOUBLE PRECISION) AS refund_base, \
-         CAST(SUM(e.refund_reporting) AS BIGINT) AS refund_reporting, \
+         CAST(SUM(e.refund_reporting) AS BIGINT) AS refund_n, \
          CAST(SUM(e.complaints) AS DOUBLE PRECISION) AS complaints, \
-         CAST(SUM(e.complaints_reporting) AS BIGINT) AS complaints_reporting \
+         CAST(SUM(e.complaints_reporting) AS BIGINT) AS complaints_n \
          FROM statistics_quarter_cells e WHERE e.quarter >= ",
     )
     .bind(Param::Text(Quarter::of(from).label()))
@@ -747,19 +733,9 @@ pub fn quarterly_trend(
     .filter(filter)
     .push(" GROUP BY e.quarter HAVING SUM(e.reporting) > 0 ORDER BY e.quarter");
     Ok(sql
-        .load::<TrendRow>(conn)?
+        .load::<TrendQuarterRow>(conn)?
         .into_iter()
-        .map(|r| QuarterTotals {
-            quarter: r.quarter,
-            reporting: r.reporting,
-            online_sales: r.online_sales,
-            orders: r.orders,
-            refunded_orders: r.refunded,
-            refund_base: r.refund_base,
-            refund_reporting: r.refund_reporting,
-            complaints: r.complaints,
-            complaints_reporting: r.complaints_reporting,
-        })
+        .map(TrendQuarterRow::into_totals)
         .collect())
 }
 
