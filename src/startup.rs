@@ -91,6 +91,7 @@ impl Application {
             public_report_throttle,
             report_keys: crate::report::SharedKeyRing::new(report_keys),
             cell_merger: crate::service::statistics::CellMerger::start(db.clone()),
+            grade_feed: crate::db::grade_index::GradeFeed::start(db.clone()),
         });
         let openapi = ApiDoc::openapi();
         let web_settings = settings.web.clone();

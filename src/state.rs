@@ -27,6 +27,8 @@ pub struct AppState {
     pub report_keys: crate::report::SharedKeyRing,
     /// Merges the statistics' cells while the server runs.
     pub cell_merger: crate::service::statistics::CellMerger,
+    /// Keeps `db`'s in-memory grade index fresh while the server runs.
+    pub grade_feed: crate::db::grade_index::GradeFeed,
 }
 
 impl AppState {

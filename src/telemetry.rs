@@ -55,6 +55,16 @@ pub struct Metrics {
     pool_idle: IntGauge,
     pool_max: IntGauge,
     audit_failures: prometheus::IntCounter,
+    grade_lookups: IntCounterVec,
+    grade_index_live: IntGauge,
+    grade_index_entries: IntGauge,
+}
+
+/// What the in-memory grade index holds, read when the metrics are rendered.
+#[derive(Debug, Clone, Copy)]
+pub struct GradeIndexState {
+    pub live: bool,
+    pub entries: usize,
 }
 
 impl Metrics {
@@ -90,8 +100,27 @@ impl Metrics {
             "Audited requests whose audit entry could not be stored",
         )
         .expect("valid metric");
+        let grade_lookups = IntCounterVec::new(
+            Opts::new(
+                "grade_lookups_total",
+                "Public grade lookups by where they were answered from (memory, database)",
+            ),
+            &["source"],
+        )
+        .expect("valid metric");
+        let grade_index_live = IntGauge::new(
+            "grade_index_live",
+            "1 while the in-memory grade index is live and answers lookups",
+        )
+        .expect("valid metric");
+        let grade_index_entries =
+            IntGauge::new("grade_index_entries", "Current grades held in memory")
+                .expect("valid metric");
         for collector in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(grade_lookups.clone()),
+            Box::new(grade_index_live.clone()),
+            Box::new(grade_index_entries.clone()),
             Box::new(audit_failures.clone()),
             Box::new(latency.clone()),
             Box::new(pool_connections.clone()),
@@ -110,7 +139,16 @@ impl Metrics {
             pool_idle,
             pool_max,
             audit_failures,
+            grade_lookups,
+            grade_index_live,
+            grade_index_entries,
         }
+    }
+
+    /// Counts a public grade lookup, answered from memory or from the database.
+    pub fn grade_lookup(&self, from_memory: bool) {
+        let source = if from_memory { "memory" } else { "database" };
+        self.grade_lookups.with_label_values(&[source]).inc();
     }
 
     pub fn audit_append_failed(&self) {
@@ -127,7 +165,10 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition of every metric, with the pool read now.
-    pub fn render(&self, pool: PoolState) -> String {
+    pub fn render(&self, pool: PoolState, grades: GradeIndexState) -> String {
+        self.grade_index_live.set(i64::from(grades.live));
+        self.grade_index_entries
+            .set(i64::try_from(grades.entries).unwrap_or(i64::MAX));
         self.pool_connections.set(i64::from(pool.connections));
         self.pool_idle.set(i64::from(pool.idle));
         self.pool_max.set(i64::from(pool.max_size));

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod commitments;
 pub mod connection;
 pub mod enterprises;
+pub mod grade_index;
 pub mod history;
 pub mod lists;
 pub mod models;
@@ -72,6 +73,11 @@ pub struct Db {
     /// transaction starts keeps two of our own transactions from both reading and then failing to
     /// upgrade to writing (SQLITE_BUSY_SNAPSHOT); other processes are covered by busy_timeout.
     sqlite_writer: Arc<Mutex<()>>,
+    /// The current public grades in memory, kept by the server's [`grade_index::GradeFeed`].
+    grades: Arc<grade_index::GradeIndex>,
+    /// For connections of their own beside the pool (the grade feed's listener).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    target: DatabaseTarget,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -94,6 +100,8 @@ impl Db {
             pool,
             backend: target.backend(),
             sqlite_writer: Arc::new(Mutex::new(())),
+            grades: Default::default(),
+            target: target.clone(),
         })
     }
 
@@ -119,9 +127,29 @@ impl Db {
     /// Runs `work` in one transaction: all of it is stored, or none. Blocking.
     pub fn write<T>(&self, work: impl FnOnce(&mut DbConnection) -> AppResult<T>) -> AppResult<T> {
         let mut conn = self.pool.get()?;
-        let _guard = (self.backend == Backend::Sqlite).then(|| self.sqlite_writer.lock());
         let conn: &mut DbConnection = &mut conn;
-        conn.transaction(work)
+        let guard = (self.backend == Backend::Sqlite).then(|| self.sqlite_writer.lock());
+        grade_index::begin_write();
+        let written = conn.transaction(work);
+        drop(guard);
+        if written.is_ok() {
+            grade_index::after_commit(self, conn);
+        }
+        written
+    }
+
+    /// The in-memory index of the current public grades.
+    pub fn grade_index(&self) -> &grade_index::GradeIndex {
+        &self.grades
+    }
+
+    /// The PostgreSQL URL, for a connection of its own.
+    #[cfg(feature = "postgres")]
+    pub(crate) fn postgres_url(&self) -> Option<&str> {
+        match &self.target {
+            DatabaseTarget::Postgres(url) => Some(url),
+            DatabaseTarget::Sqlite(_) => None,
+        }
     }
 
     /// Brings the schema up to date; returns the versions applied.

@@ -171,6 +171,7 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[NewScore]) -> AppResult<usiz
             ))
             .execute(conn)?;
         set_previous_grades(conn, codes)?;
+        super::grade_index::current_scores_changed(conn, codes)?;
         let after = transitions_of(conn, codes)?;
         adjust_tallies(conn, &before, &after)?;
         super::statistics_cells::enterprises_changed(conn, &owned, &grouped_before)?;
@@ -293,6 +294,7 @@ pub fn insert(conn: &mut DbConnection, score: &NewScore) -> AppResult<ScoreRow> 
         ))
         .execute(conn)?;
     set_previous_grades(conn, &code)?;
+    super::grade_index::current_scores_changed(conn, &code)?;
     let after = transitions_of(conn, &code)?;
     adjust_tallies(conn, &before, &after)?;
     super::statistics_cells::enterprises_changed(conn, &owned, &grouped_before)?;

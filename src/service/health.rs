@@ -16,5 +16,10 @@ pub async fn ready(state: &AppState) -> AppResult<String> {
 
 /// The Prometheus text exposition: requests by route and status, latency histograms, pool use.
 pub fn metrics(state: &AppState) -> String {
-    state.metrics.render(state.db.pool_state())
+    let index = state.db.grade_index();
+    let grades = crate::telemetry::GradeIndexState {
+        live: index.is_live(),
+        entries: index.len(),
+    };
+    state.metrics.render(state.db.pool_state(), grades)
 }

@@ -57,6 +57,7 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub db: Db,
     pub backend: Backend,
+    database: DatabaseTarget,
     _cleanup: Cleanup,
     _report_keys: tempfile::TempDir,
 }
@@ -86,6 +87,52 @@ macro_rules! on_both_backends {
             }
         )*
     };
+}
+
+fn settings_for(database: DatabaseTarget, report_keys: &tempfile::TempDir) -> Settings {
+    Settings {
+        database,
+        bind: "127.0.0.1:0".into(),
+        // Removed with the test's `TestApp`.
+        report_keys_dir: report_keys.path().join("report-keys"),
+        data_dir: std::env::temp_dir(),
+        models_dir: std::path::PathBuf::from("models"),
+        jwt_secret: SecretString::from("test-secret-0123456789-0123456789-abcdef".to_string()),
+        token_ttl_seconds: 3600,
+        pool_size: 4,
+        workers: Some(2),
+        login_limits: Default::default(),
+        public_report_limits: ecredit::auth::throttle::AddressLimits::PUBLIC_REPORTS,
+        web: Default::default(),
+    }
+}
+
+/// A second server on the database of a [`TestApp`], as another machine behind the same load
+/// balancer would run (its own data directory, the same JWT secret).
+#[allow(dead_code)]
+pub struct Instance {
+    pub address: String,
+    pub db: Db,
+    _report_keys: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// Starts another instance of the service on this test's database.
+    #[allow(dead_code)]
+    pub async fn another_instance(&self) -> Instance {
+        let report_keys = tempfile::tempdir().expect("temp dir for report keys");
+        let settings = settings_for(self.database.clone(), &report_keys);
+        let app = Application::build(&settings, Arc::new(self.clock.clone()))
+            .expect("second instance builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let db = app.db().clone();
+        tokio::spawn(app.run_until_stopped());
+        Instance {
+            address,
+            db,
+            _report_keys: report_keys,
+        }
+    }
 }
 
 fn database_for(backend: Backend) -> (DatabaseTarget, Cleanup) {
@@ -133,22 +180,7 @@ impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
         let (database, cleanup) = database_for(backend);
         let report_keys = tempfile::tempdir().expect("temp dir for report keys");
-        let data_dir = std::env::temp_dir();
-        let settings = Settings {
-            database,
-            bind: "127.0.0.1:0".into(),
-            // Removed with the test's `TestApp`.
-            report_keys_dir: report_keys.path().join("report-keys"),
-            data_dir,
-            models_dir: std::path::PathBuf::from("models"),
-            jwt_secret: SecretString::from("test-secret-0123456789-0123456789-abcdef".to_string()),
-            token_ttl_seconds: 3600,
-            pool_size: 4,
-            workers: Some(2),
-            login_limits: Default::default(),
-            public_report_limits: ecredit::auth::throttle::AddressLimits::PUBLIC_REPORTS,
-            web: Default::default(),
-        };
+        let settings = settings_for(database.clone(), &report_keys);
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap());
         let app =
             Application::build(&settings, Arc::new(clock.clone())).expect("application builds");
@@ -164,6 +196,7 @@ impl TestApp {
             clock,
             db,
             backend,
+            database,
             _cleanup: cleanup,
             _report_keys: report_keys,
         }

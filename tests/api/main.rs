@@ -9,6 +9,7 @@ mod authorizations;
 mod commitments;
 mod demo;
 mod enterprises;
+mod grade_index;
 mod history;
 mod imports;
 mod lists;

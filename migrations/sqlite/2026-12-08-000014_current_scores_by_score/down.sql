@@ -1,0 +1,1 @@
+DROP INDEX current_scores_score_id;
