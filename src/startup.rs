@@ -92,6 +92,7 @@ impl Application {
             report_keys: crate::report::SharedKeyRing::new(report_keys),
             cell_merger: crate::service::statistics::CellMerger::start(db.clone()),
             grade_feed: crate::db::grade_index::GradeFeed::start(db.clone()),
+            audit_appender: crate::service::audit::AuditAppender::start(db.clone()),
         });
         let openapi = ApiDoc::openapi();
         let web_settings = settings.web.clone();

@@ -29,6 +29,8 @@ pub struct AppState {
     pub cell_merger: crate::service::statistics::CellMerger,
     /// Keeps `db`'s in-memory grade index fresh while the server runs.
     pub grade_feed: crate::db::grade_index::GradeFeed,
+    /// Appends the audit entries of concurrent requests in one transaction.
+    pub audit_appender: crate::service::audit::AuditAppender,
 }
 
 impl AppState {

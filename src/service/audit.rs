@@ -8,12 +8,92 @@ use crate::domain::{CreditCode, Role, Violations};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
-/// Appends the entry of one request to the trail, in its own transaction.
+/// Appends the entry of one request to the trail; returns once it is committed.
 pub async fn record(state: &AppState, event: AuditEvent) -> AppResult<()> {
-    state
-        .blocking(move |db| db.write(|conn| audit::append(conn, event)))
-        .await
-        .map(|_| ())
+    state.audit_appender.append(event).await
+}
+
+/// Group commit of the audit trail. Every audited request waits for its entry to be durable,
+/// and the chain takes one writer at a time; with a transaction per entry, concurrent requests
+/// queued on that one lock (and on SQLite's single writer), a transaction and its fsync each.
+/// One thread appends instead: it takes every entry waiting, chains them in arrival order,
+/// commits them in one transaction, and only then answers each request. Nothing waits to fill a
+/// batch: a batch is whatever arrived while the previous one committed.
+pub struct AuditAppender {
+    queue: std::sync::mpsc::Sender<PendingEntry>,
+}
+
+struct PendingEntry {
+    event: AuditEvent,
+    stored: tokio::sync::oneshot::Sender<AppResult<()>>,
+}
+
+impl AuditAppender {
+    /// The most entries one transaction takes.
+    pub const MAX_BATCH: usize = 500;
+
+    /// Starts the appender's thread; it ends when the appender is dropped.
+    pub fn start(db: crate::db::Db) -> AuditAppender {
+        let (queue, waiting) = std::sync::mpsc::channel::<PendingEntry>();
+        std::thread::Builder::new()
+            .name("audit-appender".into())
+            .spawn(move || {
+                while let Ok(first) = waiting.recv() {
+                    let mut batch = vec![first];
+                    while batch.len() < Self::MAX_BATCH {
+                        match waiting.try_recv() {
+                            Ok(next) => batch.push(next),
+                            Err(_) => break,
+                        }
+                    }
+                    append_batch(&db, batch);
+                }
+            })
+            .expect("the audit appender thread starts");
+        AuditAppender { queue }
+    }
+
+    /// Queues `event` and waits until its entry is committed (or could not be).
+    pub async fn append(&self, event: AuditEvent) -> AppResult<()> {
+        let stopped = || AppError::internal("the audit appender has stopped");
+        let (stored, committed) = tokio::sync::oneshot::channel();
+        self.queue
+            .send(PendingEntry { event, stored })
+            .map_err(|_| stopped())?;
+        committed.await.map_err(|_| stopped())?
+    }
+}
+
+fn append_batch(db: &crate::db::Db, batch: Vec<PendingEntry>) {
+    let events: Vec<AuditEvent> = batch.iter().map(|p| p.event.clone()).collect();
+    match db.write(|conn| audit::append_many(conn, events)) {
+        Ok(_) => {
+            for pending in batch {
+                let _ = pending.stored.send(Ok(()));
+            }
+        }
+        // The database is away: every entry fails alike, and fast.
+        Err(AppError::Unavailable(cause)) => {
+            for pending in batch {
+                let _ = pending
+                    .stored
+                    .send(Err(AppError::Unavailable(cause.clone())));
+            }
+        }
+        // One entry may be at fault: each on its own, in order, so the others are stored.
+        Err(e) if batch.len() > 1 => {
+            tracing::warn!(error = %e, entries = batch.len(), "an audit batch failed; appending its entries one by one");
+            for pending in batch {
+                let stored = db.write(|conn| audit::append(conn, pending.event).map(|_| ()));
+                let _ = pending.stored.send(stored);
+            }
+        }
+        Err(e) => {
+            if let Some(pending) = batch.into_iter().next() {
+                let _ = pending.stored.send(Err(e));
+            }
+        }
+    }
 }
 
 /// A search of the trail as a caller types it: every field narrows the result, and an empty

@@ -10,6 +10,7 @@ on_both_backends!(
     writes_and_private_reads_are_audited_with_who_what_and_outcome,
     the_audit_trail_is_for_regulators_and_admins_and_filters,
     concurrent_requests_chain_without_gaps,
+    a_group_commit_chains_its_entries_in_order,
     verify_names_an_edited_deleted_or_reordered_entry,
 );
 
@@ -242,6 +243,56 @@ async fn concurrent_requests_chain_without_gaps(app: TestApp) {
     assert_eq!(page["items"][0]["prev_hash"], page["items"][1]["hash"]);
     let after = verify(&app).unwrap();
     assert_eq!(after.entries, chain.entries + 1);
+}
+
+/// The appender's batches (`db::audit::append_many`) and single appends make one chain, in the
+/// order given, each entry's contents kept.
+async fn a_group_commit_chains_its_entries_in_order(app: TestApp) {
+    use ecredit::db::audit;
+    use ecredit::domain::audit::AuditEvent;
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+        .unwrap()
+        .and_hms_opt(8, 0, 0)
+        .unwrap();
+    let event = |n: usize| AuditEvent::console(at, "operator", &format!("command {n}"), "target");
+    let before = verify(&app).unwrap().entries;
+    let first = app
+        .db
+        .write(|conn| audit::append_many(conn, (0..7).map(event).collect()))
+        .unwrap();
+    app.db.write(|conn| audit::append(conn, event(7))).unwrap();
+    let second = app
+        .db
+        .write(|conn| audit::append_many(conn, (8..10).map(event).collect()))
+        .unwrap();
+    assert!(
+        app.db
+            .write(|conn| audit::append_many(conn, Vec::new()))
+            .unwrap()
+            .is_empty()
+    );
+    let seqs: Vec<i64> = first.iter().chain(&second).map(|e| e.seq).collect();
+    let expected: Vec<i64> = (before + 1..=before + 7)
+        .chain(before + 9..=before + 10)
+        .collect();
+    assert_eq!(seqs, expected);
+    for pair in first.windows(2) {
+        assert_eq!(pair[1].prev_hash, pair[0].hash);
+    }
+    let chain = verify(&app).expect("the chain holds");
+    assert_eq!(chain.entries, before + 10);
+    assert_eq!(chain.head_hash, second[1].hash);
+    let cast = app.cast().await;
+    let page = audit_page(&app, &cast.admin, "?per_page=100").await;
+    let targets: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["target"] == "target")
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = (0..10).rev().map(|n| format!("CLI command {n}")).collect();
+    assert_eq!(targets, expected);
 }
 
 /// Runs SQL as the database owner would, around the service: the way a tamperer would go.
