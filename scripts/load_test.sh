@@ -269,7 +269,7 @@ errors = {name: sum(res["errors"].values()) + sum(k["non_2xx"] for k in res.get(
 print(f"errors             {errors}")
 print(f"server RSS (mix)   {rss_line}")
 print(f"server RSS         {mib(rss_start):.1f} MiB before the peaks, {mib(rss_end):.1f} MiB at the end")
-print(f"audit entries      $AUDIT_ROWS (one write transaction each: every signed-in request and every write)")
+print(f"audit entries      $AUDIT_ROWS (every signed-in request and every write, group-committed)")
 if failures:
     print()
     for f in failures:

@@ -1,6 +1,9 @@
 //! Sign-in throttling: attempts per account and per client address, each with a burst and a
-//! steady rate (GCRA, from the `governor` crate). Limits are per service instance and kept in
-//! memory; several instances behind a balancer each allow the configured rate.
+//! steady rate (GCRA). The sign-in counts are kept in the database, so several instances behind
+//! a balancer allow the configured rate together, for one small write per attempt. The public
+//! report limit stays per instance and in memory (`governor`): it is checked on every anonymous
+//! report request, where a write would cost more than what it guards against, and N instances
+//! allowing N times the rate is still a bound.
 //!
 //! The account key is the username as typed (trimmed, lower-cased), whether or not such an
 //! account exists, so the answer never tells an attacker which usernames are real.
@@ -59,61 +62,86 @@ impl GovernorClock for ServiceClock {
 
 type Limiter<K> = RateLimiter<K, DashMapStateStore<K>, ServiceClock, NoOpMiddleware<Nanos>>;
 
+/// A burst, then one more every `period`: the generic cell rate algorithm (GCRA) over a single
+/// number per key, its "theoretical arrival time" (TAT, in microseconds since the epoch), so that
+/// the state fits one database row and several instances can share it. Written here rather than
+/// taken from `governor`, whose state lives in its own in-memory store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    period_micros: i64,
+    /// How far ahead of now the TAT may run: `period × (burst − 1)`.
+    tolerance_micros: i64,
+}
+
+impl Rate {
+    pub fn new(burst: u32, period: Duration) -> Rate {
+        let period_micros = i64::try_from(period.as_micros()).unwrap_or(i64::MAX).max(1);
+        Rate {
+            period_micros,
+            tolerance_micros: period_micros.saturating_mul(i64::from(burst.max(1) - 1)),
+        }
+    }
+
+    /// An attempt at `now` on a key whose TAT is `held` (0 for a key never seen): the new TAT
+    /// when it is admitted, or how long until it would be.
+    pub fn admit(self, held: i64, now: i64) -> Result<i64, Duration> {
+        let tat = held.max(now);
+        let ahead = tat - now;
+        if ahead > self.tolerance_micros {
+            let wait = u64::try_from(ahead - self.tolerance_micros).unwrap_or(0);
+            return Err(Duration::from_micros(wait));
+        }
+        Ok(tat.saturating_add(self.period_micros))
+    }
+}
+
+/// The sign-in limits of one service: which keys an attempt counts against, under which rate.
+/// The counts themselves are kept in the database (`db::sign_in_limits`), shared by every
+/// instance on it.
 pub struct LoginThrottle {
-    clock: ServiceClock,
-    accounts: Limiter<String>,
-    addresses: Limiter<IpAddr>,
+    clock: Arc<dyn Clock>,
+    accounts: Rate,
+    addresses: Rate,
     attempts: AtomicUsize,
 }
 
-/// Retention of idle keys: every this many checks, keys whose limits have fully recovered are
-/// dropped, so a flood of random usernames cannot grow memory without bound.
-const SWEEP_EVERY: usize = 4096;
+/// Every this many attempts, an instance drops the keys whose limits have fully recovered, so a
+/// flood of random usernames cannot grow the table without bound.
+pub const SWEEP_EVERY: usize = 4096;
 
 impl LoginThrottle {
     pub fn new(limits: LoginLimits, clock: Arc<dyn Clock>) -> Self {
-        let clock = ServiceClock(clock);
-        let quota = |burst: u32, period: Duration| {
-            Quota::with_period(period)
-                .expect("a non-zero period")
-                .allow_burst(NonZeroU32::new(burst.max(1)).expect("at least one"))
-        };
         LoginThrottle {
-            accounts: RateLimiter::new(
-                quota(limits.account_burst, limits.account_period),
-                DashMapStateStore::default(),
-                clock.clone(),
-            ),
-            addresses: RateLimiter::new(
-                quota(limits.address_burst, limits.address_period),
-                DashMapStateStore::default(),
-                clock.clone(),
-            ),
             clock,
+            accounts: Rate::new(limits.account_burst, limits.account_period),
+            addresses: Rate::new(limits.address_burst, limits.address_period),
             attempts: AtomicUsize::new(0),
         }
     }
 
-    /// Counts an attempt on `username` from `address`; `Err` holds how long to wait. An attempt
-    /// refused by the address limit does not use up the account's allowance.
-    pub fn attempt(&self, username: &str, address: Option<IpAddr>) -> Result<(), Duration> {
-        self.sweep_now_and_then();
-        if let Some(address) = address {
-            self.addresses
-                .check_key(&address)
-                .map_err(|wait| wait.wait_time_from(self.clock.now()))?;
-        }
-        let account = username.trim().to_lowercase();
-        self.accounts
-            .check_key(&account)
-            .map_err(|wait| wait.wait_time_from(self.clock.now()))
+    /// Now, in the microseconds the rates count in.
+    pub fn now_micros(&self) -> i64 {
+        self.clock.now().timestamp_micros()
     }
 
-    fn sweep_now_and_then(&self) {
-        if self.attempts.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
-            self.accounts.retain_recent();
-            self.addresses.retain_recent();
+    /// The keys an attempt on `username` from `address` counts against, in the order they are
+    /// checked: the address first, so that an attempt it refuses uses none of the account's
+    /// allowance. The account key is the username as typed, trimmed and lower-cased.
+    pub fn keys(&self, username: &str, address: Option<IpAddr>) -> Vec<(String, Rate)> {
+        let mut keys = Vec::with_capacity(2);
+        if let Some(address) = address {
+            keys.push((format!("address:{address}"), self.addresses));
         }
+        keys.push((
+            format!("account:{}", username.trim().to_lowercase()),
+            self.accounts,
+        ));
+        keys
+    }
+
+    /// True once every [`SWEEP_EVERY`] attempts.
+    pub fn sweep_due(&self) -> bool {
+        self.attempts.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1
     }
 }
 
@@ -180,52 +208,44 @@ mod tests {
     use super::*;
     use crate::clock::ManualClock;
 
-    fn throttle() -> (LoginThrottle, ManualClock) {
-        let clock = ManualClock::new("2026-11-22T08:00:00Z".parse().unwrap());
-        let limits = LoginLimits {
-            account_burst: 3,
-            account_period: Duration::from_secs(60),
-            address_burst: 5,
-            address_period: Duration::from_secs(10),
-        };
-        (LoginThrottle::new(limits, Arc::new(clock.clone())), clock)
-    }
+    const MINUTE: i64 = 60_000_000;
 
     #[test]
-    fn an_account_gets_its_burst_then_waits() {
-        let (throttle, clock) = throttle();
-        let here: IpAddr = "10.0.0.1".parse().unwrap();
+    fn a_rate_gives_its_burst_then_one_per_period() {
+        let rate = Rate::new(3, Duration::from_secs(60));
+        let now = 1_000 * MINUTE;
+        let mut tat = 0;
         for _ in 0..3 {
-            throttle.attempt("Admin", Some(here)).unwrap();
+            tat = rate.admit(tat, now).unwrap();
         }
-        // The same account however it is typed; another account is unaffected.
-        let wait = throttle.attempt(" admin ", Some(here)).unwrap_err();
-        assert!(
-            wait > Duration::from_secs(50) && wait <= Duration::from_secs(60),
-            "{wait:?}"
+        assert_eq!(rate.admit(tat, now), Err(Duration::from_secs(60)));
+        // Half a minute on, half a minute to wait; a minute on, one more and no second.
+        assert_eq!(
+            rate.admit(tat, now + MINUTE / 2),
+            Err(Duration::from_secs(30))
         );
-        throttle.attempt("other", Some(here)).unwrap();
-        clock.advance(chrono::Duration::seconds(61));
-        throttle.attempt("admin", Some(here)).unwrap();
-        assert!(throttle.attempt("admin", Some(here)).is_err());
+        let tat = rate.admit(tat, now + MINUTE).unwrap();
+        assert!(rate.admit(tat, now + MINUTE).is_err());
+        // Long idle: a whole burst again, as for a key never seen.
+        let mut idle = rate.admit(tat, now + 10 * MINUTE).unwrap();
+        for _ in 0..2 {
+            idle = rate.admit(idle, now + 10 * MINUTE).unwrap();
+        }
+        assert!(rate.admit(idle, now + 10 * MINUTE).is_err());
     }
 
     #[test]
-    fn an_address_gets_its_burst_across_accounts() {
-        let (throttle, clock) = throttle();
+    fn attempts_count_against_the_address_first_then_the_account_as_typed() {
+        let clock = ManualClock::new("2026-11-22T08:00:00Z".parse().unwrap());
+        let throttle = LoginThrottle::new(LoginLimits::default(), Arc::new(clock));
         let here: IpAddr = "10.0.0.1".parse().unwrap();
-        for i in 0..5 {
-            throttle.attempt(&format!("user{i}"), Some(here)).unwrap();
-        }
-        let wait = throttle.attempt("user9", Some(here)).unwrap_err();
-        assert!(wait <= Duration::from_secs(10), "{wait:?}");
-        // Another address still may, and the refused attempt used none of user9's allowance.
-        let there: IpAddr = "10.0.0.2".parse().unwrap();
-        for _ in 0..3 {
-            throttle.attempt("user9", Some(there)).unwrap();
-        }
-        clock.advance(chrono::Duration::seconds(10));
-        throttle.attempt("user8", Some(here)).unwrap();
+        let keys: Vec<String> = throttle
+            .keys(" Admin ", Some(here))
+            .into_iter()
+            .map(|(key, _)| key)
+            .collect();
+        assert_eq!(keys, ["address:10.0.0.1", "account:admin"]);
+        assert_eq!(throttle.keys("admin", None).len(), 1);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod runs;
 pub mod schema;
 pub mod scores;
 pub mod sessions;
+pub mod sign_in_limits;
 pub mod statistics;
 pub mod statistics_cells;
 pub mod submissions;

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::{Principal, password};
-use crate::db::users;
+use crate::db::{sign_in_limits, users};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -29,12 +29,7 @@ pub async fn authenticate(
     username: &str,
     secret: SecretString,
 ) -> AppResult<Authenticated> {
-    state
-        .login_throttle
-        .attempt(username, peer)
-        .map_err(|wait| AppError::TooManyRequests {
-            retry_after_seconds: crate::auth::throttle::retry_after_seconds(wait),
-        })?;
+    count_attempt(state, username, peer).await?;
     let username = username.trim().to_string();
     let user = state
         .blocking(move |db| {
@@ -64,6 +59,35 @@ pub async fn authenticate(
             organisation: user.organisation_id,
         },
         token_generation: user.token_generation,
+    })
+}
+
+/// Counts a sign-in attempt against its address and its account, in the database that every
+/// instance shares: 429 with the wait once either limit is spent.
+async fn count_attempt(state: &AppState, username: &str, peer: Option<IpAddr>) -> AppResult<()> {
+    let throttle = &state.login_throttle;
+    let now = throttle.now_micros();
+    let keys = throttle.keys(username, peer);
+    let sweep = throttle.sweep_due();
+    let counted = state
+        .blocking(move |db| {
+            if sweep {
+                db.write(|conn| sign_in_limits::forget_recovered(conn, now))?;
+            }
+            db.write(|conn| {
+                for (key, rate) in keys {
+                    if let Err(wait) =
+                        sign_in_limits::admit(conn, &key, |held| rate.admit(held, now))?
+                    {
+                        return Ok(Err(wait));
+                    }
+                }
+                Ok(Ok(()))
+            })
+        })
+        .await?;
+    counted.map_err(|wait| AppError::TooManyRequests {
+        retry_after_seconds: crate::auth::throttle::retry_after_seconds(wait),
     })
 }
 

@@ -11,6 +11,7 @@ on_both_backends!(
     expired_tokens_are_refused,
     token_of_a_disabled_account_is_refused,
     sign_in_is_throttled_per_account_and_per_address,
+    sign_in_limits_hold_across_instances,
 );
 
 async fn login_returns_a_token_that_identifies_the_user(app: TestApp) {
@@ -233,4 +234,39 @@ async fn sign_in_is_throttled_per_account_and_per_address(app: TestApp) {
     assert_problem(flooded, 429).await;
     app.clock.advance(chrono::Duration::seconds(2));
     app.login("alice", PASSWORD).await;
+}
+
+/// Seven wrong passwords for one account spread over two instances on one database: the account
+/// gets its five attempts in all, not five on each, and the wait is seen on both.
+async fn sign_in_limits_hold_across_instances(app: TestApp) {
+    let second = app.another_instance().await;
+    let _ = app.token_for("carol", Role::Regulator, None).await; // one attempt, on the first
+    let body = json!({"username": "carol", "password": "wrong password 123"});
+    let mut statuses = Vec::new();
+    for n in 0..7 {
+        let address = if n % 2 == 0 {
+            &second.address
+        } else {
+            &app.address
+        };
+        let response = app
+            .client
+            .post(format!("{address}/api/v1/auth/token"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 429, 429, 429]);
+    app.clock.advance(chrono::Duration::seconds(60));
+    let right = json!({"username": "carol", "password": PASSWORD});
+    let response = app
+        .client
+        .post(format!("{}/api/v1/auth/token", second.address))
+        .json(&right)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
 }
