@@ -76,8 +76,7 @@ pub struct Db {
     sqlite_writer: Arc<Mutex<()>>,
     /// The current public grades in memory, kept by the server's [`grade_index::GradeFeed`].
     grades: Arc<grade_index::GradeIndex>,
-    /// For connections of their own beside the pool (the grade feed's listener).
-    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    /// For connections of their own beside the pool (the grade feed's listener, runs' holds).
     target: DatabaseTarget,
 }
 
@@ -137,6 +136,12 @@ impl Db {
             grade_index::after_commit(self, conn);
         }
         written
+    }
+
+    /// A connection outside the pool, for work that holds a session (a run's advisory lock).
+    pub fn open_dedicated(&self) -> AppResult<DbConnection> {
+        DbConnection::open(&self.target)
+            .map_err(|e| AppError::Unavailable(format!("database unavailable: {e}")))
     }
 
     /// The in-memory index of the current public grades.

@@ -51,7 +51,7 @@ pub fn start(
             "rescoring run {id} is still going: wait for it to finish"
         )));
     }
-    let id: i64 = diesel::insert_into(score_runs::table)
+    let inserted: Result<i64, diesel::result::Error> = diesel::insert_into(score_runs::table)
         .values((
             score_runs::status.eq(RUNNING),
             score_runs::model_version.eq(model_version),
@@ -62,8 +62,115 @@ pub fn start(
             score_runs::total.eq(total),
         ))
         .returning(score_runs::id)
-        .get_result(conn)?;
+        .get_result(conn);
+    let id = match inserted {
+        // Another instance started one between the check and the insert: the partial unique
+        // index `score_runs_one_running` admits one running run.
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => {
+            return Err(AppError::Conflict(
+                "another rescoring run has just started: wait for it to finish".into(),
+            ));
+        }
+        other => other?,
+    };
     get(conn, id)
+}
+
+/// The executor of a run holds it while it works; dropping the hold lets go. On PostgreSQL the
+/// hold is a session advisory lock on a connection of its own: if the instance dies, its
+/// connection closes and the lock goes with it at once, so any instance can tell a live run from
+/// an orphan without a timeout. SQLite has one instance per file and needs no hold.
+pub struct RunHold {
+    #[allow(dead_code)]
+    conn: Option<DbConnection>,
+}
+
+/// The first key of the advisory locks of runs (the second is the run id).
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+const RUN_LOCKS: i32 = 0x5c0e;
+
+/// [`start`], with the hold on the new run taken in the transaction that records it, so that no
+/// instance ever sees it running and unheld. First settles the runs whose executors are gone.
+pub fn start_held(
+    db: &super::Db,
+    model_version: &str,
+    as_of: NaiveDate,
+    started_by: &str,
+    total: i64,
+    at: NaiveDateTime,
+) -> AppResult<(RunRow, RunHold)> {
+    if db.backend() == super::Backend::Sqlite {
+        let run = db.write(|conn| start(conn, model_version, as_of, started_by, total, at))?;
+        return Ok((run, RunHold { conn: None }));
+    }
+    let mut conn = db.open_dedicated()?;
+    let run = conn.transaction(|conn| {
+        interrupt_orphans(conn, at)?;
+        let run = start(conn, model_version, as_of, started_by, total, at)?;
+        lock_run(conn, run.id, LockMode::Wait)?;
+        Ok::<_, AppError>(run)
+    })?;
+    Ok((run, RunHold { conn: Some(conn) }))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LockMode {
+    Wait,
+    Try,
+}
+
+/// Takes the advisory lock of run `id` on this session; with `Try`, only if nobody holds it.
+fn lock_run(conn: &mut DbConnection, id: i64, mode: LockMode) -> AppResult<bool> {
+    #[derive(QueryableByName)]
+    struct Taken {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        taken: bool,
+    }
+    let id = i32::try_from(id).map_err(|_| AppError::internal("run ids past 2^31"))?;
+    let call = match mode {
+        LockMode::Wait => "SELECT true AS taken FROM (SELECT pg_advisory_lock($1, $2)) l",
+        LockMode::Try => "SELECT pg_try_advisory_lock($1, $2) AS taken",
+    };
+    let taken: Taken = diesel::sql_query(call)
+        .bind::<diesel::sql_types::Integer, _>(RUN_LOCKS)
+        .bind::<diesel::sql_types::Integer, _>(id)
+        .get_result(conn)?;
+    Ok(taken.taken)
+}
+
+/// Marks interrupted the running runs nobody holds: their executor stopped (PostgreSQL). A run
+/// held by a live instance, this one or another, is left alone.
+pub fn interrupt_orphans(conn: &mut DbConnection, at: NaiveDateTime) -> AppResult<usize> {
+    if conn.backend() == super::Backend::Sqlite {
+        return Ok(0);
+    }
+    let running: Vec<i64> = score_runs::table
+        .filter(score_runs::status.eq(RUNNING))
+        .select(score_runs::id)
+        .load(conn)?;
+    let mut interrupted = 0;
+    for id in running {
+        if lock_run(conn, id, LockMode::Try)? {
+            diesel::sql_query("SELECT pg_advisory_unlock($1, $2)")
+                .bind::<diesel::sql_types::Integer, _>(RUN_LOCKS)
+                .bind::<diesel::sql_types::Integer, _>(id as i32)
+                .execute(conn)?;
+            interrupted += diesel::update(
+                score_runs::table
+                    .filter(score_runs::id.eq(id))
+                    .filter(score_runs::status.eq(RUNNING)),
+            )
+            .set((
+                score_runs::status.eq(INTERRUPTED),
+                score_runs::finished_at.eq(at),
+            ))
+            .execute(conn)?;
+        }
+    }
+    Ok(interrupted)
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> AppResult<RunRow> {
@@ -94,15 +201,27 @@ pub fn finish(
     } else {
         None
     };
-    diesel::update(score_runs::table.filter(score_runs::id.eq(id)))
-        .set((
-            score_runs::status.eq(status),
-            score_runs::scored.eq(scored),
-            score_runs::error.eq(error),
-            score_runs::finished_at.eq(at),
-            score_runs::grades.eq(grades),
-        ))
-        .execute(conn)?;
+    // Only a run still running: one taken for interrupted (its executor seemed gone) keeps that.
+    let updated = diesel::update(
+        score_runs::table
+            .filter(score_runs::id.eq(id))
+            .filter(score_runs::status.eq(RUNNING)),
+    )
+    .set((
+        score_runs::status.eq(status),
+        score_runs::scored.eq(scored),
+        score_runs::error.eq(error),
+        score_runs::finished_at.eq(at),
+        score_runs::grades.eq(grades),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        tracing::warn!(
+            run = id,
+            status,
+            "the run was no longer running; its end is not recorded"
+        );
+    }
     Ok(())
 }
 
@@ -131,8 +250,13 @@ pub fn progress(conn: &mut DbConnection, id: i64, scored: i64) -> AppResult<()> 
     Ok(())
 }
 
-/// On start: runs left `running` by a stopped service can no longer finish.
+/// On start: runs left `running` by a stopped service can no longer finish. SQLite has one
+/// instance per database, so every running run was this one's; on PostgreSQL other instances
+/// may be executing theirs, and only the runs nobody holds are orphans.
 pub fn mark_interrupted(conn: &mut DbConnection, at: NaiveDateTime) -> AppResult<usize> {
+    if conn.backend() != super::Backend::Sqlite {
+        return interrupt_orphans(conn, at);
+    }
     Ok(
         diesel::update(score_runs::table.filter(score_runs::status.eq(RUNNING)))
             .set((

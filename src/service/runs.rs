@@ -29,14 +29,13 @@ pub async fn start(
     }
     let ctx = caller.change_context(state.clock.now(), None)?;
     let app = state.clone();
-    let (run, model) = state
+    let (run, model, hold) = state
         .blocking(move |db| {
             let model = db.read(|conn| app.models.active(conn))?;
             let total = db.read(crate::db::enterprises::count)?;
-            let run = db.write(|conn| {
-                runs::start(conn, &model.version, as_of, &ctx.actor, total, ctx.at)
-            })?;
-            Ok((run, model))
+            let (run, hold) =
+                runs::start_held(db, &model.version, as_of, &ctx.actor, total, ctx.at)?;
+            Ok((run, model, hold))
         })
         .await?;
     let id = run.id;
@@ -72,6 +71,8 @@ pub async fn start(
             if let Err(e) = stored {
                 tracing::error!(run = id, error = %e, "the end of a rescoring run was not recorded");
             }
+            // Held to the end: until now, no instance may take the run for interrupted.
+            drop(hold);
         })
         .map_err(|e| AppError::internal(format!("cannot start the run: {e}")))?;
     Ok(run)
@@ -80,9 +81,23 @@ pub async fn start(
 /// One rescoring run.
 pub async fn get(state: &AppState, caller: &Caller, id: i64) -> AppResult<RunRow> {
     caller.viewer.require_role(KEEPERS)?;
+    let now = state.clock.now_naive();
     state
-        .blocking(move |db| db.read(|conn| runs::get(conn, id)))
+        .blocking(move |db| {
+            settle_orphans(db, now)?;
+            db.read(|conn| runs::get(conn, id))
+        })
         .await
+}
+
+/// A run whose executor stopped (its instance killed) reads as interrupted from then on, on any
+/// instance (PostgreSQL: nobody holds it; nothing to do on SQLite, where the one instance settles
+/// its runs when it starts).
+fn settle_orphans(db: &crate::db::Db, now: chrono::NaiveDateTime) -> AppResult<()> {
+    if db.backend() != crate::db::Backend::Sqlite {
+        db.write(|conn| runs::interrupt_orphans(conn, now))?;
+    }
+    Ok(())
 }
 
 /// One page of the rescoring runs, newest first.
@@ -93,8 +108,12 @@ pub async fn list(
 ) -> AppResult<Paged<RunRow>> {
     caller.viewer.require_role(KEEPERS)?;
     let paging = paging?;
+    let now = state.clock.now_naive();
     let (rows, total) = state
-        .blocking(move |db| db.read(|conn| runs::list(conn, paging.offset(), paging.limit())))
+        .blocking(move |db| {
+            settle_orphans(db, now)?;
+            db.read(|conn| runs::list(conn, paging.offset(), paging.limit()))
+        })
         .await?;
     Ok(Paged {
         rows,

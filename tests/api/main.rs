@@ -19,6 +19,7 @@ mod operations;
 mod records;
 mod repairs;
 mod reports;
+mod runs;
 mod scores;
 mod statistics;
 mod statistics_kept;

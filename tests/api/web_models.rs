@@ -240,9 +240,9 @@ async fn a_rescoring_run_is_started_and_followed_from_the_console(app: TestApp) 
     // While a run goes, its block polls and no second run is offered.
     let at = ecredit::clock::Clock::now_naive(&app.clock);
     let today = ecredit::clock::Clock::today(&app.clock);
-    app.db
-        .write(|conn| ecredit::db::runs::start(conn, "v", today, "regulator", 10, at))
-        .unwrap();
+    // Held as its executor holds it: an unheld run on PostgreSQL reads as interrupted.
+    let (_run, _hold) =
+        ecredit::db::runs::start_held(&app.db, "v", today, "regulator", 10, at).unwrap();
     let fragment = page_body(&regulator, &app, "/workspace/runs/progress", 200).await;
     assert!(fragment.contains(r#"hx-trigger="every 2s""#), "{fragment}");
     assert!(fragment.contains("0 of 10"));

@@ -1,0 +1,1 @@
+DROP INDEX score_runs_one_running;
