@@ -438,6 +438,8 @@ async fn concurrent_writes_about_one_enterprise_keep_its_statistics(app: TestApp
     .unwrap();
     assert_eq!(kept.1.reporting, 1);
     assert_eq!(kept.1.metrics[0].total, Some(4500.0));
-    // The mean headcount of the quarters: (2 + 5 + 8) / 3.
-    assert_eq!(kept.1.metrics[3].total, Some(5.0));
+    // The mean headcount of the quarters: (2 + 5 + 8) / 3, summed from signed cell rows in
+    // whatever order the merges left them (5.000000000000001 seen once on PostgreSQL).
+    let mean = kept.1.metrics[3].total.expect("a mean headcount");
+    assert!((mean - 5.0).abs() < 1e-9, "mean headcount {mean}");
 }
