@@ -83,23 +83,14 @@ pub fn head(conn: &mut DbConnection) -> AppResult<(i64, String)> {
 /// before it is read, so that in PostgreSQL a concurrent append waits on its lock and then sees
 /// this entry as its predecessor.
 pub fn append(conn: &mut DbConnection, event: AuditEvent) -> AppResult<AuditEntry> {
-    let (prev_seq, prev_hash): (i64, String) = diesel::update(audit_head::table)
-        .set(audit_head::seq.eq(audit_head::seq + 1))
-        .returning((audit_head::seq, audit_head::hash))
-        .get_result(conn)?;
-    let entry = audit::chain(prev_seq - 1, &prev_hash, event);
-    diesel::update(audit_head::table)
-        .set(audit_head::hash.eq(&entry.hash))
-        .execute(conn)?;
-    diesel::insert_into(audit_log::table)
-        .values(AuditRow::from(entry.clone()))
-        .execute(conn)?;
-    Ok(entry)
+    Ok(append_many(conn, vec![event])?
+        .pop()
+        .expect("one entry for one event"))
 }
 
 /// Appends `events` in order as the next entries, in one statement per few hundred rows; call
 /// inside a write transaction. The head row is moved past all of them first, with the same
-/// locking as [`append`]: a group commit of many requests' entries.
+/// locking for one entry or many: a group commit of many requests' entries.
 pub fn append_many(conn: &mut DbConnection, events: Vec<AuditEvent>) -> AppResult<Vec<AuditEntry>> {
     if events.is_empty() {
         return Ok(Vec::new());

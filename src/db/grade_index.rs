@@ -209,20 +209,10 @@ pub(super) fn current_scores_changed(conn: &mut DbConnection, codes: &[&str]) ->
     let mut sql = Sql::new(conn);
     sql.push("SELECT pg_notify('")
         .push(CHANNEL)
-        .push("', CONCAT(MIN(score_id), ' ', MAX(score_id))) FROM current_scores WHERE enterprise_code IN (");
-    push_codes(&mut sql, codes.iter().copied());
-    sql.push(")");
+        .push("', CONCAT(MIN(score_id), ' ', MAX(score_id))) FROM current_scores WHERE enterprise_code IN ")
+        .in_list(codes.iter().copied());
     sql.execute(conn)?;
     Ok(())
-}
-
-fn push_codes<'a>(sql: &mut Sql, codes: impl Iterator<Item = &'a str>) {
-    for (i, code) in codes.enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(Param::Text(code.to_string()));
-    }
 }
 
 const SELECT_CURRENT: &str =
@@ -236,9 +226,9 @@ pub(super) fn after_commit(db: &Db, conn: &mut DbConnection) {
         return;
     };
     let mut sql = Sql::new(conn);
-    sql.push(SELECT_CURRENT).push("enterprise_code IN (");
-    push_codes(&mut sql, codes.iter().map(String::as_str));
-    sql.push(")");
+    sql.push(SELECT_CURRENT)
+        .push("enterprise_code IN ")
+        .in_list(codes.iter().map(String::as_str));
     match sql.load::<CurrentGradeRow>(conn) {
         Ok(rows) => {
             index.apply(rows);
@@ -269,9 +259,9 @@ fn rows_between(conn: &mut DbConnection, low: i64, high: i64) -> AppResult<Vec<C
     sql.load(conn)
 }
 
-/// Reads every current score into the index; returns the highest score id.
-fn load_all(db: &Db, index: &GradeIndex) -> AppResult<i64> {
-    let mut highest = 0;
+/// Reads every current score past score id `highest` into the index, a page at a time (from 0:
+/// the whole index); returns the new highest id.
+fn read_past(db: &Db, index: &GradeIndex, mut highest: i64) -> AppResult<i64> {
     loop {
         let rows = db.read(|conn| rows_after(conn, highest, LOAD_PAGE))?;
         let done = (rows.len() as i64) < LOAD_PAGE;
@@ -327,7 +317,7 @@ fn follow(db: &Db, stop: &AtomicBool) -> AppResult<()> {
     if let Some(url) = db.postgres_url() {
         // Listening before the load: a change committed during it is read again, never missed.
         let mut listener = listener::Listener::connect(url)?;
-        load_all(db, index)?;
+        read_past(db, index, 0)?;
         index.live.store(true, Ordering::Release);
         let mut pinged = Instant::now();
         while !stop.load(Ordering::Acquire) {
@@ -343,18 +333,11 @@ fn follow(db: &Db, stop: &AtomicBool) -> AppResult<()> {
         }
         return Ok(());
     }
-    let mut highest = load_all(db, index)?;
+    let mut highest = read_past(db, index, 0)?;
     index.live.store(true, Ordering::Release);
     while !stop.load(Ordering::Acquire) {
         std::thread::sleep(FEED_EVERY);
-        loop {
-            let rows = db.read(|conn| rows_after(conn, highest, LOAD_PAGE))?;
-            let done = (rows.len() as i64) < LOAD_PAGE;
-            highest = highest.max(index.apply(rows));
-            if done {
-                break;
-            }
-        }
+        highest = read_past(db, index, highest)?;
     }
     Ok(())
 }

@@ -110,34 +110,43 @@ pub fn start_held(
     let run = conn.transaction(|conn| {
         interrupt_orphans(conn, at)?;
         let run = start(conn, model_version, as_of, started_by, total, at)?;
-        lock_run(conn, run.id, LockMode::Wait)?;
+        lock_run(conn, run.id)?;
         Ok::<_, AppError>(run)
     })?;
     Ok((run, RunHold { conn: Some(conn) }))
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum LockMode {
-    Wait,
-    Try,
+/// The advisory lock key of run `id`: (RUN_LOCKS, id).
+fn lock_key(id: i64) -> AppResult<i32> {
+    i32::try_from(id).map_err(|_| AppError::internal("run ids past 2^31"))
 }
 
-/// Takes the advisory lock of run `id` on this session; with `Try`, only if nobody holds it.
-fn lock_run(conn: &mut DbConnection, id: i64, mode: LockMode) -> AppResult<bool> {
+/// Takes the advisory lock of run `id` on this session, waiting for it.
+fn lock_run(conn: &mut DbConnection, id: i64) -> AppResult<()> {
+    diesel::sql_query("SELECT pg_advisory_lock($1, $2)")
+        .bind::<diesel::sql_types::Integer, _>(RUN_LOCKS)
+        .bind::<diesel::sql_types::Integer, _>(lock_key(id)?)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// True when nobody holds run `id`: its lock could be taken on this session (and is let go).
+fn unheld(conn: &mut DbConnection, id: i64) -> AppResult<bool> {
     #[derive(QueryableByName)]
     struct Taken {
         #[diesel(sql_type = diesel::sql_types::Bool)]
         taken: bool,
     }
-    let id = i32::try_from(id).map_err(|_| AppError::internal("run ids past 2^31"))?;
-    let call = match mode {
-        LockMode::Wait => "SELECT true AS taken FROM (SELECT pg_advisory_lock($1, $2)) l",
-        LockMode::Try => "SELECT pg_try_advisory_lock($1, $2) AS taken",
+    let key = lock_key(id)?;
+    let probe = |sql| {
+        diesel::sql_query(sql)
+            .bind::<diesel::sql_types::Integer, _>(RUN_LOCKS)
+            .bind::<diesel::sql_types::Integer, _>(key)
     };
-    let taken: Taken = diesel::sql_query(call)
-        .bind::<diesel::sql_types::Integer, _>(RUN_LOCKS)
-        .bind::<diesel::sql_types::Integer, _>(id)
-        .get_result(conn)?;
+    let taken: Taken = probe("SELECT pg_try_advisory_lock($1, $2) AS taken").get_result(conn)?;
+    if taken.taken {
+        probe("SELECT pg_advisory_unlock($1, $2)").execute(conn)?;
+    }
     Ok(taken.taken)
 }
 
@@ -153,11 +162,7 @@ pub fn interrupt_orphans(conn: &mut DbConnection, at: NaiveDateTime) -> AppResul
         .load(conn)?;
     let mut interrupted = 0;
     for id in running {
-        if lock_run(conn, id, LockMode::Try)? {
-            diesel::sql_query("SELECT pg_advisory_unlock($1, $2)")
-                .bind::<diesel::sql_types::Integer, _>(RUN_LOCKS)
-                .bind::<diesel::sql_types::Integer, _>(id as i32)
-                .execute(conn)?;
+        if unheld(conn, id)? {
             interrupted += diesel::update(
                 score_runs::table
                     .filter(score_runs::id.eq(id))

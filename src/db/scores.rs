@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::DbConnection;
 use super::bulk::insert_all;
 use super::schema::{current_scores, grade_tallies, scores};
-use super::statistics::{Param, Sql};
+use super::statistics::Sql;
 use crate::error::AppResult;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -188,15 +188,9 @@ fn set_previous_grades(conn: &mut DbConnection, codes: &[&str]) -> AppResult<()>
         "UPDATE current_scores SET previous_grade = (SELECT p.grade FROM scores p \
          WHERE p.enterprise_code = current_scores.enterprise_code \
          AND p.id < current_scores.score_id ORDER BY p.id DESC LIMIT 1) \
-         WHERE enterprise_code IN (",
-    );
-    for (i, code) in codes.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(Param::Text(code.to_string()));
-    }
-    sql.push(")");
+         WHERE enterprise_code IN ",
+    )
+    .in_list(codes.iter().copied());
     sql.execute(conn)?;
     Ok(())
 }

@@ -73,6 +73,18 @@ impl Sql {
         self
     }
 
+    /// `(?, ?, …)`: each text bound, for `IN` lists.
+    pub(super) fn in_list<'a>(&mut self, values: impl IntoIterator<Item = &'a str>) -> &mut Self {
+        self.push("(");
+        for (i, value) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(Param::Text(value.to_string()));
+        }
+        self.push(")")
+    }
+
     /// ` AND …` conditions on the enterprises aliased `e`.
     pub(super) fn filter(&mut self, filter: &StatisticsFilter) -> &mut Self {
         if let Some(prefix) = &filter.region_prefix {

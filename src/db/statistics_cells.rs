@@ -52,14 +52,7 @@ struct DimsRow {
 }
 
 fn push_codes(sql: &mut Sql, codes: &[String]) {
-    sql.push("(");
-    for (i, code) in codes.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(Param::Text(code.clone()));
-    }
-    sql.push(")");
+    sql.in_list(codes.iter().map(String::as_str));
 }
 
 /// What groups each of the given enterprises now (absent: not registered).

@@ -229,28 +229,10 @@ async fn expired_and_revoked_grants_stop_at_once(app: TestApp) {
 
 /// Stores an evaluation with the given grade directly, as a rescoring would.
 fn store_grade(app: &TestApp, code: &str, grade: &str, as_of: NaiveDate) {
-    use ecredit::db::scores::{self, NewScore};
-    let at = app.clock.now_naive();
-    let row = NewScore {
-        enterprise_code: code.to_string(),
-        model_version: "test-model-1".into(),
-        as_of,
-        scored_at: at,
-        scored_by: "test".into(),
-        pd_lr: 0.02,
-        pd_rf: 0.02,
-        pd: 0.02,
-        score: 600.0,
-        model_grade: grade.into(),
-        evaluated_grade: grade.into(),
-        grade: grade.into(),
-        upgrade_pending: false,
-        adjustments: "[]".into(),
-        sub_scores: "{}".into(),
-        reasons: "{}".into(),
-        feature_bins: String::new(),
-    };
-    app.db.write(|conn| scores::insert(conn, &row)).unwrap();
+    let row = app.score_row(code, grade, as_of);
+    app.db
+        .write(|conn| ecredit::db::scores::insert(conn, &row))
+        .unwrap();
 }
 
 async fn banks_watch_authorised_enterprises_for_grade_changes(app: TestApp) {

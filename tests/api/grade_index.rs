@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use diesel::Connection;
-use ecredit::clock::Clock;
 use ecredit::db::grade_index::STALENESS_BOUND;
 use ecredit::db::scores::{self, NewScore};
 use ecredit::db::{Db, DbConnection};
@@ -22,28 +21,6 @@ on_both_backends!(
 
 fn score_path(code: &str) -> String {
     format!("/api/v1/enterprises/{code}/score")
-}
-
-fn score_row(app: &TestApp, code: &str, grade: &str, as_of: NaiveDate) -> NewScore {
-    NewScore {
-        enterprise_code: code.to_string(),
-        model_version: "test-model-1".into(),
-        as_of,
-        scored_at: app.clock.now_naive(),
-        scored_by: "test".into(),
-        pd_lr: 0.02,
-        pd_rf: 0.02,
-        pd: 0.02,
-        score: 600.0,
-        model_grade: grade.into(),
-        evaluated_grade: grade.into(),
-        grade: grade.into(),
-        upgrade_pending: false,
-        adjustments: "[]".into(),
-        sub_scores: "{}".into(),
-        reasons: "{}".into(),
-        feature_bins: String::new(),
-    }
 }
 
 /// Stores a score in a transaction of its own, not through `Db::write`: as another process, or
@@ -151,12 +128,7 @@ async fn lookups_come_from_memory_and_see_writes_on_any_path(app: TestApp) {
     );
 
     // A write through `Db::write` (what every service does) is in the index when it returns.
-    let row = score_row(
-        &app,
-        CODE_A,
-        "CCC",
-        NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
-    );
+    let row = app.score_row(CODE_A, "CCC", NaiveDate::from_ymd_opt(2026, 10, 1).unwrap());
     app.db.write(|conn| scores::insert(conn, &row)).unwrap();
     assert_eq!(
         public_grade(&app.client, &app.address, CODE_A).await,
@@ -164,12 +136,7 @@ async fn lookups_come_from_memory_and_see_writes_on_any_path(app: TestApp) {
     );
 
     // A write the index was not told of arrives through the feed, within the bound.
-    let row = score_row(
-        &app,
-        CODE_A,
-        "BB",
-        NaiveDate::from_ymd_opt(2026, 10, 2).unwrap(),
-    );
+    let row = app.score_row(CODE_A, "BB", NaiveDate::from_ymd_opt(2026, 10, 2).unwrap());
     store_behind_the_index(&app.db, &row);
     seen_within(
         &app.client,
@@ -253,7 +220,7 @@ async fn another_instance_sees_grades_within_the_bound(app: TestApp) {
         for (code, db) in [(CODE_A, &app.db), (CODE_B, &second.db)] {
             let grade = ["A", "BB", "CCC", "C"][day as usize % 4];
             let as_of = NaiveDate::from_ymd_opt(2026, 9, day).unwrap();
-            store_behind_the_index(db, &score_row(&app, code, grade, as_of));
+            store_behind_the_index(db, &app.score_row(code, grade, as_of));
             if day == 20 {
                 last.push((code, grade, as_of.to_string()));
             }
@@ -300,12 +267,7 @@ async fn the_listener_comes_back_after_its_connection_is_ended(
         .unwrap();
     assert_eq!(ended, 2, "one listener per instance");
     // Written while the listeners are gone: either the database answers, or a reloaded index.
-    let row = score_row(
-        app,
-        CODE_B,
-        "AA",
-        NaiveDate::from_ymd_opt(2026, 10, 5).unwrap(),
-    );
+    let row = app.score_row(CODE_B, "AA", NaiveDate::from_ymd_opt(2026, 10, 5).unwrap());
     store_behind_the_index(&app.db, &row);
     // The loss is noticed within a ping, the reconnect follows a second later.
     let limit = STALENESS_BOUND + Duration::from_secs(3);
@@ -321,12 +283,7 @@ async fn the_listener_comes_back_after_its_connection_is_ended(
         .await;
     }
     wait_until_live(&app.client, &second.address).await;
-    let row = score_row(
-        app,
-        CODE_B,
-        "B",
-        NaiveDate::from_ymd_opt(2026, 10, 6).unwrap(),
-    );
+    let row = app.score_row(CODE_B, "B", NaiveDate::from_ymd_opt(2026, 10, 6).unwrap());
     store_behind_the_index(&app.db, &row);
     seen_within(
         &app.client,

@@ -109,7 +109,6 @@ fn settings_for(database: DatabaseTarget, report_keys: &tempfile::TempDir) -> Se
 
 /// A second server on the database of a [`TestApp`], as another machine behind the same load
 /// balancer would run (its own data directory, the same JWT secret).
-#[allow(dead_code)]
 pub struct Instance {
     pub address: String,
     pub db: Db,
@@ -117,8 +116,37 @@ pub struct Instance {
 }
 
 impl TestApp {
+    /// An evaluation of `code` with `grade` as of `as_of` under the test model, ready to store
+    /// as a rescoring would.
+    pub fn score_row(
+        &self,
+        code: &str,
+        grade: &str,
+        as_of: chrono::NaiveDate,
+    ) -> ecredit::db::scores::NewScore {
+        use ecredit::clock::Clock;
+        ecredit::db::scores::NewScore {
+            enterprise_code: code.to_string(),
+            model_version: "test-model-1".into(),
+            as_of,
+            scored_at: self.clock.now_naive(),
+            scored_by: "test".into(),
+            pd_lr: 0.02,
+            pd_rf: 0.02,
+            pd: 0.02,
+            score: 600.0,
+            model_grade: grade.into(),
+            evaluated_grade: grade.into(),
+            grade: grade.into(),
+            upgrade_pending: false,
+            adjustments: "[]".into(),
+            sub_scores: "{}".into(),
+            reasons: "{}".into(),
+            feature_bins: String::new(),
+        }
+    }
+
     /// Starts another instance of the service on this test's database.
-    #[allow(dead_code)]
     pub async fn another_instance(&self) -> Instance {
         let report_keys = tempfile::tempdir().expect("temp dir for report keys");
         let settings = settings_for(self.database.clone(), &report_keys);
